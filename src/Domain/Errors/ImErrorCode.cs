@@ -1,0 +1,32 @@
+namespace ImSignalR.Domain.Errors;
+
+/// <summary>
+/// Stable error codes. The wire form is the upper-snake name prefixed with <c>IM_</c>
+/// (see <see cref="ImErrorCodes.ToWire"/>); clients switch on it, so a code is never renamed or reused.
+/// </summary>
+public enum ImErrorCode
+{
+    InvalidArgument,
+    InvalidUserId,
+    InvalidClientMsgId,
+    InvalidRecipient,
+    InvalidMsgFormat,
+    InvalidChatId,
+    InvalidMsgId,
+    InvalidStatus,
+    ContentTooLarge,
+    ExtTooLarge,
+    PageTooLarge,
+    TooManyIds,
+    RateLimited,
+    TooManyConnections,
+    Forbidden,
+    Unauthorized,
+    NotFound,
+    SendInProgress,
+    StoreUnavailable,
+    LogUnavailable,
+    StateUnavailable,
+    ShuttingDown,
+    Internal,
+}

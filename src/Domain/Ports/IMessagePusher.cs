@@ -1,0 +1,19 @@
+using ImSignalR.Domain.Contracts;
+
+namespace ImSignalR.Domain.Ports;
+
+/// <summary>
+/// The fast, at-most-once delivery path (SignalR, through the backplane in cluster mode). A failed push
+/// is not a failed send: the retry queue and sync make delivery complete (G4, G5).
+/// </summary>
+public interface IMessagePusher
+{
+    /// <summary><c>ReceiveC2C</c> to every connection of <see cref="MessageDto.ToUserId"/>.</summary>
+    Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken);
+
+    /// <summary><c>ReceiveC2C</c> to the sender's connections other than <paramref name="exceptConnectionId"/> (multi-device sync).</summary>
+    Task PushToSenderDevicesAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken);
+
+    /// <summary><c>MessageStatus</c> events to every connection of <paramref name="senderUserId"/>.</summary>
+    Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken);
+}
