@@ -6,11 +6,15 @@ using ImSignalR.Hub.Hubs;
 using ImSignalR.Infrastructure.Direct;
 using ImSignalR.Infrastructure.Persistence;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root = the binary folder, so appsettings.json and wwwroot are found from any working
+// directory; relative data paths (./data) still resolve against the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var options = builder.AddImSignalR();
 
 var app = builder.Build();
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ImSignalR.Hub");
+// Listen before the first measurement, or /metrics misses what happened before its first scrape.
+app.Services.GetRequiredService<ImSignalR.Hub.Observability.PrometheusExporter>();
 
 // Versioned migrations before anything reads or writes (SPEC §7).
 await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
