@@ -10,6 +10,7 @@ using ImSignalR.Hub.Observability;
 using ImSignalR.Infrastructure.Direct;
 using ImSignalR.Infrastructure.InProcess;
 using ImSignalR.Infrastructure.Persistence;
+using ImSignalR.Infrastructure.RocketMq;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,7 @@ internal static class ImServiceRegistration
         AddDomain(services, options);
         AddStore(services, options);
         AddState(services, options);
+        AddMessageLog(services, options, builder.Configuration);
         AddAuth(services);
         AddHub(services, options, builder);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
@@ -89,9 +91,21 @@ internal static class ImServiceRegistration
         {
             services.AddImSqliteStore(options.Store.ConnectionString);
         }
+    }
+
+    private static void AddMessageLog(IServiceCollection services, ImOptions options, IConfiguration configuration)
+    {
+        if (options.HasRocketMq)
+        {
+            services.AddImRocketMqMessageLog(configuration);
+            if (options.HasRole("consumer"))
+            {
+                services.AddImRocketMqPersistenceConsumer(configuration);
+            }
+            return;
+        }
         services.AddSingleton(new DirectLogOptions());
-        services.TryAddSingleton<DirectMessageLog>();
-        services.TryAddSingleton<IMessageLog>(sp => sp.GetRequiredService<DirectMessageLog>());
+        services.AddSingleton<IMessageLog, DirectMessageLog>();
     }
 
     private static void AddState(IServiceCollection services, ImOptions options)
