@@ -10,6 +10,7 @@ using ImSignalR.Hub.Observability;
 using ImSignalR.Infrastructure.Direct;
 using ImSignalR.Infrastructure.InProcess;
 using ImSignalR.Infrastructure.Persistence;
+using ImSignalR.Infrastructure.Protocols.MessagePack;
 using ImSignalR.Infrastructure.RocketMq;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -135,6 +136,6 @@ internal static class ImServiceRegistration
             hub.MaximumParallelInvocationsPerClient = options.Limits.MaxParallelInvocationsPerClient;
             hub.EnableDetailedErrors = false;
             hub.AddFilter<ImHubFilter>();
-        });
+        }).AddImMessagePackProtocol();
     }
 }
