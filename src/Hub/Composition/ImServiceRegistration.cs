@@ -11,6 +11,7 @@ using ImSignalR.Infrastructure.Direct;
 using ImSignalR.Infrastructure.InProcess;
 using ImSignalR.Infrastructure.Persistence;
 using ImSignalR.Infrastructure.Protocols.MessagePack;
+using ImSignalR.Infrastructure.Redis;
 using ImSignalR.Infrastructure.RocketMq;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -116,6 +117,11 @@ internal static class ImServiceRegistration
         services.TryAddSingleton<IDedupeCache, InProcessDedupeCache>();
         services.TryAddSingleton<IRetryQueue, InProcessRetryQueue>();
         services.TryAddSingleton<ISequenceAllocator, InProcessSequenceAllocator>();
+        if (options.HasRedis)
+        {
+            services.AddImRedisClusterState(r => r.Configuration = options.Redis.Configuration!);
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+        }
     }
 
     private static void AddAuth(IServiceCollection services)
@@ -130,12 +136,17 @@ internal static class ImServiceRegistration
     private static void AddHub(IServiceCollection services, ImOptions options, WebApplicationBuilder builder)
     {
         services.AddSingleton<ImHubFilter>();
-        services.AddSignalR(hub =>
+        var signalR = services.AddSignalR(hub =>
         {
             hub.MaximumReceiveMessageSize = options.Limits.MaxHubMessageBytes;
             hub.MaximumParallelInvocationsPerClient = options.Limits.MaxParallelInvocationsPerClient;
             hub.EnableDetailedErrors = false;
             hub.AddFilter<ImHubFilter>();
-        }).AddImMessagePackProtocol();
+        });
+        signalR.AddImMessagePackProtocol();
+        if (options.HasRedis)
+        {
+            signalR.AddImRedisBackplane(r => r.Configuration = options.Redis.Configuration!);
+        }
     }
 }
