@@ -10,7 +10,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export IM_TEST_STATE="${IM_TEST_STATE:-$(mktemp -d /tmp/imsignalr-test.XXXXXX)}"
 RESULTS="$IM_TEST_STATE/results"
-REDIS_PORT="${IM_TEST_REDIS_PORT:-6390}"
+# First free port at or above $1 (other Redis/MariaDB instances on this machine are left alone).
+free_port() {
+  local port="$1"
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+REDIS_PORT="${IM_TEST_REDIS_PORT:-$(free_port 6390)}"
+export IM_TEST_MYSQL_PORT="${IM_TEST_MYSQL_PORT:-$(free_port 3307)}"
 CONFIGURATION="${CONFIGURATION:-Release}"
 mkdir -p "$RESULTS"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
