@@ -300,6 +300,24 @@ public sealed class MessagePackBindingTests
         Assert.Throws<MessagePackProtocolException>(() => Decode<Loop>(hex));
     }
 
+    public sealed class Renamed
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        public string? MessageIdentifier { get; init; }
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public string? Secret { get; init; }
+    }
+
+    [Fact]
+    public void JsonPropertyNameAndJsonIgnoreAreHonouredLikeTheJsonProtocol()
+    {
+        Assert.Equal("81A26964A178", Encode(new Renamed { MessageIdentifier = "x", Secret = "s" }));
+        var back = Decode<Renamed>("82A26964A178A6736563726574A173");
+        Assert.Equal("x", back.MessageIdentifier);
+        Assert.Null(back.Secret);
+    }
+
     public sealed class Loop
     {
         public Loop? Next { get; set; }

@@ -3,13 +3,15 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json.Serialization;
 using ImSignalR.Infrastructure.Protocols.MessagePack.Codec;
 
 namespace ImSignalR.Infrastructure.Protocols.MessagePack.Internal.Converters;
 
 /// <summary>
 /// A class with public properties, as a map keyed by the camelCase property name (first letter lowered),
-/// the same names the JSON protocol uses, so one TypeScript model serves both. Keys are matched exactly
+/// the same names the JSON protocol uses, so one TypeScript model serves both ([JsonPropertyName] and
+/// [JsonIgnore] are honoured for the same reason). Keys are matched exactly
 /// first (byte comparison, no string allocated), then ignoring case; unknown keys are skipped.
 /// Accessors are compiled once per type, with expression trees (init-only and required setters included).
 /// A required member missing from the map is a binding failure, as in System.Text.Json.
@@ -27,6 +29,7 @@ internal sealed class DtoConverter<T> : MessagePackConverter<T?>
     {
         var properties = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && (p.GetMethod?.IsPublic == true || p.SetMethod?.IsPublic == true))
+            .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is not { Condition: JsonIgnoreCondition.Always })
             .ToArray();
         _members = properties.Select(CreateMember).ToArray();
         _writable = _members.Where(m => m.CanRead).ToArray();
@@ -125,7 +128,9 @@ internal sealed class DtoConverter<T> : MessagePackConverter<T?>
 
     private static DtoMember<T> CreateMember(PropertyInfo property)
     {
-        var wireName = char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
+        // [JsonPropertyName] wins, so a DTO renamed for JSON keeps the same name in MessagePack.
+        var wireName = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name
+            ?? char.ToLowerInvariant(property.Name[0]) + property.Name[1..];
         var required = property.IsDefined(typeof(RequiredMemberAttribute), inherit: false);
         var target = Expression.Parameter(typeof(T), "target");
         var value = Expression.Parameter(property.PropertyType, "value");
