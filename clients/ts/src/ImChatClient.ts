@@ -137,6 +137,8 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       },
       { ...(options.dedupeCapacity !== undefined ? { dedupeCapacity: options.dedupeCapacity } : {}) },
     );
+    // Nothing is handed over before the first catch-up has set each conversation's starting point.
+    this.sequencer.hold();
     this.transport.on(HubMethods.ReceiveC2C, (arg) => this.sequencer.accept(normalizeMessage(arg as MessageDto)));
     this.transport.on(HubMethods.MessageStatus, (arg) => {
       const event = arg as MessageStatusEvent;

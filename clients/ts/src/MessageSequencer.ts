@@ -225,7 +225,10 @@ export class MessageSequencer {
   }
 
   private setBaseline(state: ChatState, seq: number): void {
-    state.cursor = Math.max(0, seq);
+    // Held messages are new to this client (e.g. its own send confirmed during the catch-up): start below them.
+    let baseline = seq;
+    for (const held of state.buffer.keys()) baseline = Math.min(baseline, held - 1);
+    state.cursor = Math.max(0, baseline);
     this.deps.cursorMoved(state.chatId, state.cursor);
   }
 

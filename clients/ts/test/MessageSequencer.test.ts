@@ -173,3 +173,13 @@ describe("MessageSequencer", () => {
     });
   });
 });
+
+describe("MessageSequencer baseline", () => {
+  it("starts a new conversation below a message held during the catch-up (own send confirmed meanwhile)", async () => {
+    const s = setup({ [CHAT]: 1 });
+    s.sequencer.hold();
+    s.sequencer.accept({ ...msg(1), fromUserId: "alice", toUserId: "bob" });
+    await s.sequencer.catchUp();
+    expect(s.delivered).toEqual(["1"]);
+  });
+});
