@@ -1,0 +1,11 @@
+namespace ImSignalR.Client.Protocol;
+
+/// <summary>Picks the wire protocol by name.</summary>
+internal static class HubProtocols
+{
+    public static IHubWireProtocol Create(string name) => name switch
+    {
+        "json" => new JsonWireProtocol(),
+        _ => throw new ArgumentException($"Unknown hub protocol '{name}'. Supported: json.", nameof(name)),
+    };
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using ImSignalR.Domain.Contracts;
+using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace ImSignalR.Domain.Services;
+
+/// <summary>
+/// Acks (SPEC §5, G6): only the recipient may ack; statuses only rise; <c>Read</c> implies
+/// <c>Delivered</c> and raises the conversation's <c>readSeq</c>. Idempotent: acking again changes nothing.
+/// </summary>
+public sealed class AckService
+{
+    private readonly IMessageLog _log;
+    private readonly IMessageStore _store;
+    private readonly IRetryQueue _retry;
+    private readonly IMessagePusher _pusher;
+    private readonly MessagingOptions _options;
+    private readonly MessagingMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AckService> _logger;
+
+    public AckService(
+        IMessageLog log,
+        IMessageStore store,
+        IRetryQueue retry,
+        IMessagePusher pusher,
+        MessagingOptions options,
+        MessagingMetrics metrics,
+        TimeProvider time,
+        ILogger<AckService> logger)
+    {
+        _log = log;
+        _store = store;
+        _retry = retry;
+        _pusher = pusher;
+        _options = options;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<AckResult> AckAsync(string userId, AckRequest? request, CancellationToken cancellationToken)
+    {
+        var (ids, status) = Validate(request);
+        var messages = await _store.GetByIdsAsync(ids, cancellationToken).ConfigureAwait(false);
+
+        // G7: one foreign id refuses the whole call, so a mixed batch cannot half-apply.
+        if (messages.Any(m => !string.Equals(m.ToUserId, userId, StringComparison.Ordinal)))
+        {
+            throw new ImException(ImErrorCode.Forbidden, "Only the recipient can ack a message.");
+        }
+        if (messages.Count == 0)
+        {
+            // Unknown ids (never accepted, or not yet persisted by the consumer in RocketMQ mode) ack nothing.
+            return new AckResult { Acked = 0 };
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var chat in messages.GroupBy(m => m.ChatId))
+        {
+            var first = chat.First();
+            var ack = new MessagesAcked(chat.Key, first.FromUserId, userId, chat.Select(m => m.MsgId).ToArray(), status, chat.Max(m => m.Seq), now);
+            await _log.AppendAsync(ack, cancellationToken).ConfigureAwait(false);
+        }
+        _metrics.Acks.Add(messages.Count, new KeyValuePair<string, object?>("status", status.ToString()));
+
+        try
+        {
+            await _retry.RemoveAsync(messages.Select(m => m.MsgId).ToArray(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DomainLog.RetryRemoveFailed(_logger, ex);
+        }
+
+        // The acks are durable: finish the bookkeeping even if the caller went away.
+        await NotifySendersAsync(messages, status, userId, now, CancellationToken.None).ConfigureAwait(false);
+        return new AckResult { Acked = messages.Count };
+    }
+
+    private async Task NotifySendersAsync(IReadOnlyList<ChatMessage> messages, MessageStatus status, string byUserId, long now, CancellationToken cancellationToken)
+    {
+        // Only statuses that actually rose are news to the sender (monotonic, G6).
+        foreach (var bySender in messages.Where(m => m.Status < status).GroupBy(m => m.FromUserId))
+        {
+            var events = bySender.Select(m => new MessageStatusEvent
+            {
+                MsgId = m.MsgId.ToString(CultureInfo.InvariantCulture),
+                ChatId = m.ChatId,
+                Status = status.ToString(),
+                ByUserId = byUserId,
+                Time = now,
+            }).ToArray();
+            try
+            {
+                await _pusher.PushStatusAsync(bySender.Key, events, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _metrics.PushErrors.Add(1);
+                DomainLog.PushFailed(_logger, "status", ex);
+            }
+        }
+    }
+
+    private (long[] Ids, MessageStatus Status) Validate(AckRequest? request)
+    {
+        if (request is null)
+        {
+            throw ImException.Invalid("The request is missing.");
+        }
+        var status = request.Status switch
+        {
+            { } s when s.Equals("Delivered", StringComparison.OrdinalIgnoreCase) => MessageStatus.Delivered,
+            { } s when s.Equals("Read", StringComparison.OrdinalIgnoreCase) => MessageStatus.Read,
+            _ => throw new ImException(ImErrorCode.InvalidStatus, "'status' must be \"Delivered\" or \"Read\"."),
+        };
+        if (request.MsgIds is not { Count: > 0 } raw)
+        {
+            throw ImException.Invalid("'msgIds' must list at least one message id.");
+        }
+        if (raw.Count > _options.MaxAckIds)
+        {
+            throw new ImException(ImErrorCode.TooManyIds, $"At most {_options.MaxAckIds} message ids per ack.");
+        }
+        var ids = new HashSet<long>(raw.Count);
+        foreach (var text in raw)
+        {
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+            {
+                throw new ImException(ImErrorCode.InvalidMsgId, "Every msgId must be a positive decimal number.");
+            }
+            ids.Add(id);
+        }
+        return (ids.ToArray(), status);
+    }
+}

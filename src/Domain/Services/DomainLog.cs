@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace ImSignalR.Domain.Services;
+
+/// <summary>Domain log messages: event ids 1000–1999 (registry: docs/operations.md). Never message contents.</summary>
+internal static partial class DomainLog
+{
+    [LoggerMessage(1001, LogLevel.Warning, "Seq conflict in {ChatId} at seq {Seq}; the store holds up to {StoreMaxSeq}. Reseeding the allocator.")]
+    public static partial void SeqConflict(ILogger logger, string chatId, long seq, long storeMaxSeq);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Presence lookup failed; treating the recipient as online.")]
+    public static partial void PresenceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Scheduling the replay of {MsgId} failed; delivery falls back to sync.")]
+    public static partial void RetryScheduleFailed(ILogger logger, long msgId, Exception exception);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Push ({Kind}) failed; delivery falls back to replay and sync.")]
+    public static partial void PushFailed(ILogger logger, string kind, Exception exception);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Dedupe cache update failed; the store's unique key still guards resends.")]
+    public static partial void DedupeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Appending the offline mark of {MsgId} failed.")]
+    public static partial void OfflineMarkFailed(ILogger logger, long msgId, Exception exception);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Removing acked retry entries failed; they will be replayed and acked again.")]
+    public static partial void RetryRemoveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1020, LogLevel.Debug, "Sweeper claimed {Count} due entries.")]
+    public static partial void SweepClaimed(ILogger logger, int count);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Sweeper pass failed; it runs again on the next tick.")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1022, LogLevel.Warning, "Replaying {MsgId} failed.")]
+    public static partial void ReplayFailed(ILogger logger, long msgId, Exception exception);
+}

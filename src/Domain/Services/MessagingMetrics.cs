@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+
+namespace ImSignalR.Domain.Services;
+
+/// <summary>
+/// The product's instruments (meter <c>ImSignalR</c>). Names follow OpenTelemetry conventions; the
+/// Prometheus endpoint turns dots into underscores.
+/// </summary>
+public sealed class MessagingMetrics
+{
+    public const string MeterName = "ImSignalR";
+
+    public MessagingMetrics(Meter meter)
+    {
+        SendsAccepted = meter.CreateCounter<long>("im.sends.accepted", description: "Sends made durable.");
+        SendsRejected = meter.CreateCounter<long>("im.sends.rejected", description: "Sends refused, by error code.");
+        SendsDuplicate = meter.CreateCounter<long>("im.sends.duplicate", description: "Resends answered with the first result.");
+        Pushes = meter.CreateCounter<long>("im.pushes", description: "ReceiveC2C pushes, by kind (send, replay).");
+        PushErrors = meter.CreateCounter<long>("im.push.errors", description: "Pushes that failed (delivery falls back to retry and sync).");
+        Acks = meter.CreateCounter<long>("im.acks", description: "Acked messages, by status.");
+        Replays = meter.CreateCounter<long>("im.sweeper.replays", description: "Messages re-pushed by the sweeper.");
+        OfflineMarks = meter.CreateCounter<long>("im.offline.marks", description: "Messages marked offline, by reason.");
+        SyncRequests = meter.CreateCounter<long>("im.sync.requests", description: "SyncMessages and GetHistory calls.");
+        Rejections = meter.CreateCounter<long>("im.rejections", description: "Requests refused, by error code and operation.");
+        LogErrors = meter.CreateCounter<long>("im.log.errors", description: "Message-log appends that failed.");
+        SendLatency = meter.CreateHistogram<double>("im.send.duration", unit: "ms", description: "SendC2C from validation to result.");
+        DurableWriteLatency = meter.CreateHistogram<double>("im.log.append.duration", unit: "ms", description: "Time to make one event durable.");
+    }
+
+    public Counter<long> SendsAccepted { get; }
+    public Counter<long> SendsRejected { get; }
+    public Counter<long> SendsDuplicate { get; }
+    public Counter<long> Pushes { get; }
+    public Counter<long> PushErrors { get; }
+    public Counter<long> Acks { get; }
+    public Counter<long> Replays { get; }
+    public Counter<long> OfflineMarks { get; }
+    public Counter<long> SyncRequests { get; }
+    public Counter<long> Rejections { get; }
+    public Counter<long> LogErrors { get; }
+    public Histogram<double> SendLatency { get; }
+    public Histogram<double> DurableWriteLatency { get; }
+}

@@ -1,0 +1,40 @@
+using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace ImSignalR.Domain.Services;
+
+/// <summary>
+/// Appends <c>C2C_OFF_LINE_MSG</c> for a message the recipient did not get pushed. Best effort: the
+/// message itself is already stored and reaches the recipient through sync either way (G5).
+/// </summary>
+public sealed class OfflineMarker
+{
+    private readonly IMessageLog _log;
+    private readonly MessagingMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OfflineMarker> _logger;
+
+    public OfflineMarker(IMessageLog log, MessagingMetrics metrics, TimeProvider time, ILogger<OfflineMarker> logger)
+    {
+        _log = log;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <param name="reason"><c>offline</c> at send time, <c>gone</c> at replay, <c>budget</c> when the replays are spent.</param>
+    public async Task MarkAsync(ChatMessage message, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _log.AppendAsync(new MessageOffline(message, _time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken).ConfigureAwait(false);
+            _metrics.OfflineMarks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _metrics.LogErrors.Add(1);
+            DomainLog.OfflineMarkFailed(_logger, message.MsgId, ex);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using ImSignalR.Domain.Contracts;
+using ImSignalR.Domain.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace ImSignalR.Domain.Services;
+
+/// <summary>
+/// One sweeper pass (SPEC §5): claim due entries atomically, then per entry re-resolve presence
+/// cluster-wide — online: re-push and reschedule with backoff; offline or budget spent: drop the
+/// entry and mark the message offline. The message stays in the store for sync either way.
+/// </summary>
+public sealed class RetrySweeper
+{
+    private readonly IRetryQueue _retry;
+    private readonly IPresence _presence;
+    private readonly IMessagePusher _pusher;
+    private readonly OfflineMarker _offline;
+    private readonly MessagingOptions _options;
+    private readonly MessagingMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RetrySweeper> _logger;
+
+    public RetrySweeper(
+        IRetryQueue retry,
+        IPresence presence,
+        IMessagePusher pusher,
+        OfflineMarker offline,
+        MessagingOptions options,
+        MessagingMetrics metrics,
+        TimeProvider time,
+        ILogger<RetrySweeper> logger)
+    {
+        _retry = retry;
+        _presence = presence;
+        _pusher = pusher;
+        _offline = offline;
+        _options = options;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <returns>How many entries were claimed; a full batch means more may be due right away.</returns>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        var claimed = await _retry.ClaimDueAsync(_time.GetUtcNow(), _options.RetryClaimBatch, _options.RetryLease, cancellationToken).ConfigureAwait(false);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+        DomainLog.SweepClaimed(_logger, claimed.Count);
+        // Entries are independent; running them together lets Redis pipeline the presence lookups.
+        await Task.WhenAll(claimed.Select(e => ReplayAsync(e, cancellationToken))).ConfigureAwait(false);
+        return claimed.Count;
+    }
+
+    private async Task ReplayAsync(RetryEntry entry, CancellationToken cancellationToken)
+    {
+        var message = entry.Message;
+        try
+        {
+            var delays = _options.RetryDelays;
+            if (entry.Replays >= delays.Length)
+            {
+                await DropAsync(entry, "budget", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            if (!await _presence.IsOnlineAsync(message.ToUserId, cancellationToken).ConfigureAwait(false))
+            {
+                await DropAsync(entry, "gone", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            // Reschedule first: if the push or this node dies now, the entry still comes back.
+            var next = entry.Replays + 1 < delays.Length ? delays[entry.Replays + 1] : delays[^1];
+            if (!await _retry.RescheduleAsync(entry, _time.GetUtcNow() + next, cancellationToken).ConfigureAwait(false))
+            {
+                return; // acked meanwhile
+            }
+            await _pusher.PushToRecipientAsync(MessageDto.From(message), cancellationToken).ConfigureAwait(false);
+            _metrics.Replays.Add(1);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The lease brings the entry back if it was not rescheduled.
+            DomainLog.ReplayFailed(_logger, message.MsgId, ex);
+        }
+    }
+
+    private async Task DropAsync(RetryEntry entry, string reason, CancellationToken cancellationToken)
+    {
+        await _retry.RemoveAsync([entry.Message.MsgId], cancellationToken).ConfigureAwait(false);
+        await _offline.MarkAsync(entry.Message, reason, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using ImSignalR.Domain.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace ImSignalR.Hub.Auth;
+
+/// <summary>
+/// Bearer-token authentication (HS256) from the <c>Authorization</c> header or, for WebSockets and
+/// browsers that cannot set headers, the <c>access_token</c> query. Stands in for JwtBearer, which
+/// does not restore here; <see cref="TokenValidation"/> holds the parameters both would use.
+/// </summary>
+internal sealed class JwtAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
+{
+    public const string SchemeName = "ImJwt";
+
+    // Longer than any token we issue by far; bounds the work a hostile header can cause.
+    private const int MaxTokenLength = 4096;
+
+    private readonly TokenValidation _validation;
+
+    public JwtAuthenticationHandler(
+        IOptionsMonitor<AuthenticationSchemeOptions> options,
+        ILoggerFactory logger,
+        UrlEncoder encoder,
+        TokenValidation validation)
+        : base(options, logger, encoder)
+    {
+        _validation = validation;
+    }
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = ReadToken(Request);
+        if (token is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (token.Length > MaxTokenLength)
+        {
+            return AuthenticateResult.Fail("The token is too long.");
+        }
+
+        var result = await _validation.Handler.ValidateTokenAsync(token, _validation.Parameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            // The reason goes to the log at Debug, never the token itself.
+            AuthLog.TokenRejected(Logger, result.Exception?.GetType().Name ?? "invalid");
+            return AuthenticateResult.Fail("The token is not valid.");
+        }
+        var sub = result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+        if (!UserIds.IsValid(sub))
+        {
+            return AuthenticateResult.Fail("The token's sub is not a valid user id.");
+        }
+        var principal = new ClaimsPrincipal(result.ClaimsIdentity);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    internal static string? ReadToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+        var query = request.Query["access_token"].ToString();
+        return string.IsNullOrEmpty(query) ? null : query;
+    }
+}

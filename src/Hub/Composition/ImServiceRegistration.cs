@@ -1,0 +1,126 @@
+using System.Diagnostics.Metrics;
+using ImSignalR.Domain.Identity;
+using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Services;
+using ImSignalR.Hub.Auth;
+using ImSignalR.Hub.Background;
+using ImSignalR.Hub.Endpoints;
+using ImSignalR.Hub.Hubs;
+using ImSignalR.Hub.Observability;
+using ImSignalR.Infrastructure.Direct;
+using ImSignalR.Infrastructure.InProcess;
+using ImSignalR.Infrastructure.Persistence;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ImSignalR.Hub.Composition;
+
+/// <summary>
+/// Composes a node from configuration alone (SPEC §2): which store, which message log, in-process or
+/// Redis state. Adapters are chosen here and nowhere else.
+/// </summary>
+internal static class ImServiceRegistration
+{
+    public static ImOptions AddImSignalR(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(ImOptions.Section);
+        var options = section.Get<ImOptions>() ?? new ImOptions();
+        services.AddOptions<ImOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImOptions>, ImOptionsValidator>();
+        // Validate now as well: composition below depends on these values being sane.
+        var validation = new ImOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(ImOptions.Section, typeof(ImOptions), validation.Failures);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        AddDomain(services, options);
+        AddStore(services, options);
+        AddState(services, options);
+        AddAuth(services);
+        AddHub(services, options, builder);
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
+        if (options.HasRole("sweeper"))
+        {
+            services.AddHostedService<SweeperService>();
+        }
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodyBytes);
+        return options;
+    }
+
+    private static void AddDomain(IServiceCollection services, ImOptions options)
+    {
+        ImOptionsValidator.TryParseDelays(options.Retry.DelaysSeconds, out var delays);
+        var limits = options.Limits;
+        services.AddSingleton(new MessagingOptions
+        {
+            MaxContentBytes = limits.MaxContentBytes,
+            MaxExtBytes = limits.MaxExtBytes,
+            MaxPageSize = limits.MaxPageSize,
+            DefaultPageSize = limits.DefaultPageSize,
+            MaxAckIds = limits.MaxAckIds,
+            RetryDelays = delays,
+            RetryLease = options.Retry.Lease,
+            DedupeWindow = options.Retry.DedupeWindow,
+        });
+        services.AddSingleton(sp => new Meter(MessagingMetrics.MeterName));
+        services.AddSingleton(sp => new MessagingMetrics(sp.GetRequiredService<Meter>()));
+        services.AddSingleton(sp => new ConnectionGauge(sp.GetRequiredService<Meter>()));
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton(sp => new SnowflakeIdGenerator(NodeIdentity.Resolve(options, sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OfflineMarker>();
+        services.AddSingleton<SendService>();
+        services.AddSingleton<AckService>();
+        services.AddSingleton<QueryService>();
+        services.AddSingleton<RetrySweeper>();
+        services.AddSingleton<IMessagePusher, SignalRMessagePusher>();
+    }
+
+    private static void AddStore(IServiceCollection services, ImOptions options)
+    {
+        if (options.Store.Provider == "MySql")
+        {
+            services.AddImMySqlStore(options.Store.ConnectionString);
+        }
+        else
+        {
+            services.AddImSqliteStore(options.Store.ConnectionString);
+        }
+        services.AddSingleton(new DirectLogOptions());
+        services.TryAddSingleton<DirectMessageLog>();
+        services.TryAddSingleton<IMessageLog>(sp => sp.GetRequiredService<DirectMessageLog>());
+    }
+
+    private static void AddState(IServiceCollection services, ImOptions options)
+    {
+        // Cluster adapters (Redis) register themselves before this point; TryAdd keeps them.
+        services.TryAddSingleton<IPresence, InProcessPresence>();
+        services.TryAddSingleton<IDedupeCache, InProcessDedupeCache>();
+        services.TryAddSingleton<IRetryQueue, InProcessRetryQueue>();
+        services.TryAddSingleton<ISequenceAllocator, InProcessSequenceAllocator>();
+    }
+
+    private static void AddAuth(IServiceCollection services)
+    {
+        services.AddSingleton<TokenValidation>();
+        services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddSingleton<IUserIdProvider, SubClaimUserIdProvider>();
+    }
+
+    private static void AddHub(IServiceCollection services, ImOptions options, WebApplicationBuilder builder)
+    {
+        services.AddSingleton<ImHubFilter>();
+        services.AddSignalR(hub =>
+        {
+            hub.MaximumReceiveMessageSize = options.Limits.MaxHubMessageBytes;
+            hub.MaximumParallelInvocationsPerClient = options.Limits.MaxParallelInvocationsPerClient;
+            hub.EnableDetailedErrors = false;
+            hub.AddFilter<ImHubFilter>();
+        });
+    }
+}

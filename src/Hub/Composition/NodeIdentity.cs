@@ -1,0 +1,30 @@
+using ImSignalR.Hub.Background;
+
+namespace ImSignalR.Hub.Composition;
+
+/// <summary>The node id in msgIds: configured, 0 for the single embedded node, or derived (with a warning).</summary>
+internal static class NodeIdentity
+{
+    public static int Resolve(ImOptions options, IServiceProvider services)
+    {
+        if (options.NodeId is { } configured)
+        {
+            return configured;
+        }
+        if (options.IsEmbedded)
+        {
+            return 0;
+        }
+        // FNV-1a over host name and pid: stable for the process, spread over 0–1023. Collisions are
+        // possible, hence the warning: production sets Im:NodeId.
+        var text = Environment.MachineName + "/" + Environment.ProcessId;
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        var derived = (int)(hash % 1024);
+        BackgroundLog.NodeIdDerived(services.GetRequiredService<ILoggerFactory>().CreateLogger("ImSignalR.Hub"), derived);
+        return derived;
+    }
+}

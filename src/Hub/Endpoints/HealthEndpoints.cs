@@ -1,0 +1,31 @@
+using System.Text.Json;
+using ImSignalR.Hub.Observability;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ImSignalR.Hub.Endpoints;
+
+/// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (every configured dependency), <c>/metrics</c>.</summary>
+internal static class HealthEndpoints
+{
+    public const string ReadyTag = "ready";
+
+    public static void MapImHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).AllowAnonymous();
+        app.MapGet("/metrics", (PrometheusExporter exporter) =>
+            Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8")).AllowAnonymous();
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+}

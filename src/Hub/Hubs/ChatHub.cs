@@ -1,0 +1,76 @@
+using ImSignalR.Domain.Contracts;
+using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Services;
+using ImSignalR.Hub.Composition;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace ImSignalR.Hub.Hubs;
+
+/// <summary>
+/// The client API of SPEC §3.3. The caller's user id always comes from the token, never from the
+/// request; domain errors are mapped to <see cref="HubException"/> by <see cref="ImHubFilter"/>.
+/// </summary>
+[Authorize]
+internal sealed class ChatHub : Hub<IChatClient>
+{
+    private readonly SendService _send;
+    private readonly AckService _ack;
+    private readonly QueryService _query;
+    private readonly IPresence _presence;
+    private readonly LimitSettings _limits;
+
+    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, IOptions<ImOptions> options)
+    {
+        _send = send;
+        _ack = ack;
+        _query = query;
+        _presence = presence;
+        _limits = options.Value.Limits;
+    }
+
+    /// <summary>The group of all connections of one user, for pushes to the sender's other devices.</summary>
+    public static string UserGroup(string userId) => "user:" + userId;
+
+    private string UserId => Context.UserIdentifier ?? throw new ImException(ImErrorCode.Unauthorized, "The connection has no user.");
+
+    public override async Task OnConnectedAsync()
+    {
+        var userId = UserId;
+        // Add first, then count: two devices connecting at once cannot both slip under the limit.
+        await _presence.AddConnectionAsync(userId, Context.ConnectionId, Context.ConnectionAborted);
+        if (await _presence.CountConnectionsAsync(userId, Context.ConnectionAborted) > _limits.MaxConnectionsPerUser)
+        {
+            await _presence.RemoveConnectionAsync(userId, Context.ConnectionId, CancellationToken.None);
+            Context.Items[ImHubFilter.RejectedKey] = true;
+            throw new HubException($"{ImErrorCode.TooManyConnections.ToWire()}: at most {_limits.MaxConnectionsPerUser} connections per user.");
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(userId), Context.ConnectionAborted);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.ContainsKey(ImHubFilter.RejectedKey))
+        {
+            return;
+        }
+        await _presence.RemoveConnectionAsync(UserId, Context.ConnectionId, CancellationToken.None);
+    }
+
+    public Task<SendC2CResult> SendC2C(SendC2CRequest request) =>
+        _send.SendAsync(UserId, request, Context.ConnectionId, Context.ConnectionAborted);
+
+    public Task<AckResult> Ack(AckRequest request) =>
+        _ack.AckAsync(UserId, request, Context.ConnectionAborted);
+
+    public Task<SyncResult> SyncMessages(SyncRequest? request) =>
+        _query.SyncAsync(UserId, request, Context.ConnectionAborted);
+
+    public Task<HistoryResult> GetHistory(HistoryRequest request) =>
+        _query.GetHistoryAsync(UserId, request, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<ConversationDto>> GetConversations() =>
+        _query.GetConversationsAsync(UserId, Context.ConnectionAborted);
+}

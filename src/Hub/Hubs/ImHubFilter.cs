@@ -1,0 +1,97 @@
+using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Limits;
+using ImSignalR.Domain.Services;
+using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Observability;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace ImSignalR.Hub.Hubs;
+
+/// <summary>
+/// The one place hub errors are mapped (style.md): <see cref="ImException"/> becomes a
+/// <see cref="HubException"/> whose message starts with the stable code, and the connection stays
+/// open. It also applies the per-connection send rate limit (SPEC §8) before the hub method runs.
+/// </summary>
+internal sealed class ImHubFilter : IHubFilter
+{
+    public const string RejectedKey = "im.rejected";
+    private const string BucketKey = "im.sendBucket";
+
+    private readonly MessagingMetrics _metrics;
+    private readonly ConnectionGauge _connections;
+    private readonly LimitSettings _limits;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ImHubFilter> _logger;
+
+    public ImHubFilter(MessagingMetrics metrics, ConnectionGauge connections, IOptions<ImOptions> options, TimeProvider time, ILogger<ImHubFilter> logger)
+    {
+        _metrics = metrics;
+        _connections = connections;
+        _limits = options.Value.Limits;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var method = context.HubMethodName;
+        try
+        {
+            if (method == nameof(ChatHub.SendC2C) && !SendBucket(context.Context).TryTake())
+            {
+                throw new ImException(ImErrorCode.RateLimited, $"At most {_limits.SendsPerSecond} sends per second per connection.");
+            }
+            return await next(context);
+        }
+        catch (ImException ex)
+        {
+            _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToWire()), new KeyValuePair<string, object?>("op", method));
+            throw new HubException(ex.WireMessage);
+        }
+        catch (HubException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ImErrorCode.Internal.ToWire()), new KeyValuePair<string, object?>("op", method));
+            HubLog.UnexpectedError(_logger, method, ex);
+            throw new HubException($"{ImErrorCode.Internal.ToWire()}: an unexpected error occurred; it was logged.");
+        }
+    }
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        try
+        {
+            await next(context);
+            _connections.Opened();
+        }
+        catch (HubException ex) when (ex.Message.StartsWith(ImErrorCode.TooManyConnections.ToWire(), StringComparison.Ordinal))
+        {
+            _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ImErrorCode.TooManyConnections.ToWire()), new KeyValuePair<string, object?>("op", "connect"));
+            throw;
+        }
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        if (!context.Context.Items.ContainsKey(RejectedKey))
+        {
+            _connections.Closed();
+        }
+        await next(context, exception);
+    }
+
+    private TokenBucket SendBucket(HubCallerContext connection)
+    {
+        if (connection.Items.TryGetValue(BucketKey, out var existing) && existing is TokenBucket bucket)
+        {
+            return bucket;
+        }
+        bucket = new TokenBucket(_limits.SendsPerSecond, _limits.SendBurst, _time);
+        connection.Items[BucketKey] = bucket;
+        return bucket;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Data.Common;
+
+namespace ImSignalR.Infrastructure.Persistence.Internal;
+
+/// <summary>
+/// The few places where SQLite and MySQL differ. Everything else (statement shapes, batching, outcome
+/// decisions, row mapping) lives once in <see cref="SqlMessageStore"/> and <see cref="StoreSql"/>.
+/// </summary>
+internal abstract class SqlDialect
+{
+    /// <summary>Folder under <c>Persistence/Migrations</c> holding this dialect's scripts.</summary>
+    public abstract string MigrationFolder { get; }
+
+    /// <summary>Two-argument maximum: <c>MAX(a, b)</c> in SQLite, <c>GREATEST(a, b)</c> in MySQL.</summary>
+    public abstract string Greatest(string a, string b);
+
+    /// <summary>Rows per multi-row INSERT, kept well below both engines' bound-parameter limits.</summary>
+    public abstract int MaxRowsPerInsert { get; }
+
+    /// <summary>
+    /// Wraps a multi-row <c>INSERT INTO messages … VALUES …</c> so that rows colliding with any unique key
+    /// are skipped while every other error (truncation, NOT NULL) still fails the statement.
+    /// </summary>
+    public abstract string InsertMessagesIgnoringConflicts(string columns, string valuesList);
+
+    /// <summary>
+    /// A multi-row upsert of conversation rows that only raises <c>last_seq</c> (moving <c>last_msg_id</c>
+    /// with it) and <c>updated_at</c>.
+    /// </summary>
+    public abstract string UpsertConversations(string columns, string valuesList);
+
+    public abstract string CreateMigrationsTable { get; }
+
+    /// <summary>File- or server-level settings the migrator applies before taking its lock (SQLite: WAL).</summary>
+    public virtual Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Serialises migrators across processes, on <paramref name="connection"/>'s session.</summary>
+    public abstract Task AcquireMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    public abstract Task ReleaseMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// False for MySQL: DDL commits implicitly, so a script cannot be rolled back as a whole and must be
+    /// written to be re-runnable (IF NOT EXISTS) — the migrator lock keeps two nodes from interleaving.
+    /// </summary>
+    public abstract bool TransactionalDdl { get; }
+}

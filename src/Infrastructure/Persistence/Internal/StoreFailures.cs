@@ -1,0 +1,25 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using ImSignalR.Domain.Errors;
+
+namespace ImSignalR.Infrastructure.Persistence.Internal;
+
+/// <summary>
+/// Turns driver failures into the one domain exception, so no MySqlException/SqliteException crosses the
+/// port. The original stays as the inner exception for logs.
+/// </summary>
+internal static class StoreFailures
+{
+    public static bool IsDriverFailure(Exception exception) => exception is
+        DbException or TimeoutException or SocketException or IOException;
+
+    public static Exception Translate(Exception exception, string operation, CancellationToken cancellationToken)
+    {
+        // A cancelled call is the caller's decision, not an outage; drivers report it in their own ways.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException(cancellationToken);
+        }
+        return new ImException(ImErrorCode.StoreUnavailable, $"The message store failed during {operation}: {exception.Message}", exception);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text;
+
+namespace ImSignalR.Infrastructure.Persistence.Internal;
+
+/// <summary>
+/// SQL text shared by both dialects. Column aliases match <see cref="MessageRow"/> so Dapper maps by name
+/// without the global "match names with underscores" switch.
+/// </summary>
+internal static class StoreSql
+{
+    /// <summary>Columns of one inserted message, in the order the store binds them.</summary>
+    public const string MessageInsertColumns =
+        "msg_id, chat_id, seq, from_user_id, to_user_id, client_msg_id, msg_format, content, ext, send_time, status";
+
+    public const int MessageInsertColumnCount = 11;
+
+    public const string ConversationInsertColumns =
+        "user_id, chat_id, peer_user_id, last_msg_id, last_seq, read_seq, updated_at";
+
+    public const int ConversationInsertColumnCount = 7;
+
+    private const string MessageSelectColumnsTemplate =
+        "{0}msg_id AS MsgId, {0}client_msg_id AS ClientMsgId, {0}chat_id AS ChatId, {0}seq AS Seq, " +
+        "{0}from_user_id AS FromUserId, {0}to_user_id AS ToUserId, {0}content AS Content, " +
+        "{0}msg_format AS MsgFormat, {0}ext AS Ext, {0}send_time AS SendTime, {0}status AS Status";
+
+    public static readonly string MessageColumns = string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageSelectColumnsTemplate, string.Empty);
+
+    private static readonly string JoinedMessageColumns = string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageSelectColumnsTemplate, "m.");
+
+    public static readonly string SelectByIds = $"SELECT {MessageColumns} FROM messages WHERE msg_id IN @Ids";
+
+    public static readonly string SelectByClientMsgId =
+        $"SELECT {MessageColumns} FROM messages WHERE from_user_id = @FromUserId AND client_msg_id = @ClientMsgId";
+
+    public static readonly string SelectAfterSeq =
+        $"SELECT {MessageColumns} FROM messages WHERE chat_id = @ChatId AND seq > @Seq ORDER BY seq LIMIT @Limit";
+
+    // Newest first to use the index backwards with LIMIT; the store reverses to ascending.
+    public static readonly string SelectBeforeSeqDescending =
+        $"SELECT {MessageColumns} FROM messages WHERE chat_id = @ChatId AND seq < @Seq ORDER BY seq DESC LIMIT @Limit";
+
+    public static readonly string SelectUndelivered =
+        $"SELECT {MessageColumns} FROM messages WHERE to_user_id = @UserId AND status < @Delivered ORDER BY chat_id, seq LIMIT @Limit";
+
+    public const string SelectMaxSeq = "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat_id = @ChatId";
+
+    public const string SelectLastSeqByChat = "SELECT chat_id AS ChatId, last_seq AS LastSeq FROM conversations WHERE user_id = @UserId";
+
+    public const string Ping = "SELECT 1";
+
+    /// <summary>
+    /// One statement for the list: the last message by primary key, unread by a correlated count that
+    /// walks the (chat_id, seq) index from read_seq — cost grows with unread, not with history.
+    /// </summary>
+    public static readonly string SelectConversations =
+        "SELECT c.chat_id AS ConvChatId, c.peer_user_id AS PeerUserId, c.last_seq AS LastSeq, c.read_seq AS ReadSeq, " +
+        "c.updated_at AS UpdatedAt, " +
+        "(SELECT COUNT(*) FROM messages u WHERE u.chat_id = c.chat_id AND u.seq > c.read_seq AND u.from_user_id = c.peer_user_id) AS Unread, " +
+        JoinedMessageColumns +
+        " FROM conversations c LEFT JOIN messages m ON m.msg_id = c.last_msg_id" +
+        " WHERE c.user_id = @UserId ORDER BY c.updated_at DESC, c.chat_id DESC LIMIT @Limit";
+
+    public static string RaiseStatus(bool byChat) =>
+        "UPDATE messages SET status = @Status WHERE msg_id IN @Ids AND to_user_id = @ToUserId AND status < @Status" +
+        (byChat ? " AND chat_id = @ChatId" : string.Empty);
+
+    /// <summary><c>(@p0_0, @p0_1, …), (@p1_0, …)</c> for <paramref name="rows"/> rows of <paramref name="columns"/> values.</summary>
+    public static string ValuesList(int rows, int columns)
+    {
+        var sb = new StringBuilder(rows * columns * 8);
+        for (var r = 0; r < rows; r++)
+        {
+            if (r > 0)
+            {
+                sb.Append(", ");
+            }
+            sb.Append('(');
+            for (var c = 0; c < columns; c++)
+            {
+                if (c > 0)
+                {
+                    sb.Append(", ");
+                }
+                sb.Append("@p").Append(r).Append('_').Append(c);
+            }
+            sb.Append(')');
+        }
+        return sb.ToString();
+    }
+
+    public static string ParameterName(int row, int column) => $"p{row}_{column}";
+
+    /// <summary><c>(from_user_id = @f0 AND client_msg_id = @c0) OR …</c>: an OR of unique-key lookups.</summary>
+    public static string SelectByClientMsgIds(int count)
+    {
+        var sb = new StringBuilder("SELECT ").Append(MessageColumns).Append(" FROM messages WHERE ");
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(" OR ");
+            }
+            sb.Append("(from_user_id = @f").Append(i).Append(" AND client_msg_id = @c").Append(i).Append(')');
+        }
+        return sb.ToString();
+    }
+}

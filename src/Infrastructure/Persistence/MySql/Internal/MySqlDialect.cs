@@ -1,0 +1,58 @@
+using System.Data.Common;
+using Dapper;
+using ImSignalR.Domain.Errors;
+using ImSignalR.Infrastructure.Persistence.Internal;
+
+namespace ImSignalR.Infrastructure.Persistence.MySql.Internal;
+
+internal sealed class MySqlDialect : SqlDialect
+{
+    /// <summary>Server-wide advisory lock name; one per database so two schemas on one server do not wait on each other.</summary>
+    private const string MigrationLockPrefix = "imsignalr.migrations.";
+
+    private const int MigrationLockTimeoutSeconds = 60;
+
+    public static MySqlDialect Instance { get; } = new();
+
+    public override string MigrationFolder => "MySql";
+
+    // 200 rows of up to 8 KB content (32 KB in utf8mb4) stay well inside the default max_allowed_packet (16 MB+).
+    public override int MaxRowsPerInsert => 200;
+
+    public override bool TransactionalDdl => false;
+
+    public override string CreateMigrationsTable =>
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL) " +
+        "ENGINE = InnoDB DEFAULT CHARSET = utf8mb4";
+
+    public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
+
+    // Not INSERT IGNORE: IGNORE also turns truncation and NOT NULL errors into warnings. A no-op
+    // ON DUPLICATE KEY UPDATE skips exactly the unique-key collisions (any of the three keys).
+    public override string InsertMessagesIgnoringConflicts(string columns, string valuesList) =>
+        $"INSERT INTO messages ({columns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE msg_id = msg_id";
+
+    // Assignments run left to right and see earlier ones, so last_msg_id is compared before last_seq moves.
+    // VALUES(col) rather than the 8.0.19 row alias: MariaDB has no row alias.
+    public override string UpsertConversations(string columns, string valuesList) =>
+        $"INSERT INTO conversations ({columns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE " +
+        "last_msg_id = IF(VALUES(last_seq) > last_seq, VALUES(last_msg_id), last_msg_id), " +
+        "last_seq = GREATEST(last_seq, VALUES(last_seq)), " +
+        "updated_at = GREATEST(updated_at, VALUES(updated_at))";
+
+    public override async Task AcquireMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var got = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT GET_LOCK(CONCAT(@Prefix, DATABASE()), @Timeout)",
+            new { Prefix = MigrationLockPrefix, Timeout = MigrationLockTimeoutSeconds }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (got != 1)
+        {
+            throw new ImException(ImErrorCode.StoreUnavailable,
+                $"Another node held the schema migration lock for more than {MigrationLockTimeoutSeconds} s.");
+        }
+    }
+
+    public override Task ReleaseMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT RELEASE_LOCK(CONCAT(@Prefix, DATABASE()))",
+            new { Prefix = MigrationLockPrefix }, cancellationToken: cancellationToken));
+}

@@ -1,0 +1,63 @@
+using ImSignalR.Domain.Ports;
+using ImSignalR.Infrastructure.Persistence.Internal;
+using ImSignalR.Infrastructure.Persistence.MySql;
+using ImSignalR.Infrastructure.Persistence.MySql.Internal;
+using ImSignalR.Infrastructure.Persistence.Sqlite;
+using ImSignalR.Infrastructure.Persistence.Sqlite.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace ImSignalR.Infrastructure.Persistence;
+
+/// <summary>Registers the system of record (SPEC §7). Call one of them; the hub runs <see cref="StoreMigrator.MigrateAsync"/> at start.</summary>
+public static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// The embedded SQLite store (<c>Data Source=./data/im.db</c>). Creates the folder of the file when missing.
+    /// Registers <see cref="IDbConnectionFactory"/>, <see cref="IMessageStore"/> and <see cref="StoreMigrator"/>.
+    /// </summary>
+    public static IServiceCollection AddImSqliteStore(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var factory = new SqliteConnectionFactory(connectionString);
+        EnsureDirectory(factory.DataSource);
+        return services.AddStore(factory, SqliteDialect.Instance, f => new SqliteMessageStore(f));
+    }
+
+    /// <summary>
+    /// The MySQL/MariaDB store (MySql.Data, e.g. <c>Server=…;Port=3306;Database=im;Uid=…;Pwd=…</c>).
+    /// Registers <see cref="IDbConnectionFactory"/>, <see cref="IMessageStore"/> and <see cref="StoreMigrator"/>.
+    /// </summary>
+    public static IServiceCollection AddImMySqlStore(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return services.AddStore(new MySqlConnectionFactory(connectionString), MySqlDialect.Instance, f => new MySqlMessageStore(f));
+    }
+
+    private static IServiceCollection AddStore(this IServiceCollection services, IDbConnectionFactory factory, SqlDialect dialect,
+        Func<IDbConnectionFactory, IMessageStore> createStore)
+    {
+        services.TryAddSingleton(factory);
+        services.TryAddSingleton(sp => createStore(sp.GetRequiredService<IDbConnectionFactory>()));
+        services.TryAddSingleton(sp => new StoreMigrator(sp.GetRequiredService<IDbConnectionFactory>(), dialect,
+            sp.GetService<ILogger<StoreMigrator>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<StoreMigrator>.Instance));
+        return services;
+    }
+
+    private static void EnsureDirectory(string dataSource)
+    {
+        if (dataSource.Length == 0 || string.Equals(dataSource, ":memory:", StringComparison.Ordinal)
+            || dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        var directory = Path.GetDirectoryName(Path.GetFullPath(dataSource));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+}

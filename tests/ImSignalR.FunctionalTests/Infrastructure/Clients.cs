@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using ImSignalR.Client;
+using ImSignalR.Client.Models;
+using ImSignalR.Client.Transport;
+
+namespace ImSignalR.FunctionalTests.Infrastructure;
+
+/// <summary>An SDK client that records what it receives, for assertions.</summary>
+public sealed class RecordingClient : IAsyncDisposable
+{
+    private RecordingClient(string userId, ImChatClient client)
+    {
+        UserId = userId;
+        Client = client;
+        client.MessageReceived += m =>
+        {
+            Received.Enqueue(m);
+            return Task.CompletedTask;
+        };
+        client.StatusReceived += s =>
+        {
+            Statuses.Enqueue(s);
+            return Task.CompletedTask;
+        };
+    }
+
+    public string UserId { get; }
+
+    public ImChatClient Client { get; }
+
+    public ConcurrentQueue<ImMessage> Received { get; } = new();
+
+    public ConcurrentQueue<MessageStatusUpdate> Statuses { get; } = new();
+
+    public static async Task<RecordingClient> ConnectAsync(HubProcess hub, string userId, string protocol = "json")
+    {
+        var token = await hub.TokenAsync(userId);
+        var client = new ImChatClient(new HubConnectionOptions
+        {
+            HubUri = hub.HubUri,
+            AccessTokenProvider = _ => ValueTask.FromResult<string?>(token),
+            Protocol = protocol,
+        });
+        await client.ConnectAsync();
+        return new RecordingClient(userId, client);
+    }
+
+    public Task<SendResult> SendAsync(string to, string content, string? clientMsgId = null) =>
+        Client.SendC2CAsync(new SendRequest { ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"), ToUserId = to, Content = content });
+
+    public ValueTask DisposeAsync() => Client.DisposeAsync();
+}
+
+/// <summary>Polling with a bound, instead of sleeping.</summary>
+public static class Eventually
+{
+    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Timed out waiting for: " + what);
+            }
+            await Task.Delay(25);
+        }
+    }
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Timed out waiting for: " + what);
+            }
+            await Task.Delay(50);
+        }
+    }
+}

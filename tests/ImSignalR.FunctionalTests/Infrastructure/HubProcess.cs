@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ImSignalR.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// A real hub node: <c>dotnet ImSignalR.Hub.dll</c> in its own process on a free loopback port, with
+/// its own data folder. Restartable (same port, same data) and killable (SIGKILL) for failure tests.
+/// </summary>
+public sealed class HubProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Dictionary<string, string> _environment;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    private HubProcess(int port, string dataDirectory, Dictionary<string, string> environment)
+    {
+        Port = port;
+        DataDirectory = dataDirectory;
+        _environment = environment;
+        BaseUri = new Uri($"http://127.0.0.1:{port}");
+        Http = new HttpClient { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public int Port { get; }
+
+    public string DataDirectory { get; }
+
+    public Uri BaseUri { get; }
+
+    public Uri HubUri => new(BaseUri, "/hubs/chat");
+
+    public HttpClient Http { get; }
+
+    /// <summary>What the process printed (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a node; <paramref name="settings"/> are <c>Im__…</c>-style environment variables.</summary>
+    public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("imsignalr-hub-").FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["Im__Store__ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "im.db")}",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__ImSignalR"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        var hub = new HubProcess(FreePort(), dataDirectory, environment);
+        await hub.StartAsync();
+        return hub;
+    }
+
+    /// <summary>Starts the process again on the same port and data.</summary>
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = DataDirectory,
+        };
+        start.ArgumentList.Add(HubBinary.Path);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(BaseUri.ToString().TrimEnd('/'));
+        foreach (var (key, value) in _environment)
+        {
+            start.Environment[key] = value;
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DOTNET_gcServer"] = "0";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitReadyAsync();
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, like a crashed node.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>SIGTERM and wait: graceful shutdown.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return;
+        }
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+        }
+    }
+
+    public async Task<string> TokenAsync(string userId, params string[] scopes)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/dev/token", new { userId, scopes });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<TokenResponse>();
+        return body!.Token;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        Http.Dispose();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        await Task.CompletedTask;
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process!.HasExited)
+            {
+                throw new InvalidOperationException($"The hub exited with {_process.ExitCode}:\n{Output}");
+            }
+            try
+            {
+                using var response = await Http.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The hub was not ready within {StartTimeout}:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed record TokenResponse(string Token);
+}

@@ -1,0 +1,22 @@
+using ImSignalR.Domain.Ports;
+using ImSignalR.Infrastructure.Persistence;
+
+namespace ImSignalR.IntegrationTests.Persistence;
+
+/// <summary>What <see cref="MessageStoreContract{TFixture}"/> needs from an adapter's fixture.</summary>
+public interface IStoreFixture
+{
+    /// <summary>A store on a migrated database shared by the collection; tests isolate by unique ids.</summary>
+    IMessageStore Store { get; }
+
+    StoreMigrator Migrator { get; }
+
+    /// <summary>
+    /// Creates a new, empty database (dropped with the fixture) and returns how to start a "node" on it:
+    /// each call of the result builds its own service provider, as a separate process would.
+    /// </summary>
+    Task<Func<(StoreMigrator Migrator, IMessageStore Store)>> CreateFreshDatabaseAsync();
+
+    /// <summary>A store whose database cannot be reached.</summary>
+    IMessageStore CreateUnreachableStore();
+}

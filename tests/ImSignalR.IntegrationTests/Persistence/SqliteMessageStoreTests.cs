@@ -1,0 +1,3 @@
+namespace ImSignalR.IntegrationTests.Persistence;
+
+public sealed class SqliteMessageStoreTests(SqliteStoreFixture fixture) : MessageStoreContract<SqliteStoreFixture>(fixture);
