@@ -111,7 +111,7 @@ async function readUpTo(c: Conversation): Promise<void> {
 
 function tickFor(v: View): { text: string; status: string } {
   if (v.status < 0) return { text: "!", status: "failed" };
-  if (v.status === 0) return { text: "🕓", status: "pending" };
+  if (v.status === 0) return { text: "…", status: "pending" };
   if (v.status >= StoredStatus.Read) return { text: "✓✓", status: "read" };
   if (v.status >= StoredStatus.Delivered) return { text: "✓✓", status: "delivered" };
   return { text: "✓", status: "sent" };

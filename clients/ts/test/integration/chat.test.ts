@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ImChatClient } from "../../src/ImChatClient.js";
-import type { MessageDto, MessageStatusEvent } from "../../src/models.js";
+import type { MessageDto, MessageStatusEvent, SendC2CResult } from "../../src/models.js";
 import { devToken, HubProcess } from "../support/HubProcess.js";
 
 // Two SDK clients under Node against the real hub, once per hub protocol.
@@ -15,6 +15,19 @@ afterAll(async () => {
   await Promise.all(started.map((c) => c.stop().catch(() => {})));
   await hub.stop();
 });
+
+/** Connects or fails within 20 s (the SDK itself would retry forever, e.g. on an unsupported protocol). */
+async function connected(...clients: ImChatClient[]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("not connected within 20 s (see the SignalR log above)")), 20_000);
+  });
+  try {
+    await Promise.race([Promise.all(clients.map((c) => c.connect())), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function user(userId: string, protocol: "json" | "messagepack") {
   const client = new ImChatClient({
@@ -39,10 +52,10 @@ describe.each(["json", "messagepack"] as const)("two clients over %s", (protocol
   it("chat, get Delivered and Read ticks, and see unread counts", async () => {
     const alice = user(a, protocol);
     const bob = user(b, protocol);
-    await Promise.all([alice.client.connect(), bob.client.connect()]);
+    await connected(alice.client, bob.client);
     await Promise.all([alice.client.waitForSync(), bob.client.waitForSync()]).catch(() => {});
 
-    const sent = [];
+    const sent: SendC2CResult[] = [];
     for (const text of ["hello", "how are you?", "third"]) sent.push(await alice.client.sendC2C({ toUserId: b, content: text }));
     expect(sent.map((r) => r.seq)).toEqual([1, 2, 3]);
     expect(sent.every((r) => /^\d+$/.test(r.msgId) && r.duplicate === false)).toBe(true);
@@ -71,7 +84,7 @@ describe.each(["json", "messagepack"] as const)("two clients over %s", (protocol
 
   it("pages history backwards in ascending pages", async () => {
     const alice = user(`${a}_h`, protocol);
-    await alice.client.connect();
+    await connected(alice.client);
     for (let i = 1; i <= 5; i++) await alice.client.sendC2C({ toUserId: `${b}_h`, content: `h${i}` });
     const chatId = alice.client.chatIdWith(`${b}_h`);
     const newest = await alice.client.getHistory(chatId, undefined, 2);
@@ -84,7 +97,7 @@ describe.each(["json", "messagepack"] as const)("two clients over %s", (protocol
 
   it("rejects bad input with a typed, non-retriable error and keeps the connection", async () => {
     const alice = user(`${a}_e`, protocol);
-    await alice.client.connect();
+    await connected(alice.client);
     await expect(alice.client.sendC2C({ toUserId: `${b}_e`, content: "x".repeat(9000) })).rejects.toMatchObject({
       name: "ImError",
       code: "IM_CONTENT_TOO_LARGE",
@@ -97,7 +110,7 @@ describe.each(["json", "messagepack"] as const)("two clients over %s", (protocol
 
   it("answers a resend of the same clientMsgId with the first result", async () => {
     const alice = user(`${a}_d`, protocol);
-    await alice.client.connect();
+    await connected(alice.client);
     const first = await alice.client.sendC2C({ toUserId: `${b}_d`, content: "once", clientMsgId: `dup-${protocol}` });
     const again = await alice.client.sendC2C({ toUserId: `${b}_d`, content: "once", clientMsgId: `dup-${protocol}` });
     expect(again).toMatchObject({ msgId: first.msgId, seq: first.seq, duplicate: true });

@@ -43,7 +43,11 @@ describe.each(["json", "messagepack"] as const)("receiver over %s behind a proxy
     const states: ConnectionState[] = [];
     bob.on("message", (m) => seen.push(m));
     bob.on("connectionState", (s) => states.push(s));
-    await Promise.all([alice.connect(), bob.connect()]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all([alice.connect(), bob.connect()]),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("not connected within 20 s")), 20_000))),
+    ]).finally(() => clearTimeout(timer));
 
     const cutsBefore = proxy.cuts;
     const sends: Promise<unknown>[] = [];
