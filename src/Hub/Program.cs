@@ -3,14 +3,18 @@ using ImSignalR.Hub.Background;
 using ImSignalR.Hub.Composition;
 using ImSignalR.Hub.Endpoints;
 using ImSignalR.Hub.Hubs;
-using ImSignalR.Infrastructure.Direct;
+using ImSignalR.Domain.Ports;
 using ImSignalR.Infrastructure.Persistence;
 
-var builder = WebApplication.CreateBuilder(args);
+// Content root = the binary folder, so appsettings.json and wwwroot are found from any working
+// directory; relative data paths (./data) still resolve against the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var options = builder.AddImSignalR();
 
 var app = builder.Build();
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ImSignalR.Hub");
+// Listen before the first measurement, or /metrics misses what happened before its first scrape.
+app.Services.GetRequiredService<ImSignalR.Hub.Observability.PrometheusExporter>();
 
 // Versioned migrations before anything reads or writes (SPEC §7).
 await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
@@ -33,10 +37,15 @@ if (options.HasRole("hub"))
     }
 }
 
-// Graceful shutdown: once Kestrel stopped taking requests, drain the group-commit queue so every
-// send that was told "accepted" is on disk.
+// Graceful shutdown: once Kestrel stopped taking requests, drain the message log (the group-commit
+// queue in direct mode) so every send that was told "accepted" is durable.
 app.Lifetime.ApplicationStopped.Register(() =>
-    app.Services.GetRequiredService<DirectMessageLog>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+{
+    if (app.Services.GetRequiredService<IMessageLog>() is IAsyncDisposable log)
+    {
+        log.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+});
 
 BackgroundLog.Started(logger, app.Services.GetRequiredService<ImSignalR.Domain.Identity.SnowflakeIdGenerator>().NodeId,
     options.IsEmbedded ? "embedded" : "cluster", options.Roles);

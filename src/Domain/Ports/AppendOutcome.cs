@@ -5,7 +5,7 @@ namespace ImSignalR.Domain.Ports;
 /// <summary>What became of one appended or applied event.</summary>
 public enum AppendStatus
 {
-    /// <summary>The event is durable (new, or an identical redelivery of an event already applied).</summary>
+    /// <summary>The event is durable: a new send, or an offline mark or ack (redelivered ones included, they change nothing).</summary>
     Appended,
     /// <summary>A send whose <c>(fromUserId, clientMsgId)</c> is already stored; <see cref="AppendOutcome.Existing"/> is the first message.</summary>
     Duplicate,

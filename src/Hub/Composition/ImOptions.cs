@@ -23,8 +23,12 @@ public sealed class ImOptions
 
     public RetrySettings Retry { get; set; } = new();
 
-    /// <summary>Embedded mode: no Redis, one node, in-process state.</summary>
-    public bool IsEmbedded => string.IsNullOrWhiteSpace(Redis.Configuration);
+    /// <summary>Embedded mode: no Redis and no RocketMQ — one node, in-process state, dev tokens on by default.</summary>
+    public bool IsEmbedded => !HasRedis && !HasRocketMq;
+
+    public bool HasRedis => !string.IsNullOrWhiteSpace(Redis.Configuration);
+
+    public bool HasRocketMq => !string.IsNullOrWhiteSpace(RocketMq.NameServer);
 
     public bool HasRole(string role) =>
         Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)

@@ -30,13 +30,9 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         {
             errors.Add("Im:Store:ConnectionString is required.");
         }
-        if (!o.IsEmbedded && o.Store.Provider == "Sqlite")
+        if (o.HasRedis && o.Store.Provider == "Sqlite")
         {
             errors.Add("Im:Store:Provider must be MySql when Im:Redis:Configuration is set: SQLite cannot be shared by several nodes.");
-        }
-        if (!string.IsNullOrWhiteSpace(o.RocketMq.NameServer) && o.IsEmbedded)
-        {
-            errors.Add("Im:RocketMq:NameServer needs Im:Redis:Configuration (cluster mode).");
         }
         ValidateAuth(o, errors);
         ValidateLimits(o.Limits, errors);
@@ -74,7 +70,7 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         }
         if (!o.IsEmbedded && o.Auth.SigningKey == AuthSettings.DevSigningKey)
         {
-            errors.Add("Im:Auth:SigningKey is the development key; set a secret key for a cluster node.");
+            errors.Add("Im:Auth:SigningKey is the development key; set a secret key outside embedded mode.");
         }
         if (string.IsNullOrWhiteSpace(o.Auth.Issuer) || string.IsNullOrWhiteSpace(o.Auth.Audience))
         {

@@ -10,6 +10,9 @@ using ImSignalR.Hub.Observability;
 using ImSignalR.Infrastructure.Direct;
 using ImSignalR.Infrastructure.InProcess;
 using ImSignalR.Infrastructure.Persistence;
+using ImSignalR.Infrastructure.Protocols.MessagePack;
+using ImSignalR.Infrastructure.Redis;
+using ImSignalR.Infrastructure.RocketMq;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -40,6 +43,7 @@ internal static class ImServiceRegistration
         AddDomain(services, options);
         AddStore(services, options);
         AddState(services, options);
+        AddMessageLog(services, options, builder.Configuration);
         AddAuth(services);
         AddHub(services, options, builder);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
@@ -89,9 +93,21 @@ internal static class ImServiceRegistration
         {
             services.AddImSqliteStore(options.Store.ConnectionString);
         }
+    }
+
+    private static void AddMessageLog(IServiceCollection services, ImOptions options, IConfiguration configuration)
+    {
+        if (options.HasRocketMq)
+        {
+            services.AddImRocketMqMessageLog(configuration);
+            if (options.HasRole("consumer"))
+            {
+                services.AddImRocketMqPersistenceConsumer(configuration);
+            }
+            return;
+        }
         services.AddSingleton(new DirectLogOptions());
-        services.TryAddSingleton<DirectMessageLog>();
-        services.TryAddSingleton<IMessageLog>(sp => sp.GetRequiredService<DirectMessageLog>());
+        services.AddSingleton<IMessageLog, DirectMessageLog>();
     }
 
     private static void AddState(IServiceCollection services, ImOptions options)
@@ -101,6 +117,11 @@ internal static class ImServiceRegistration
         services.TryAddSingleton<IDedupeCache, InProcessDedupeCache>();
         services.TryAddSingleton<IRetryQueue, InProcessRetryQueue>();
         services.TryAddSingleton<ISequenceAllocator, InProcessSequenceAllocator>();
+        if (options.HasRedis)
+        {
+            services.AddImRedisClusterState(r => r.Configuration = options.Redis.Configuration!);
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+        }
     }
 
     private static void AddAuth(IServiceCollection services)
@@ -115,12 +136,17 @@ internal static class ImServiceRegistration
     private static void AddHub(IServiceCollection services, ImOptions options, WebApplicationBuilder builder)
     {
         services.AddSingleton<ImHubFilter>();
-        services.AddSignalR(hub =>
+        var signalR = services.AddSignalR(hub =>
         {
             hub.MaximumReceiveMessageSize = options.Limits.MaxHubMessageBytes;
             hub.MaximumParallelInvocationsPerClient = options.Limits.MaxParallelInvocationsPerClient;
             hub.EnableDetailedErrors = false;
             hub.AddFilter<ImHubFilter>();
         });
+        signalR.AddImMessagePackProtocol();
+        if (options.HasRedis)
+        {
+            signalR.AddImRedisBackplane(r => r.Configuration = options.Redis.Configuration!);
+        }
     }
 }

@@ -2,10 +2,13 @@ using ImSignalR.Domain.Contracts;
 
 namespace ImSignalR.Hub.Hubs;
 
-/// <summary>Server-to-client events (SPEC §3.4). Method names are the wire targets.</summary>
-internal interface IChatClient
+/// <summary>Server-to-client events (SPEC §3.4). Method names are the wire targets. Public because
+/// SignalR emits its typed-client proxy in another assembly.</summary>
+public interface IChatClient
 {
+    /// <summary>A message for this user (recipient or sender's other device).</summary>
     Task ReceiveC2C(MessageDto message);
 
+    /// <summary>The recipient acked one of this user's messages.</summary>
     Task MessageStatus(MessageStatusEvent status);
 }

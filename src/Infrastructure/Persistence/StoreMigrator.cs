@@ -57,8 +57,7 @@ public sealed class StoreMigrator
         System.Data.Common.DbConnection connection, IReadOnlyList<MigrationScript> scripts, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(new CommandDefinition(_dialect.CreateMigrationsTable, transaction: transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await EnsureMigrationsTableAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var applied = await AppliedVersionsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var done = new List<int>();
         foreach (var script in scripts.Where(s => !applied.Contains(s.Version)))
@@ -74,8 +73,7 @@ public sealed class StoreMigrator
     private async Task<IReadOnlyList<int>> MigrateScriptByScriptAsync(
         System.Data.Common.DbConnection connection, IReadOnlyList<MigrationScript> scripts, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition(_dialect.CreateMigrationsTable, cancellationToken: cancellationToken))
-            .ConfigureAwait(false);
+        await EnsureMigrationsTableAsync(connection, null, cancellationToken).ConfigureAwait(false);
         var applied = await AppliedVersionsAsync(connection, null, cancellationToken).ConfigureAwait(false);
         var done = new List<int>();
         foreach (var script in scripts.Where(s => !applied.Contains(s.Version)))
@@ -88,6 +86,18 @@ public sealed class StoreMigrator
         }
         Report(done);
         return done;
+    }
+
+    private async Task EnsureMigrationsTableAsync(
+        System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_dialect.MigrationsTableExists,
+            transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (exists == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(_dialect.CreateMigrationsTable, transaction: transaction,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
     }
 
     private static async Task<HashSet<int>> AppliedVersionsAsync(

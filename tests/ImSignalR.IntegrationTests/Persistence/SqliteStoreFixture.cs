@@ -12,12 +12,14 @@ public sealed class SqliteStoreFixture : IStoreFixture, IAsyncLifetime
 
     public IMessageStore Store { get; private set; } = null!;
 
+    public string DatabasePath => Path.Combine(_directory, "shared", "im.db");
+
     public StoreMigrator Migrator { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         // A folder that does not exist yet: AddImSqliteStore must create it.
-        (Migrator, Store) = Build(Path.Combine(_directory, "shared", "im.db"));
+        (Migrator, Store) = Build(DatabasePath);
         await Migrator.MigrateAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
     }
 

@@ -4,7 +4,7 @@ namespace ImSignalR.Client;
 /// The server refused a call. <see cref="Code"/> is the stable <c>IM_…</c> code (empty when the server
 /// sent none); <see cref="IsRetriable"/> says whether the same call may succeed later.
 /// </summary>
-public sealed class ImServerException : Exception
+public sealed partial class ImServerException : Exception
 {
     private static readonly HashSet<string> RetriableCodes = new(StringComparer.Ordinal)
     {
@@ -15,9 +15,14 @@ public sealed class ImServerException : Exception
     public ImServerException(string serverMessage)
         : base(serverMessage)
     {
-        var colon = serverMessage.IndexOf(':', StringComparison.Ordinal);
-        Code = colon > 3 && serverMessage.StartsWith("IM_", StringComparison.Ordinal) ? serverMessage[..colon] : string.Empty;
+        // SignalR wraps a HubException as "An unexpected error occurred invoking 'X' on the server.
+        // HubException: IM_CODE: text", so the code is found where it stands, not only at the start.
+        var match = CodePattern().Match(serverMessage);
+        Code = match.Success ? match.Groups[1].Value : string.Empty;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![A-Z_])(IM_[A-Z][A-Z_]*):")]
+    private static partial System.Text.RegularExpressions.Regex CodePattern();
 
     /// <summary>The stable error code, e.g. <c>IM_CONTENT_TOO_LARGE</c>.</summary>
     public string Code { get; }

@@ -98,14 +98,8 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
             for (var r = 0; r < chunk.Length; r++)
             {
                 var m = chunk[r];
-                object?[] values =
-                [
-                    m.MsgId, m.ChatId, m.Seq, m.FromUserId, m.ToUserId, m.ClientMsgId, m.MsgFormat, m.Content, m.Ext, m.SendTime, (int)m.Status,
-                ];
-                for (var c = 0; c < values.Length; c++)
-                {
-                    parameters.Add(StoreSql.ParameterName(r, c), values[c]);
-                }
+                BindRow(parameters, r,
+                    [m.MsgId, m.ChatId, m.Seq, m.FromUserId, m.ToUserId, m.ClientMsgId, m.MsgFormat, m.Content, m.Ext, m.SendTime, (int)m.Status]);
             }
             var sql = dialect.InsertMessagesIgnoringConflicts(StoreSql.MessageInsertColumns,
                 StoreSql.ValuesList(chunk.Length, StoreSql.MessageInsertColumnCount));
@@ -135,11 +129,7 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
             for (var r = 0; r < chunk.Length; r++)
             {
                 var ((user, chat), (peer, m)) = chunk[r];
-                object[] values = [user, chat, peer, m.MsgId, m.Seq, 0L, m.SendTime];
-                for (var c = 0; c < values.Length; c++)
-                {
-                    parameters.Add(StoreSql.ParameterName(r, c), values[c]);
-                }
+                BindRow(parameters, r, [user, chat, peer, m.MsgId, m.Seq, 0L, m.SendTime]);
             }
             var sql = dialect.UpsertConversations(StoreSql.ConversationInsertColumns,
                 StoreSql.ValuesList(chunk.Length, StoreSql.ConversationInsertColumnCount));
@@ -154,6 +144,15 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
             {
                 newest[key] = (peer, m);
             }
+        }
+    }
+
+    /// <summary>Binds one VALUES row, in the column order of the statement (see <see cref="StoreSql.ValuesList"/>).</summary>
+    private static void BindRow(DynamicParameters parameters, int row, object?[] values)
+    {
+        for (var c = 0; c < values.Length; c++)
+        {
+            parameters.Add(StoreSql.ParameterName(row, c), values[c]);
         }
     }
 

@@ -90,7 +90,9 @@ public sealed partial class ImHubConnection
         switch (frame.Type)
         {
             case HubFrameType.Invocation:
-                await InvokeHandlerAsync(frame).ConfigureAwait(false);
+                // Handlers run on their own loop, in arrival order: a handler that awaits a hub call
+                // would otherwise block the very loop that must read that call's completion.
+                await _invocations.Writer.WriteAsync(frame, _stopping.Token).ConfigureAwait(false);
                 return null;
             case HubFrameType.Completion:
                 if (frame.InvocationId is null)
@@ -109,6 +111,21 @@ public sealed partial class ImHubConnection
             default:
                 // Pings only refresh the timeout; unknown types are ignored (HubProtocol.md).
                 return null;
+        }
+    }
+
+    private async Task DispatchLoopAsync()
+    {
+        try
+        {
+            await foreach (var frame in _invocations.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                await InvokeHandlerAsync(frame).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ImConnectionException)
+        {
+            // Closing.
         }
     }
 

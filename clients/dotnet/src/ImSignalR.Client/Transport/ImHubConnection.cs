@@ -20,10 +20,15 @@ public sealed partial class ImHubConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<string, PendingCall> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Func<HubFrame, Task>> _handlers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    // Bounded: a handler that cannot keep up slows the reader (and so the server) instead of
+    // buffering without limit.
+    private readonly System.Threading.Channels.Channel<HubFrame> _invocations =
+        System.Threading.Channels.Channel.CreateBounded<HubFrame>(new System.Threading.Channels.BoundedChannelOptions(10_000) { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _stopping = new();
     private ClientWebSocket? _socket;
     private Task? _receiveLoop;
     private Task? _keepAliveLoop;
+    private Task? _dispatchLoop;
     private long _nextInvocationId;
     private long _lastSentTicks;
     private long _lastReceivedTicks;
@@ -71,6 +76,7 @@ public sealed partial class ImHubConnection : IAsyncDisposable
             Touch(ref _lastSentTicks);
             _receiveLoop = Task.Run(() => ReceiveLoopAsync(leftover));
             _keepAliveLoop = Task.Run(KeepAliveLoopAsync);
+            _dispatchLoop = Task.Run(DispatchLoopAsync);
             // Tell the server we ping, so it starts its client timeout (HubProtocol.md).
             await SendFrameAsync(w => _protocol.WritePing(w), cancellationToken).ConfigureAwait(false);
         }
@@ -127,6 +133,10 @@ public sealed partial class ImHubConnection : IAsyncDisposable
         if (_keepAliveLoop is not null)
         {
             await _keepAliveLoop.ConfigureAwait(false);
+        }
+        if (_dispatchLoop is not null)
+        {
+            await _dispatchLoop.ConfigureAwait(false);
         }
         _socket?.Dispose();
         _stopping.Dispose();
@@ -191,6 +201,7 @@ public sealed partial class ImHubConnection : IAsyncDisposable
             return;
         }
         _stopping.Cancel();
+        _invocations.Writer.TryComplete();
         var failure = error ?? new ImConnectionException("The connection was stopped.");
         foreach (var call in _pending.Values)
         {

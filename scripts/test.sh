@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Runs every test suite of ImSignalR on a fresh Debian machine with the .NET 10 SDK and Node 20.
+# It installs what the tests need (Debian's redis-server, mariadb-server, chromium), starts Redis and
+# MariaDB on their own ports and data folders, runs the .NET and TypeScript suites, stops what it
+# started, and prints one last line: "N passed, N failed[, N skipped]" summed over every suite.
+# Exit status: 0 only when nothing failed and every suite ran.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export IM_TEST_STATE="${IM_TEST_STATE:-$(mktemp -d /tmp/imsignalr-test.XXXXXX)}"
+RESULTS="$IM_TEST_STATE/results"
+# First free port at or above $1 (other Redis/MariaDB instances on this machine are left alone).
+free_port() {
+  local port="$1"
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+REDIS_PORT="${IM_TEST_REDIS_PORT:-$(free_port 6390)}"
+export IM_TEST_MYSQL_PORT="${IM_TEST_MYSQL_PORT:-$(free_port 3307)}"
+CONFIGURATION="${CONFIGURATION:-Release}"
+mkdir -p "$RESULTS"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '\n== %s\n' "$*"; }
+
+install_packages() {
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  [[ -x /usr/sbin/mariadbd || -x /usr/bin/mariadbd ]] || missing+=(mariadb-server)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+start_redis() {
+  log "starting redis-server on port $REDIS_PORT"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    --dir "$IM_TEST_STATE" --pidfile "$IM_TEST_STATE/redis.pid" --logfile "$IM_TEST_STATE/redis.log"
+  for _ in $(seq 1 50); do
+    redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  export IM_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+}
+
+stop_services() {
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  "$ROOT/scripts/mariadb.sh" stop >/dev/null 2>&1 || true
+}
+trap stop_services EXIT
+
+passed=0 failed=0 skipped=0
+
+# Adds one .NET suite's counts from its TRX file; a suite that left no TRX counts as one failure.
+count_trx() {
+  local trx="$1" name="$2"
+  if [[ ! -f "$trx" ]]; then
+    echo "!! $name produced no results (crashed or did not build)"
+    failed=$((failed + 1))
+    return
+  fi
+  local counters total executed p f
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -1)"
+  total="$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  executed="$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+  echo "   $name: ${p:-0} passed, ${f:-0} failed, $(( ${total:-0} - ${executed:-0} )) skipped"
+}
+
+run_dotnet_suites() {
+  log "building ($CONFIGURATION)"
+  if ! dotnet build ImSignalR.sln -c "$CONFIGURATION" -nologo -v q; then
+    echo "!! build failed"
+    failed=$((failed + 1))
+    return
+  fi
+  local project name
+  for project in tests/ImSignalR.UnitTests tests/ImSignalR.IntegrationTests tests/ImSignalR.FunctionalTests; do
+    name="$(basename "$project")"
+    log "$name"
+    dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+      --results-directory "$RESULTS" 2>&1 | grep -E '^\s*(Failed|Passed!|Failed!|Skipped) |\[figure\]|Error Message|^\s+(Assert|Expected|Actual)' | head -200
+    count_trx "$RESULTS/$name.trx" "$name"
+  done
+}
+
+# Adds one vitest JSON report's counts; a missing report counts as one failure.
+count_vitest() {
+  local report="$1" name="$2"
+  if [[ ! -f "$report" ]]; then
+    echo "!! $name produced no report"
+    failed=$((failed + 1))
+    return
+  fi
+  local counts
+  counts="$(node -e '
+    const r = require(process.argv[1]);
+    const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
+    const broken = r.numFailedTestSuites && !r.numFailedTests ? 1 : 0;
+    console.log(`${r.numPassedTests} ${r.numFailedTests + broken} ${skipped}`);' "$report")"
+  read -r p f s <<<"$counts"
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  echo "   $name: $p passed, $f failed, $s skipped"
+}
+
+run_ts_suites() {
+  [[ -f clients/ts/package.json ]] || return 0
+  log "TypeScript SDK"
+  (cd clients/ts && npm ci --no-audit --no-fund --loglevel=error) || { echo "!! npm ci failed"; failed=$((failed + 1)); return; }
+  local suite
+  for suite in test test:integration test:browser; do
+    if node -e 'process.exit(require("./clients/ts/package.json").scripts?.[process.argv[1]] ? 0 : 1)' "$suite"; then
+      log "clients/ts: npm run $suite"
+      (cd clients/ts && IM_HUB_DLL="$ROOT/src/Hub/bin/$CONFIGURATION/net10.0/ImSignalR.Hub.dll" \
+        npm run --silent "$suite" -- --reporter=default --reporter=json --outputFile="$RESULTS/ts-${suite//:/-}.json") 2>&1 | tail -40
+      count_vitest "$RESULTS/ts-${suite//:/-}.json" "ts $suite"
+    fi
+  done
+}
+
+install_packages
+start_redis
+log "starting MariaDB"
+if "$ROOT/scripts/mariadb.sh" start; then
+  eval "export $("$ROOT/scripts/mariadb.sh" env)"
+else
+  echo "!! MariaDB did not start"
+  failed=$((failed + 1))
+fi
+run_dotnet_suites
+run_ts_suites
+
+echo
+if ((skipped > 0)); then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+((failed == 0))

@@ -1,0 +1,401 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using ImSignalR.Infrastructure.RocketMq.Consumer.Internal;
+using ImSignalR.Infrastructure.RocketMq.Internal;
+using ImSignalR.Infrastructure.RocketMq.Remoting;
+using Microsoft.Extensions.Logging;
+
+namespace ImSignalR.Infrastructure.RocketMq.Consumer;
+
+/// <summary>
+/// A clustering consumer on the remoting protocol (doc §5, §7): heartbeat with subscription to every broker of
+/// the route, average rebalance over the sorted consumer ids and queues (on a timer and on
+/// NOTIFY_CONSUMER_IDS_CHANGED), one long-polling pull loop per owned queue, batches handled in queue order,
+/// the next offset committed (UPDATE_CONSUMER_OFFSET) only after the handler returns.
+/// <para><see cref="StopAsync"/> is the graceful shutdown (finish batches, commit, UNREGISTER_CLIENT);
+/// <see cref="DisposeAsync"/> alone is a hard stop: in-flight batches are abandoned uncommitted, as in a crash.</para>
+/// </summary>
+internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
+{
+    private const int PullFlagSuspend = 0x2;
+    private const int PullFlagSubscription = 0x4;
+    private const int MaxReconsumeTimes = 16;
+    private static int s_instanceCounter;
+
+    private readonly RocketMqOptions _options;
+    private readonly string _topic;
+    private readonly string _group;
+    private readonly string _retryTopic;
+    private readonly MessageBatchHandler _handler;
+    private readonly ILogger _logger;
+    private readonly IRemotingClient _client;
+    private readonly TopicRouteCache _routes;
+    private readonly long _subVersion = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private readonly Channel<bool> _rebalanceSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<MessageQueue, QueueWorker> _workers = [];
+    private readonly CancellationTokenSource _hardStop = new();
+    private readonly CancellationTokenSource _softStop = new();
+    private readonly Lock _assignedLock = new();
+    private MessageQueue[] _assigned = [];
+    private Task _heartbeatLoop = Task.CompletedTask;
+    private Task _rebalanceLoop = Task.CompletedTask;
+    private int _disposed;
+
+    public RocketMqPushConsumer(RocketMqOptions options, string topic, string group, MessageBatchHandler handler, ILogger logger)
+    {
+        _options = options;
+        _topic = topic;
+        _group = group;
+        _retryTopic = "%RETRY%" + group;
+        _handler = handler;
+        _logger = logger;
+        _client = new RemotingClient(options.ConnectTimeout, logger);
+        _client.Notification += OnNotification;
+        _routes = new TopicRouteCache(_client, options, logger);
+        ClientId = UniqueIdGenerator.LocalIp() + "@" + (options.InstanceName
+            ?? $"{Environment.ProcessId}#{Interlocked.Increment(ref s_instanceCounter)}#{Environment.TickCount64}");
+    }
+
+    /// <summary><c>clientIP@instanceName</c>, unique per consumer instance (doc §7.1, §9.10).</summary>
+    public string ClientId { get; }
+
+    /// <summary>The queues this instance pulls right now.</summary>
+    public IReadOnlyList<MessageQueue> AssignedQueues
+    {
+        get
+        {
+            lock (_assignedLock)
+            {
+                return _assigned;
+            }
+        }
+    }
+
+    /// <summary>Registers with the brokers and takes a first share of the queues. Broker failures are retried in the background.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await HeartbeatAllAsync(cancellationToken).ConfigureAwait(false);
+        await RebalanceAsync(cancellationToken).ConfigureAwait(false);
+        _heartbeatLoop = Task.Run(HeartbeatLoopAsync, CancellationToken.None);
+        _rebalanceLoop = Task.Run(RebalanceLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Graceful stop: in-flight batches finish and are committed, then the client unregisters.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _softStop.CancelAsync().ConfigureAwait(false);
+        await IgnoreCancellation(_rebalanceLoop).ConfigureAwait(false);
+        await IgnoreCancellation(_heartbeatLoop).ConfigureAwait(false);
+        await Task.WhenAll(_workers.Values.Select(w => w.StopAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _workers.Clear();
+        SetAssigned([]);
+        await UnregisterAsync(cancellationToken).ConfigureAwait(false);
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await _softStop.CancelAsync().ConfigureAwait(false);
+        await _hardStop.CancelAsync().ConfigureAwait(false);
+        await IgnoreCancellation(_rebalanceLoop).ConfigureAwait(false);
+        await IgnoreCancellation(_heartbeatLoop).ConfigureAwait(false);
+        foreach (var worker in _workers.Values)
+        {
+            await IgnoreCancellation(worker.Completion).ConfigureAwait(false);
+        }
+        _workers.Clear();
+        await _routes.DisposeAsync().ConfigureAwait(false);
+        await _client.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void OnNotification(string address, RemotingCommand request)
+    {
+        if (request.Code == RequestCode.NotifyConsumerIdsChanged)
+        {
+            _rebalanceSignal.Writer.TryWrite(true);
+        }
+    }
+
+    private async Task HeartbeatLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval);
+        while (await WaitTick(timer).ConfigureAwait(false))
+        {
+            await HeartbeatAllAsync(_softStop.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RebalanceLoopAsync()
+    {
+        while (!_softStop.IsCancellationRequested)
+        {
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(_softStop.Token);
+            tick.CancelAfter(_options.RebalanceInterval);
+            try
+            {
+                await _rebalanceSignal.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_softStop.IsCancellationRequested)
+            {
+                // The periodic rebalance.
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            await RebalanceAsync(_softStop.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HeartbeatAllAsync(CancellationToken cancellationToken)
+    {
+        var addresses = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var topic in new[] { _topic, _retryTopic })
+        {
+            try
+            {
+                var route = await _routes.RefreshAsync(topic, cancellationToken).ConfigureAwait(false);
+                if (route is not null)
+                {
+                    addresses.UnionWith(route.AllBrokerAddresses());
+                }
+            }
+            catch (RocketMqProtocolException e)
+            {
+                RocketMqLog.RouteRefreshFailed(_logger, topic, e);
+                if (await _routes.GetAsync(topic, cancellationToken).ConfigureAwait(false) is { } cached)
+                {
+                    addresses.UnionWith(cached.AllBrokerAddresses());
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        var body = BuildHeartbeat();
+        foreach (var address in addresses)
+        {
+            var request = RemotingCommand.CreateRequest(RequestCode.HeartBeat);
+            request.Version = _options.ClientVersion;
+            request.Body = body;
+            try
+            {
+                var response = await _client.InvokeAsync(address, request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                if (response.Code != ResponseCode.Success)
+                {
+                    RocketMqLog.HeartbeatFailed(_logger, address, $"{response.Code} {response.Remark}");
+                }
+            }
+            catch (RocketMqProtocolException e)
+            {
+                RocketMqLog.HeartbeatFailed(_logger, address, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>HeartbeatData JSON, camelCase keys in fastjson order (doc §7.1).</summary>
+    private byte[] BuildHeartbeat()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("clientID", ClientId);
+            w.WriteStartArray("consumerDataSet");
+            w.WriteStartObject();
+            w.WriteString("consumeFromWhere", "CONSUME_FROM_FIRST_OFFSET");
+            w.WriteString("consumeType", "CONSUME_PASSIVELY");
+            w.WriteString("groupName", _group);
+            w.WriteString("messageModel", "CLUSTERING");
+            w.WriteStartArray("subscriptionDataSet");
+            foreach (var (topic, version) in new[] { (_topic, _subVersion), (_retryTopic, _subVersion + 1) })
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("classFilterMode", false);
+                w.WriteStartArray("codeSet");
+                w.WriteEndArray();
+                w.WriteString("expressionType", "TAG");
+                w.WriteString("subString", "*");
+                w.WriteNumber("subVersion", version);
+                w.WriteStartArray("tagsSet");
+                w.WriteEndArray();
+                w.WriteString("topic", topic);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteBoolean("unitMode", false);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteNumber("heartbeatFingerprint", 0);
+            w.WriteStartArray("producerDataSet");
+            w.WriteStartObject();
+            w.WriteString("groupName", "CLIENT_INNER_PRODUCER");
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteBoolean("withoutSub", false);
+            w.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+
+    private async Task RebalanceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var wanted = new List<MessageQueue>();
+            foreach (var topic in new[] { _topic, _retryTopic })
+            {
+                var route = await _routes.GetAsync(topic, cancellationToken).ConfigureAwait(false);
+                if (route is null)
+                {
+                    continue;
+                }
+                var mqAll = route.SubscribeQueues(topic);
+                var cidAll = await GetConsumerIdsAsync(route, cancellationToken).ConfigureAwait(false);
+                if (cidAll is null)
+                {
+                    // Could not ask any broker: keep what we have rather than drop every queue.
+                    wanted.AddRange(_workers.Keys.Where(q => q.Topic == topic));
+                    continue;
+                }
+                cidAll.Sort(StringComparer.Ordinal);
+                wanted.AddRange(QueueAllocator.Allocate(ClientId, mqAll, cidAll));
+            }
+            var keep = wanted.ToHashSet();
+            foreach (var queue in _workers.Keys.Where(q => !keep.Contains(q)).ToList())
+            {
+                // Finish the current batch and commit, in the background: the new owner may start meanwhile
+                // and see the last batch again, which the idempotent store absorbs.
+                _ = _workers[queue].StopAsync();
+                _workers.Remove(queue);
+            }
+            foreach (var queue in wanted.Where(q => !_workers.ContainsKey(q)))
+            {
+                _workers[queue] = QueueWorker.Start(this, queue);
+            }
+            var assigned = _workers.Keys.Order().ToArray();
+            if (!assigned.SequenceEqual(AssignedQueues))
+            {
+                SetAssigned(assigned);
+                RocketMqLog.Rebalanced(_logger, ClientId, _group, assigned.Length, string.Join(' ', assigned));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (RocketMqProtocolException e)
+        {
+            RocketMqLog.RebalanceFailed(_logger, _group, e);
+        }
+    }
+
+    private async Task<List<string>?> GetConsumerIdsAsync(TopicRouteData route, CancellationToken cancellationToken)
+    {
+        foreach (var broker in route.BrokerDatas.OrderBy(b => b.BrokerName, StringComparer.Ordinal))
+        {
+            if (!broker.BrokerAddrs.TryGetValue(0, out var address) && broker.BrokerAddrs.Count > 0)
+            {
+                address = broker.BrokerAddrs.First().Value;
+            }
+            if (address is null)
+            {
+                continue;
+            }
+            var request = RemotingCommand.CreateRequest(RequestCode.GetConsumerListByGroup, new() { ["consumerGroup"] = _group });
+            request.Version = _options.ClientVersion;
+            try
+            {
+                var response = await _client.InvokeAsync(address, request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                if (response.Code == ResponseCode.Success)
+                {
+                    using var doc = JsonDocument.Parse(response.Body);
+                    return doc.RootElement.GetProperty("consumerIdList").EnumerateArray().Select(e => e.GetString()!).ToList();
+                }
+                if (response.Code == ResponseCode.SystemError)
+                {
+                    // "no consumer for this group": our heartbeat has not reached this broker yet.
+                    return [];
+                }
+            }
+            catch (RocketMqProtocolException e) when (e.IsTransport)
+            {
+                RocketMqLog.HeartbeatFailed(_logger, address, e.Message);
+            }
+        }
+        return null;
+    }
+
+    private async Task UnregisterAsync(CancellationToken cancellationToken)
+    {
+        var addresses = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var topic in new[] { _topic, _retryTopic })
+        {
+            try
+            {
+                if (await _routes.GetAsync(topic, cancellationToken).ConfigureAwait(false) is { } route)
+                {
+                    addresses.UnionWith(route.AllBrokerAddresses());
+                }
+            }
+            catch (RocketMqProtocolException)
+            {
+            }
+        }
+        foreach (var address in addresses)
+        {
+            var request = RemotingCommand.CreateRequest(RequestCode.UnregisterClient, new() { ["clientID"] = ClientId, ["consumerGroup"] = _group });
+            request.Version = _options.ClientVersion;
+            try
+            {
+                await _client.InvokeAsync(address, request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RocketMqProtocolException e)
+            {
+                RocketMqLog.HeartbeatFailed(_logger, address, e.Message);
+            }
+        }
+    }
+
+    private void SetAssigned(MessageQueue[] assigned)
+    {
+        lock (_assignedLock)
+        {
+            _assigned = assigned;
+        }
+    }
+
+    private async Task<bool> WaitTick(PeriodicTimer timer)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(_softStop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

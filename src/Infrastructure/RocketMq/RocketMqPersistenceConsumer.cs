@@ -1,0 +1,105 @@
+using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
+using ImSignalR.Infrastructure.RocketMq.Consumer;
+using ImSignalR.Infrastructure.RocketMq.Internal;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImSignalR.Infrastructure.RocketMq;
+
+/// <summary>
+/// The <c>im-business</c> role (SPEC §6): consumes ClusterEvents and applies each pulled batch, in queue order,
+/// to <see cref="IMessageStore.ApplyAsync"/>; the offset is committed only after the batch is applied. The store
+/// is idempotent, so a batch redelivered after a crash changes nothing. While the store is unavailable the batch
+/// is retried in place (with backoff) rather than sent to the retry topic, which would break per-chat order.
+/// A body that is not a ClusterEvent is logged and skipped: no retry can fix it.
+/// </summary>
+internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDisposable
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    private readonly IMessageStore _store;
+    private readonly RocketMqOptions _options;
+    private readonly ILogger _logger;
+    private RocketMqPushConsumer? _consumer;
+
+    public RocketMqPersistenceConsumer(IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger)
+    {
+        _store = store;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>The underlying consumer (tests look at its queue assignment).</summary>
+    internal RocketMqPushConsumer? Consumer => _consumer;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _consumer = new RocketMqPushConsumer(_options, _options.Topic, _options.ConsumerGroup, ApplyBatchAsync, _logger);
+        await _consumer.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Graceful: in-flight batches finish and commit.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_consumer is { } consumer)
+        {
+            _consumer = null;
+            await consumer.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Hard stop: in-flight batches are abandoned uncommitted (as in a crash).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_consumer is { } consumer)
+        {
+            _consumer = null;
+            await consumer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ApplyBatchAsync(MessageQueue queue, IReadOnlyList<MessageExt> messages, CancellationToken cancellationToken)
+    {
+        var events = new List<LogEvent>(messages.Count);
+        foreach (var message in messages)
+        {
+            try
+            {
+                events.Add(ClusterEventCodec.Parse(message.Body.Span));
+            }
+            catch (FormatException e)
+            {
+                RocketMqLog.PoisonMessage(_logger, message.MsgId, queue.ToString(), e);
+            }
+        }
+        if (events.Count == 0)
+        {
+            return;
+        }
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                var outcomes = await _store.ApplyAsync(events, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < outcomes.Count; i++)
+                {
+                    if (outcomes[i].Status == AppendStatus.SeqConflict)
+                    {
+                        RocketMqLog.ApplyOutcome(_logger, i, queue.ToString(), outcomes[i].Status.ToString());
+                    }
+                }
+                return;
+            }
+            catch (ImException e) when (e.IsRetriable)
+            {
+                RocketMqLog.StoreUnavailable(_logger, events.Count, queue.ToString(), (int)delay.TotalMilliseconds, e);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+}

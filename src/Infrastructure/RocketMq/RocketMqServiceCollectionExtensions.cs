@@ -1,0 +1,53 @@
+using ImSignalR.Domain.Ports;
+using ImSignalR.Infrastructure.RocketMq.Producer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ImSignalR.Infrastructure.RocketMq;
+
+/// <summary>Registration of the RocketMQ message log and persistence consumer.</summary>
+public static class RocketMqServiceCollectionExtensions
+{
+    /// <summary>The configuration section bound to <see cref="RocketMqOptions"/>.</summary>
+    public const string SectionName = "Im:RocketMq";
+
+    /// <summary>Makes RocketMQ the <see cref="IMessageLog"/> (binds <c>Im:RocketMq</c>).</summary>
+    public static IServiceCollection AddImRocketMqMessageLog(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddImRocketMqMessageLog(o => configuration.GetSection(SectionName).Bind(o));
+
+    /// <summary>Makes RocketMQ the <see cref="IMessageLog"/>.</summary>
+    public static IServiceCollection AddImRocketMqMessageLog(this IServiceCollection services, Action<RocketMqOptions> configure)
+    {
+        services.AddImRocketMqOptions(configure);
+        services.TryAddSingleton<IRocketMqProducer>(sp =>
+            new RocketMqProducer(sp.GetRequiredService<IOptions<RocketMqOptions>>().Value, sp.GetRequiredService<ILogger<RocketMqProducer>>()));
+        services.Replace(ServiceDescriptor.Singleton<IMessageLog, RocketMqMessageLog>());
+        return services;
+    }
+
+    /// <summary>Runs the persistence consumer (the <c>im-business</c> role) as a hosted service. Needs an <see cref="IMessageStore"/>.</summary>
+    public static IServiceCollection AddImRocketMqPersistenceConsumer(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddImRocketMqPersistenceConsumer(o => configuration.GetSection(SectionName).Bind(o));
+
+    /// <summary>Runs the persistence consumer (the <c>im-business</c> role) as a hosted service. Needs an <see cref="IMessageStore"/>.</summary>
+    public static IServiceCollection AddImRocketMqPersistenceConsumer(this IServiceCollection services, Action<RocketMqOptions> configure)
+    {
+        services.AddImRocketMqOptions(configure);
+        services.TryAddSingleton<RocketMqPersistenceConsumer>();
+        services.AddHostedService(sp => sp.GetRequiredService<RocketMqPersistenceConsumer>());
+        return services;
+    }
+
+    private static void AddImRocketMqOptions(this IServiceCollection services, Action<RocketMqOptions> configure)
+    {
+        services.AddOptions<RocketMqOptions>()
+            .Configure(configure)
+            .ValidateDataAnnotations()
+            .Validate(o => o.NameServerAddresses().Length > 0, "Im:RocketMq:NameServer must name at least one host:port.")
+            .Validate(o => o.PullSuspendTimeout > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero, "Im:RocketMq timeouts must be positive.")
+            .ValidateOnStart();
+    }
+}

@@ -1,0 +1,32 @@
+using ImSignalR.Domain.Ports;
+using ImSignalR.Infrastructure.InProcess;
+
+namespace ImSignalR.IntegrationTests.ClusterState;
+
+public sealed class InProcessRetryQueueFixture : IClusterStateFixture<IRetryQueue>
+{
+    public Task<IRetryQueue[]> CreateAsync(int nodes) { var q = new InProcessRetryQueue(); return Task.FromResult(Enumerable.Repeat<IRetryQueue>(q, nodes).ToArray()); }
+}
+
+public sealed class InProcessPresenceFixture : IClusterStateFixture<IPresence>
+{
+    public Task<IPresence[]> CreateAsync(int nodes) { var p = new InProcessPresence(); return Task.FromResult(Enumerable.Repeat<IPresence>(p, nodes).ToArray()); }
+}
+
+public sealed class InProcessDedupeFixture : IClusterStateFixture<IDedupeCache>
+{
+    public Task<IDedupeCache[]> CreateAsync(int nodes) { var d = new InProcessDedupeCache(TimeProvider.System); return Task.FromResult(Enumerable.Repeat<IDedupeCache>(d, nodes).ToArray()); }
+}
+
+public sealed class InProcessSequenceAllocatorFixture : ISequenceAllocatorFixture
+{
+    public Task<ISequenceAllocator[]> CreateAsync(int nodes, IMessageStore store) { var s = new InProcessSequenceAllocator(store); return Task.FromResult(Enumerable.Repeat<ISequenceAllocator>(s, nodes).ToArray()); }
+}
+
+public sealed class InProcessRetryQueueTests(InProcessRetryQueueFixture f) : RetryQueueContract<InProcessRetryQueueFixture>(f);
+
+public sealed class InProcessPresenceTests(InProcessPresenceFixture f) : PresenceContract<InProcessPresenceFixture>(f);
+
+public sealed class InProcessDedupeTests(InProcessDedupeFixture f) : DedupeContract<InProcessDedupeFixture>(f);
+
+public sealed class InProcessSequenceAllocatorTests(InProcessSequenceAllocatorFixture f) : SequenceAllocatorContract<InProcessSequenceAllocatorFixture>(f);

@@ -1,0 +1,40 @@
+using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
+using ImSignalR.Infrastructure.Persistence.Internal;
+
+namespace ImSignalR.IntegrationTests.Persistence;
+
+/// <summary>Every read and update statement of the store, with realistic parameters, for EXPLAIN tests.</summary>
+internal static class QueryPlanCases
+{
+    public static async Task<IReadOnlyList<(string Name, string Sql, object Parameters)>> SeedAndBuildAsync(IMessageStore store)
+    {
+        // Enough rows that a planner prefers an index to a scan on a table that would otherwise be tiny.
+        var me = TestIds.User("plan");
+        ChatMessage? sample = null;
+        for (var peer = 0; peer < 20; peer++)
+        {
+            var other = TestIds.User("peer" + peer);
+            var batch = Enumerable.Range(1, 60)
+                .Select(i => (LogEvent)new MessageSent(i % 2 == 0 ? TestIds.Message(me, other, i, 1_000 + i) : TestIds.Message(other, me, i, 1_000 + i)))
+                .ToList();
+            await store.ApplyAsync(batch, default).WaitAsync(TimeSpan.FromSeconds(60));
+            sample ??= ((MessageSent)batch[0]).Message;
+        }
+        var s = sample!;
+        long[] ids = [s.MsgId, s.MsgId + 1, s.MsgId + 2];
+        return
+        [
+            ("GetByIds", StoreSql.SelectByIds, new { Ids = ids }),
+            ("FindByClientMsgId", StoreSql.SelectByClientMsgId, new { s.FromUserId, s.ClientMsgId }),
+            ("GetAfterSeq", StoreSql.SelectAfterSeq, new { s.ChatId, Seq = 10L, Limit = 50 }),
+            ("GetBeforeSeq", StoreSql.SelectBeforeSeqDescending, new { s.ChatId, Seq = 50L, Limit = 20 }),
+            ("GetUndelivered", StoreSql.SelectUndelivered, new { UserId = me, Delivered = (int)MessageStatus.Delivered, Limit = 100 }),
+            ("GetMaxSeq", StoreSql.SelectMaxSeq, new { s.ChatId }),
+            ("GetLastSeqByChat", StoreSql.SelectLastSeqByChat, new { UserId = me }),
+            ("GetConversations", StoreSql.SelectConversations, new { UserId = me, Limit = 50 }),
+            ("Apply: client-key lookup", StoreSql.SelectByClientMsgIds(2), new { f0 = s.FromUserId, c0 = s.ClientMsgId, f1 = me, c1 = "x" }),
+            ("Apply: raise status", StoreSql.RaiseStatus(byChat: true), new { Status = 4, Ids = ids, ToUserId = me, s.ChatId }),
+        ];
+    }
+}

@@ -1,0 +1,5 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace ImSignalR.IntegrationTests.Redis;
+
+public sealed class BackplaneTestHub : Hub;

@@ -1,0 +1,104 @@
+using System.Globalization;
+using ImSignalR.Infrastructure.RocketMq.Remoting;
+
+namespace ImSignalR.IntegrationTests.RocketMq.Double;
+
+internal sealed partial class DoubleBroker
+{
+    private const int PullFlagSuspend = 0x2;
+    private const int PullFlagSubscription = 0x4;
+    private const int MaxTransferCount = 32;
+
+    /// <summary>PULL_MESSAGE (doc §5): status mapping and nextBeginOffset as a master broker computes them; long polling.</summary>
+    private async Task<RemotingCommand> PullAsync(RemotingCommand request)
+    {
+        var group = request.GetRequiredExt("consumerGroup");
+        var topic = request.GetRequiredExt("topic");
+        var queueId = Int(request, "queueId");
+        var offset = request.GetRequiredLong("queueOffset");
+        var maxNums = Math.Min(Int(request, "maxMsgNums"), MaxTransferCount);
+        var sysFlag = Int(request, "sysFlag");
+        var suspendMs = request.GetRequiredLong("suspendTimeoutMillis");
+        lock (_gate)
+        {
+            if (!_topics.TryGetValue(topic, out var config))
+            {
+                return RemotingCommand.CreateResponse(request, ResponseCode.TopicNotExist, $"topic[{topic}] not exist, apply first please!");
+            }
+            if (queueId < 0 || queueId >= config.ReadQueues)
+            {
+                return RemotingCommand.CreateResponse(request, ResponseCode.InvalidParameter, $"queueId[{queueId}] is illegal");
+            }
+            if ((sysFlag & PullFlagSubscription) == 0 && !_groups.ContainsKey(group))
+            {
+                return RemotingCommand.CreateResponse(request, ResponseCode.SubscriptionNotExist, "consumer's group info not exist");
+            }
+            if ((sysFlag & 0x1) != 0 && request.GetExt("commitOffset") is { } commit)
+            {
+                _consumerOffsets[(group, topic, queueId)] = long.Parse(commit, CultureInfo.InvariantCulture);
+            }
+        }
+        var deadline = DateTime.UtcNow.AddMilliseconds(suspendMs);
+        var allowSuspend = (sysFlag & PullFlagSuspend) != 0;
+        while (true)
+        {
+            Task arrival;
+            lock (_gate)
+            {
+                var log = _queues.GetValueOrDefault((topic, queueId)) ?? [];
+                var max = (long)log.Count;
+                var response = RemotingCommand.CreateResponse(request, ResponseCode.Success);
+                long next;
+                if (max == 0 && offset != 0)
+                {
+                    (response.Code, response.Remark, next) = (ResponseCode.PullOffsetMoved, "NO_MESSAGE_IN_QUEUE", 0);
+                }
+                else if (offset > max)
+                {
+                    (response.Code, response.Remark, next) = (ResponseCode.PullOffsetMoved, "OFFSET_OVERFLOW_BADLY", max);
+                }
+                else if (offset < max)
+                {
+                    var take = log.Skip((int)offset).Take(maxNums).ToList();
+                    response.Body = take.SelectMany(r => r.Encode()).ToArray();
+                    response.Remark = "FOUND";
+                    next = offset + take.Count;
+                }
+                else if (!allowSuspend || DateTime.UtcNow >= deadline)
+                {
+                    (response.Code, response.Remark, next) = (ResponseCode.PullNotFound, max == 0 ? "NO_MESSAGE_IN_QUEUE" : "OFFSET_OVERFLOW_ONE", offset);
+                }
+                else
+                {
+                    // Hold the request: no reply until a message arrives or the hold expires (doc §5.3).
+                    if (!_arrivals.TryGetValue((topic, queueId), out var tcs))
+                    {
+                        tcs = _arrivals[(topic, queueId)] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+                    arrival = tcs.Task;
+                    goto Wait;
+                }
+                response.ExtFields = new()
+                {
+                    ["suggestWhichBrokerId"] = "0",
+                    ["nextBeginOffset"] = Str(next),
+                    ["minOffset"] = "0",
+                    ["maxOffset"] = Str(max),
+                };
+                return response;
+            }
+        Wait:
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining > TimeSpan.Zero)
+            {
+                await Task.WhenAny(arrival, Task.Delay(remaining));
+            }
+            if (!_server.IsRunning)
+            {
+                // The broker stopped while holding: the connection is gone, nothing to answer on.
+                return RemotingCommand.CreateResponse(request, ResponseCode.SystemError, "broker stopped");
+            }
+            allowSuspend = false;
+        }
+    }
+}

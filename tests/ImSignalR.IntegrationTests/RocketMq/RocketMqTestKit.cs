@@ -1,0 +1,56 @@
+using ImSignalR.Domain.Messaging;
+using ImSignalR.Infrastructure.RocketMq;
+using ImSignalR.Infrastructure.RocketMq.Producer;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ImSignalR.IntegrationTests.RocketMq;
+
+internal static class RocketMqTestKit
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static long s_msgId = 7_000_000_000_000;
+
+    public static RocketMqOptions Options(string nameServer, string topic, string group) => new()
+    {
+        NameServer = nameServer,
+        Topic = topic,
+        ConsumerGroup = group,
+        RequestTimeout = TimeSpan.FromSeconds(2),
+        ConnectTimeout = TimeSpan.FromSeconds(1),
+        SendTimeout = TimeSpan.FromSeconds(2),
+        PullSuspendTimeout = TimeSpan.FromSeconds(2),
+        PullErrorDelay = TimeSpan.FromMilliseconds(200),
+        HeartbeatInterval = TimeSpan.FromSeconds(1),
+        RebalanceInterval = TimeSpan.FromSeconds(1),
+        RouteRefreshInterval = TimeSpan.FromSeconds(1),
+    };
+
+    public static string UniqueName(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 13, 60)];
+
+    public static (RocketMqMessageLog Log, RocketMqProducer Producer) MessageLog(RocketMqOptions options)
+    {
+        var producer = new RocketMqProducer(options, NullLogger<RocketMqProducer>.Instance);
+        return (new RocketMqMessageLog(producer, Microsoft.Extensions.Options.Options.Create(options)), producer);
+    }
+
+    public static RocketMqPersistenceConsumer Consumer(RocketMqOptions options, RecordingMessageStore store) =>
+        new(store, Microsoft.Extensions.Options.Options.Create(options), NullLogger<RocketMqPersistenceConsumer>.Instance);
+
+    public static MessageSent Sent(string chatId, long seq) => new(new ChatMessage(
+        Interlocked.Increment(ref s_msgId), $"c-{chatId}-{seq}", chatId, seq, "u1", "u2", $"hello {seq} ü", 1, null,
+        DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), MessageStatus.Reached));
+
+    public static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Timed out waiting for: " + what);
+            }
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using ImSignalR.Domain.Contracts;
+using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
+
+namespace ImSignalR.UnitTests.Domain;
+
+/// <summary>An in-memory store that records applied events; enough of IMessageStore for service tests.</summary>
+internal sealed class FakeStore : IMessageStore
+{
+    public ConcurrentDictionary<long, ChatMessage> Messages { get; } = new();
+    public List<LogEvent> Applied { get; } = [];
+    public Func<LogEvent, AppendOutcome?>? Override { get; set; }
+    public bool Down { get; set; }
+
+    public Task<IReadOnlyList<AppendOutcome>> ApplyAsync(IReadOnlyList<LogEvent> events, CancellationToken cancellationToken)
+    {
+        if (Down)
+        {
+            throw new ImException(ImErrorCode.StoreUnavailable, "down");
+        }
+        var outcomes = new List<AppendOutcome>();
+        lock (Applied)
+        {
+            foreach (var e in events)
+            {
+                if (Override?.Invoke(e) is { } forced)
+                {
+                    outcomes.Add(forced);
+                    continue;
+                }
+                Applied.Add(e);
+                switch (e)
+                {
+                    case MessageSent s:
+                        Messages[s.Message.MsgId] = s.Message;
+                        break;
+                    case MessagesAcked a:
+                        foreach (var id in a.MsgIds)
+                        {
+                            if (Messages.TryGetValue(id, out var m) && m.Status < a.Status)
+                            {
+                                Messages[id] = m with { Status = a.Status };
+                            }
+                        }
+                        break;
+                    case MessageOffline o:
+                        if (Messages.TryGetValue(o.Message.MsgId, out var off) && off.Status < MessageStatus.Offline)
+                        {
+                            Messages[off.MsgId] = off with { Status = MessageStatus.Offline };
+                        }
+                        break;
+                }
+                outcomes.Add(AppendOutcome.Appended);
+            }
+        }
+        return Task.FromResult<IReadOnlyList<AppendOutcome>>(outcomes);
+    }
+
+    public Task<ChatMessage?> FindByClientMsgIdAsync(string fromUserId, string clientMsgId, CancellationToken cancellationToken) =>
+        Task.FromResult(Messages.Values.FirstOrDefault(m => m.FromUserId == fromUserId && m.ClientMsgId == clientMsgId));
+
+    public Task<IReadOnlyList<ChatMessage>> GetByIdsAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ChatMessage>>(msgIds.Where(Messages.ContainsKey).Select(id => Messages[id]).ToList());
+
+    public Task<IReadOnlyList<ChatMessage>> GetAfterSeqAsync(string chatId, long afterSeq, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ChatMessage>>(Messages.Values.Where(m => m.ChatId == chatId && m.Seq > afterSeq).OrderBy(m => m.Seq).Take(limit).ToList());
+
+    public Task<IReadOnlyList<ChatMessage>> GetBeforeSeqAsync(string chatId, long beforeSeq, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ChatMessage>>(Messages.Values.Where(m => m.ChatId == chatId && m.Seq < beforeSeq).OrderByDescending(m => m.Seq).Take(limit).OrderBy(m => m.Seq).ToList());
+
+    public Task<IReadOnlyList<ChatMessage>> GetUndeliveredAsync(string toUserId, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ChatMessage>>(Messages.Values.Where(m => m.ToUserId == toUserId && m.Status < MessageStatus.Delivered).OrderBy(m => m.ChatId).ThenBy(m => m.Seq).Take(limit).ToList());
+
+    public Task<IReadOnlyList<ConversationView>> GetConversationsAsync(string userId, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ConversationView>>([]);
+
+    public Task<IReadOnlyDictionary<string, long>> GetLastSeqByChatAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, long>>(Messages.Values.Where(m => m.ToUserId == userId || m.FromUserId == userId)
+            .GroupBy(m => m.ChatId).ToDictionary(g => g.Key, g => g.Max(m => m.Seq)));
+
+    public Task<long> GetMaxSeqAsync(string chatId, CancellationToken cancellationToken) =>
+        Task.FromResult(Messages.Values.Where(m => m.ChatId == chatId).Select(m => m.Seq).DefaultIfEmpty(0).Max());
+
+    public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>A log that applies straight to a <see cref="FakeStore"/> (or fails on demand).</summary>
+internal sealed class FakeLog(FakeStore store) : IMessageLog
+{
+    public bool Down { get; set; }
+
+    public async ValueTask<AppendOutcome> AppendAsync(LogEvent logEvent, CancellationToken cancellationToken)
+    {
+        if (Down)
+        {
+            throw new ImException(ImErrorCode.LogUnavailable, "broker away");
+        }
+        return (await store.ApplyAsync([logEvent], cancellationToken))[0];
+    }
+}
+
+/// <summary>Records pushes.</summary>
+internal sealed class RecordingPusher : IMessagePusher
+{
+    public ConcurrentQueue<MessageDto> ToRecipient { get; } = new();
+    public ConcurrentQueue<MessageDto> ToSender { get; } = new();
+    public ConcurrentQueue<MessageStatusEvent> Statuses { get; } = new();
+
+    public Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken)
+    {
+        ToRecipient.Enqueue(message);
+        return Task.CompletedTask;
+    }
+
+    public Task PushToSenderDevicesAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken)
+    {
+        ToSender.Enqueue(message);
+        return Task.CompletedTask;
+    }
+
+    public Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var e in events)
+        {
+            Statuses.Enqueue(e);
+        }
+        return Task.CompletedTask;
+    }
+}
