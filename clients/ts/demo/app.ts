@@ -1,0 +1,347 @@
+// The demo chat page served by the hub at `/`. Bundled with the SDK into src/Hub/wwwroot/app.js
+// by `npm run build:demo`.
+import { ImChatClient, ImError, peerOf, StoredStatus, type ConnectionState, type MessageDto } from "../src/index.js";
+
+interface View {
+  /** Key: msgId once confirmed, `pending:<clientMsgId>` before. */
+  key: string;
+  msgId: string | undefined;
+  clientMsgId: string;
+  seq: number;
+  mine: boolean;
+  content: string;
+  time: number;
+  /** 0 pending, 1 sent, 3 delivered, 4 read, -1 failed. */
+  status: number;
+}
+
+interface Conversation {
+  chatId: string;
+  peer: string;
+  preview: string;
+  lastSeq: number;
+  unread: number;
+  /** Messages by key, plus paging state. */
+  messages: Map<string, View>;
+  oldestSeq: number | undefined;
+  hasOlder: boolean;
+  historyLoaded: boolean;
+}
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (el === null) throw new Error(`#${id} missing`);
+  return el as T;
+};
+
+const protocol = new URLSearchParams(location.search).get("protocol") === "messagepack" ? "messagepack" : "json";
+const conversations = new Map<string, Conversation>();
+const statusByMsgId = new Map<string, number>();
+let client: ImChatClient | undefined;
+let me = "";
+let openChatId: string | undefined;
+
+async function fetchToken(userId: string): Promise<{ token: string; expiresAt: number }> {
+  const res = await fetch("/api/dev/token", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ userId }),
+  });
+  if (!res.ok) throw new Error(`sign-in failed: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as { token: string; expiresAt: number };
+}
+
+function conversation(chatId: string): Conversation {
+  let c = conversations.get(chatId);
+  if (c === undefined) {
+    c = {
+      chatId,
+      peer: peerOf(chatId, me) ?? chatId,
+      preview: "",
+      lastSeq: 0,
+      unread: 0,
+      messages: new Map(),
+      oldestSeq: undefined,
+      hasOlder: false,
+      historyLoaded: false,
+    };
+    conversations.set(chatId, c);
+  }
+  return c;
+}
+
+function addMessage(m: MessageDto, fromHistory: boolean): void {
+  const c = conversation(m.chatId);
+  const mine = m.fromUserId === me;
+  c.messages.delete(`pending:${m.clientMsgId}`);
+  const status = Math.max(m.status, statusByMsgId.get(m.msgId) ?? 0);
+  c.messages.set(m.msgId, {
+    key: m.msgId,
+    msgId: m.msgId,
+    clientMsgId: m.clientMsgId,
+    seq: m.seq,
+    mine,
+    content: m.content,
+    time: m.sendTime,
+    status,
+  });
+  c.oldestSeq = c.oldestSeq === undefined ? m.seq : Math.min(c.oldestSeq, m.seq);
+  if (m.seq >= c.lastSeq) {
+    c.lastSeq = m.seq;
+    c.preview = (mine ? "You: " : "") + m.content;
+  }
+  if (!fromHistory && !mine && m.status < StoredStatus.Read) {
+    if (openChatId === m.chatId && document.visibilityState === "visible") void readUpTo(c);
+    else c.unread++;
+  }
+}
+
+async function readUpTo(c: Conversation): Promise<void> {
+  c.unread = 0;
+  renderConversations();
+  const peerIds = [...c.messages.values()].filter((v) => !v.mine && v.status < StoredStatus.Read && v.msgId !== undefined);
+  if (peerIds.length === 0 || client === undefined) return;
+  try {
+    await client.markRead(c.chatId, peerIds.map((v) => v.msgId as string).slice(-200));
+    for (const v of peerIds) v.status = StoredStatus.Read;
+  } catch (e) {
+    toast(`mark read failed: ${(e as Error).message}`);
+  }
+}
+
+function tickFor(v: View): { text: string; status: string } {
+  if (v.status < 0) return { text: "!", status: "failed" };
+  if (v.status === 0) return { text: "…", status: "pending" };
+  if (v.status >= StoredStatus.Read) return { text: "✓✓", status: "read" };
+  if (v.status >= StoredStatus.Delivered) return { text: "✓✓", status: "delivered" };
+  return { text: "✓", status: "sent" };
+}
+
+function renderConversations(): void {
+  const list = $("conversations");
+  list.replaceChildren();
+  const sorted = [...conversations.values()].sort((a, b) => lastTime(b) - lastTime(a) || a.peer.localeCompare(b.peer));
+  for (const c of sorted) {
+    const li = document.createElement("li");
+    li.className = "conv" + (c.chatId === openChatId ? " active" : "");
+    li.dataset["chatId"] = c.chatId;
+    li.dataset["peer"] = c.peer;
+    const peer = document.createElement("span");
+    peer.className = "peer";
+    peer.textContent = c.peer;
+    const preview = document.createElement("span");
+    preview.className = "preview";
+    preview.textContent = c.preview;
+    li.append(peer, preview);
+    if (c.unread > 0) {
+      const badge = document.createElement("span");
+      badge.className = "unread";
+      badge.textContent = String(c.unread);
+      li.append(badge);
+    }
+    li.addEventListener("click", () => void openChat(c.chatId));
+    list.append(li);
+  }
+}
+
+function lastTime(c: Conversation): number {
+  let t = 0;
+  for (const v of c.messages.values()) t = Math.max(t, v.time);
+  return t || c.lastSeq;
+}
+
+function renderMessages(keepScroll = false): void {
+  if (openChatId === undefined) return;
+  const c = conversation(openChatId);
+  const box = $("messages");
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const heightBefore = box.scrollHeight;
+  const list = $("message-list");
+  list.replaceChildren();
+  const views = [...c.messages.values()].sort((a, b) => (a.seq || Infinity) - (b.seq || Infinity) || a.time - b.time);
+  for (const v of views) {
+    const li = document.createElement("li");
+    const tick = tickFor(v);
+    li.className = "msg" + (v.mine ? " mine" : "");
+    li.dataset["seq"] = String(v.seq);
+    li.dataset["status"] = v.mine ? tick.status : "";
+    const text = document.createElement("span");
+    text.className = "text";
+    text.textContent = v.content;
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    meta.textContent = new Date(v.time).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    if (v.mine) {
+      const t = document.createElement("span");
+      t.className = "tick";
+      t.textContent = tick.text;
+      t.title = tick.status;
+      meta.append(t);
+    }
+    li.append(text, meta);
+    list.append(li);
+  }
+  $("load-older").hidden = !c.hasOlder;
+  if (keepScroll) box.scrollTop = box.scrollHeight - heightBefore;
+  else if (atBottom || views.length < 30) box.scrollTop = box.scrollHeight;
+}
+
+async function loadHistory(c: Conversation, before?: number): Promise<void> {
+  if (client === undefined) return;
+  const page = await client.getHistory(c.chatId, before, 30);
+  for (const m of page.messages) addMessage(m, true);
+  c.hasOlder = page.hasMore;
+  c.historyLoaded = true;
+}
+
+async function openChat(chatId: string): Promise<void> {
+  openChatId = chatId;
+  const c = conversation(chatId);
+  $("chat-empty").hidden = true;
+  $("chat-view").hidden = false;
+  $("chat-peer").textContent = c.peer;
+  renderConversations();
+  renderMessages();
+  if (!c.historyLoaded) {
+    try {
+      await loadHistory(c);
+    } catch (e) {
+      toast(`history failed: ${(e as Error).message}`);
+    }
+    renderMessages();
+  }
+  await readUpTo(c);
+  renderMessages();
+  $<HTMLInputElement>("composer-input").focus();
+}
+
+async function refreshConversations(): Promise<void> {
+  if (client === undefined) return;
+  const list = await client.getConversations();
+  for (const dto of list) {
+    const c = conversation(dto.chatId);
+    c.peer = dto.peerUserId;
+    c.unread = dto.chatId === openChatId ? 0 : dto.unread;
+    if (dto.lastMessage != null && dto.lastSeq >= c.lastSeq) {
+      c.lastSeq = dto.lastSeq;
+      c.preview = (dto.lastMessage.fromUserId === me ? "You: " : "") + dto.lastMessage.content;
+    }
+  }
+  renderConversations();
+}
+
+function setConnectionState(state: ConnectionState): void {
+  const el = $("conn-state");
+  el.dataset["state"] = state;
+  el.textContent = state;
+}
+
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+function toast(text: string): void {
+  const el = $("toast");
+  el.textContent = text;
+  el.hidden = false;
+  if (toastTimer !== undefined) clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (el.hidden = true), 4000);
+}
+
+async function signIn(userId: string): Promise<void> {
+  let token = await fetchToken(userId);
+  me = userId;
+  client = new ImChatClient({
+    url: location.origin,
+    userId,
+    protocol,
+    // Called before every (re)connect: renew the dev token when it is close to expiry.
+    accessTokenFactory: async () => {
+      if (token.expiresAt - Date.now() < 60_000) token = await fetchToken(userId);
+      return token.token;
+    },
+  });
+  client.on("connectionState", setConnectionState);
+  client.on("message", (m) => {
+    addMessage(m, false);
+    renderConversations();
+    if (m.chatId === openChatId) renderMessages();
+  });
+  client.on("status", (s) => {
+    const level = s.status === "Read" ? StoredStatus.Read : StoredStatus.Delivered;
+    statusByMsgId.set(s.msgId, Math.max(level, statusByMsgId.get(s.msgId) ?? 0));
+    const v = conversations.get(s.chatId)?.messages.get(s.msgId);
+    if (v !== undefined) v.status = Math.max(v.status, level);
+    if (s.chatId === openChatId) renderMessages();
+  });
+  client.on("synced", () => void refreshConversations().catch((e: unknown) => toast(String(e))));
+  client.on("sendFailed", ({ request, error }) => toast(`not sent (${error.code}): ${request.content.slice(0, 40)}`));
+  $("me").textContent = `signed in as ${userId}`;
+  $("me").hidden = false;
+  $("signin").hidden = true;
+  $("app").hidden = false;
+  await client.connect();
+}
+
+async function send(text: string): Promise<void> {
+  if (client === undefined || openChatId === undefined) return;
+  const c = conversation(openChatId);
+  const clientMsgId = crypto.randomUUID();
+  c.messages.set(`pending:${clientMsgId}`, {
+    key: `pending:${clientMsgId}`,
+    msgId: undefined,
+    clientMsgId,
+    seq: 0,
+    mine: true,
+    content: text,
+    time: Date.now(),
+    status: 0,
+  });
+  renderMessages();
+  try {
+    await client.sendC2C({ toUserId: c.peer, content: text, clientMsgId });
+  } catch (e) {
+    const v = c.messages.get(`pending:${clientMsgId}`);
+    if (v !== undefined) v.status = -1;
+    toast(e instanceof ImError ? `${e.code}: ${e.message}` : String(e));
+    renderMessages();
+  }
+}
+
+$("signin-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const userId = $<HTMLInputElement>("user-id").value.trim();
+  $<HTMLButtonElement>("sign-in").disabled = true;
+  signIn(userId).catch((e: unknown) => {
+    $("signin-error").textContent = (e as Error).message;
+    $("signin-error").hidden = false;
+    $<HTMLButtonElement>("sign-in").disabled = false;
+  });
+});
+
+$("new-chat-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const input = $<HTMLInputElement>("new-peer");
+  const peer = input.value.trim();
+  if (client === undefined || peer === "" || peer === me) return;
+  input.value = "";
+  void openChat(client.chatIdWith(peer));
+});
+
+$("composer").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const input = $<HTMLInputElement>("composer-input");
+  const text = input.value;
+  if (text.trim() === "") return;
+  input.value = "";
+  void send(text);
+});
+
+$("load-older").addEventListener("click", () => {
+  if (openChatId === undefined) return;
+  const c = conversation(openChatId);
+  loadHistory(c, c.oldestSeq)
+    .then(() => renderMessages(true))
+    .catch((e: unknown) => toast(String(e)));
+});
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && openChatId !== undefined) void readUpTo(conversation(openChatId)).then(() => renderMessages());
+});

@@ -1,0 +1,415 @@
+import { AckBatcher } from "./AckBatcher.js";
+import { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
+import type { ClientStorage } from "./ClientStorage.js";
+import type { ConnectionState, HubTransport } from "./HubTransport.js";
+import { ImError } from "./ImError.js";
+import type { ImChatClientOptions } from "./ImChatClientOptions.js";
+import { MemoryClientStorage } from "./MemoryClientStorage.js";
+import { MessageSequencer } from "./MessageSequencer.js";
+import {
+  chatIdFor,
+  HubMethods,
+  Limits,
+  MsgFormat,
+  StoredStatus,
+  type AckResult,
+  type AckStatus,
+  type ConversationDto,
+  type HistoryResult,
+  type MessageDto,
+  type MessageStatusEvent,
+  type SendC2CRequest,
+  type SendC2CResult,
+  type SyncResult,
+} from "./models.js";
+import { Outbox } from "./Outbox.js";
+import { SignalRHubTransport } from "./SignalRHubTransport.js";
+import { TypedEmitter } from "./TypedEmitter.js";
+
+/** Events of {@link ImChatClient}. */
+export interface ImChatClientEvents {
+  /** Each message of each conversation exactly once, in seq order per conversation (own sends included). */
+  message: (message: MessageDto) => void;
+  /** The recipient acked one of this user's messages. */
+  status: (event: MessageStatusEvent) => void;
+  /** The connection state changed. */
+  connectionState: (state: ConnectionState) => void;
+  /** A catch-up after a (re)connect finished: everything accepted until then has been delivered. */
+  synced: (info: { reconnect: boolean }) => void;
+  /** A queued send was confirmed (fires for sends restored from storage too). */
+  sent: (info: { request: SendC2CRequest; result: SendC2CResult }) => void;
+  /** A queued send was rejected for good. */
+  sendFailed: (info: { request: SendC2CRequest; error: ImError }) => void;
+  /** A background operation failed (sync, ack); the SDK retries where it can. */
+  error: (error: ImError) => void;
+}
+
+/** Arguments of {@link ImChatClient.sendC2C}. */
+export interface SendOptions {
+  toUserId: string;
+  content: string;
+  /** Default 1 (text). */
+  msgFormat?: number;
+  ext?: string;
+  /** Idempotency key; generated when absent. Pass your own to show the message before it is confirmed. */
+  clientMsgId?: string;
+}
+
+/**
+ * The ImSignalR chat client: a SignalR connection that reconnects forever, catches up from the last seen
+ * seq of every conversation after each (re)connect, hands each message to the app once and in order,
+ * acks deliveries in batches, and sends through a persistent outbox that resends until confirmed.
+ *
+ * @example
+ * const client = new ImChatClient({ url: "http://localhost:5000", userId: "alice", accessTokenFactory: () => token });
+ * client.on("message", (m) => console.log(m.fromUserId, m.content));
+ * await client.connect();
+ * await client.sendC2C({ toUserId: "bob", content: "hi" });
+ */
+export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
+  /** The signed-in user. */
+  readonly userId: string;
+  private readonly transport: HubTransport;
+  private readonly storage: ClientStorage;
+  private readonly retry: BackoffRetryPolicy;
+  private readonly acks: AckBatcher;
+  private readonly outbox: Outbox;
+  private readonly sequencer: MessageSequencer;
+  private readonly autoAck: boolean;
+  private readonly pageSize: number;
+  /** Peer messages handed over but not yet marked read, per conversation: seq → msgId. */
+  private readonly unreadByChat = new Map<string, Map<number, string>>();
+  private currentState: ConnectionState = "disconnected";
+  private running = false;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private restartAttempts = 0;
+  private firstConnect: { resolve: () => void; reject: (e: ImError) => void } | undefined;
+  private restored: Promise<void> | undefined;
+  private catchUpRun = 0;
+
+  constructor(options: ImChatClientOptions) {
+    super();
+    this.userId = options.userId;
+    this.storage = options.storage ?? new MemoryClientStorage();
+    this.retry = new BackoffRetryPolicy(options.reconnect);
+    this.autoAck = options.autoAckDelivered ?? true;
+    this.pageSize = Math.min(options.syncPageSize ?? Limits.MaxPage, Limits.MaxPage);
+    this.transport =
+      options.transport ??
+      new SignalRHubTransport({
+        url: options.url,
+        accessTokenFactory: options.accessTokenFactory,
+        protocol: options.protocol ?? "json",
+        retryPolicy: this.retry,
+        ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      });
+    this.acks = new AckBatcher(
+      async (status, msgIds) => {
+        await this.invoke<AckResult>(HubMethods.Ack, { msgIds, status });
+      },
+      {
+        ...(options.ackIntervalMs !== undefined ? { intervalMs: options.ackIntervalMs } : {}),
+        ...(options.ackMaxPending !== undefined ? { maxPending: options.ackMaxPending } : {}),
+      },
+      (error) => this.emit("error", error),
+    );
+    this.outbox = new Outbox({
+      storage: this.storage,
+      userId: this.userId,
+      backoff: this.retry,
+      send: (request) => this.invoke<SendC2CResult>(HubMethods.SendC2C, stripUndefined(request)),
+      onSent: (request, result) => this.onSent(request, result),
+      onFailed: (request, error) => this.emit("sendFailed", { request, error }),
+    });
+    this.sequencer = new MessageSequencer(
+      {
+        fetchAfter: async (chatId, afterSeq) =>
+          normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { chatId, afterSeq, limit: this.pageSize })),
+        fetchUndelivered: async () =>
+          normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { limit: this.pageSize })),
+        afterUndeliveredPage: () => this.acks.flush(),
+        deliver: (message) => this.onDeliver(message),
+        duplicate: (message) => this.maybeAckDelivered(message),
+        cursorMoved: (chatId, seq) => {
+          this.storage.saveCursor(this.userId, chatId, seq).catch(() => {});
+        },
+        syncFailed: (_chatId, error) => this.emit("error", ImError.fromInvocationError(error)),
+      },
+      { ...(options.dedupeCapacity !== undefined ? { dedupeCapacity: options.dedupeCapacity } : {}) },
+    );
+    // Nothing is handed over before the first catch-up has set each conversation's starting point.
+    this.sequencer.hold();
+    this.transport.on(HubMethods.ReceiveC2C, (arg) => this.sequencer.accept(normalizeMessage(arg as MessageDto)));
+    this.transport.on(HubMethods.MessageStatus, (arg) => {
+      const event = arg as MessageStatusEvent;
+      this.emit("status", { ...event, time: Number(event.time) });
+    });
+    this.transport.setEvents({
+      reconnecting: () => this.onDown("reconnecting"),
+      reconnected: () => this.onUp(true),
+      closed: () => this.onClosed(),
+    });
+  }
+
+  /** The current connection state. */
+  get connectionState(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** Sends waiting in the outbox. */
+  get pendingSends(): number {
+    return this.outbox.size;
+  }
+
+  /** The newest seq handed to the app in a conversation. */
+  lastSeq(chatId: string): number | undefined {
+    return this.sequencer.cursorOf(chatId);
+  }
+
+  /**
+   * Connects and keeps the connection up until {@link stop}. Resolves once connected the first time (the
+   * catch-up sync then runs; listen to `synced`). Failed attempts are retried with backoff.
+   */
+  connect(): Promise<void> {
+    if (this.running) return Promise.resolve();
+    this.running = true;
+    return new Promise<void>((resolve, reject) => {
+      this.firstConnect = { resolve, reject };
+      void this.attemptStart();
+    });
+  }
+
+  /** Closes the connection. Unconfirmed sends stay in storage; their promises reject with `IM_CLIENT_STOPPED`. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.restartTimer !== undefined) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    this.firstConnect?.reject(new ImError("IM_CLIENT_STOPPED", "The client was stopped."));
+    this.firstConnect = undefined;
+    this.acks.pause();
+    this.outbox.stop();
+    await this.transport.stop();
+    this.setState("disconnected");
+  }
+
+  /**
+   * Queues a message and resolves with the server's result once it is durable. A lost connection or a
+   * retriable error resends it (same `clientMsgId`); messages to one peer are sent in call order.
+   * Rejects with an {@link ImError} when the server refuses it.
+   */
+  sendC2C(options: SendOptions): Promise<SendC2CResult> {
+    const request: SendC2CRequest = {
+      clientMsgId: options.clientMsgId ?? newClientMsgId(),
+      toUserId: options.toUserId,
+      content: options.content,
+      msgFormat: options.msgFormat ?? MsgFormat.Text,
+      ...(options.ext !== undefined ? { ext: options.ext } : {}),
+    };
+    return this.outbox.enqueue(request);
+  }
+
+  /**
+   * Marks messages read: every peer message this client has seen up to `upTo` (a seq), or exactly the given
+   * msgIds. Sent at once (batched with other pending acks).
+   */
+  async markRead(chatId: string, upTo: number | readonly string[]): Promise<void> {
+    let ids: string[];
+    if (typeof upTo === "number") {
+      const unread = this.unreadByChat.get(chatId);
+      ids = [];
+      if (unread !== undefined) {
+        for (const [seq, msgId] of unread) {
+          if (seq <= upTo) {
+            ids.push(msgId);
+            unread.delete(seq);
+          }
+        }
+      }
+    } else {
+      ids = [...upTo];
+      const unread = this.unreadByChat.get(chatId);
+      if (unread !== undefined) for (const [seq, msgId] of unread) if (ids.includes(msgId)) unread.delete(seq);
+    }
+    if (ids.length === 0) return;
+    this.acks.enqueue("Read", ids);
+    await this.acks.flush();
+  }
+
+  /** Acks ids with a status directly (normally not needed: deliveries are acked automatically). */
+  async ack(msgIds: readonly string[], status: AckStatus): Promise<void> {
+    this.acks.enqueue(status, msgIds);
+    await this.acks.flush();
+  }
+
+  /** The caller's conversations with unread counts. */
+  getConversations(): Promise<ConversationDto[]> {
+    return this.invoke<ConversationDto[]>(HubMethods.GetConversations);
+  }
+
+  /** A page of older messages (ascending); `hasMore` means older ones exist. Peer messages count as unread until marked. */
+  async getHistory(chatId: string, beforeSeq?: number, limit?: number): Promise<HistoryResult> {
+    const result = await this.invoke<HistoryResult>(
+      HubMethods.GetHistory,
+      stripUndefined({ chatId, beforeSeq, limit: Math.min(limit ?? 50, Limits.MaxPage) }),
+    );
+    const messages = result.messages.map(normalizeMessage);
+    for (const m of messages) this.trackUnread(m);
+    return { messages, hasMore: result.hasMore };
+  }
+
+  /** The conversation id of this user and `peerUserId`. */
+  chatIdWith(peerUserId: string): string {
+    return chatIdFor(this.userId, peerUserId);
+  }
+
+  /** Resolves when the next catch-up sync completes (or at once if connected and idle). */
+  waitForSync(): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.on("synced", () => {
+        off();
+        resolve();
+      });
+    });
+  }
+
+  private async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+    try {
+      return await this.transport.invoke<T>(method, ...args);
+    } catch (error) {
+      throw ImError.fromInvocationError(error);
+    }
+  }
+
+  private async attemptStart(): Promise<void> {
+    if (!this.running) return;
+    this.setState(this.restartAttempts === 0 && this.firstConnect !== undefined ? "connecting" : "reconnecting");
+    try {
+      this.restored ??= this.restore();
+      await this.restored;
+      await this.transport.start();
+    } catch (error) {
+      if (!this.running) return;
+      this.restartAttempts++;
+      this.emit("error", ImError.fromInvocationError(error));
+      this.setState("reconnecting");
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        void this.attemptStart();
+      }, Math.max(250, this.retry.delayFor(this.restartAttempts)));
+      return;
+    }
+    const reconnect = this.firstConnect === undefined;
+    this.restartAttempts = 0;
+    this.firstConnect?.resolve();
+    this.firstConnect = undefined;
+    this.onUp(reconnect);
+  }
+
+  private async restore(): Promise<void> {
+    const cursors = await this.storage.loadCursors(this.userId);
+    for (const [chatId, seq] of Object.entries(cursors)) this.sequencer.restoreCursor(chatId, seq);
+    await this.outbox.restore();
+  }
+
+  private onUp(reconnect: boolean): void {
+    if (!this.running) return;
+    this.setState("connected");
+    this.acks.resume();
+    this.outbox.connectionUp();
+    const run = ++this.catchUpRun;
+    this.sequencer
+      .catchUp()
+      .then(() => {
+        if (run === this.catchUpRun && this.currentState === "connected") this.emit("synced", { reconnect });
+      })
+      .catch((error: unknown) => this.emit("error", ImError.fromInvocationError(error)));
+  }
+
+  private onDown(state: ConnectionState): void {
+    this.sequencer.hold();
+    this.acks.pause();
+    this.outbox.connectionDown();
+    this.setState(state);
+  }
+
+  private onClosed(): void {
+    this.onDown(this.running ? "reconnecting" : "disconnected");
+    if (!this.running || this.restartTimer !== undefined) return;
+    // SignalR gave up (or the server closed us without reconnect): keep trying ourselves.
+    this.restartAttempts = Math.max(1, this.restartAttempts);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.attemptStart();
+    }, Math.max(250, this.retry.delayFor(this.restartAttempts)));
+  }
+
+  private onSent(request: SendC2CRequest, result: SendC2CResult): void {
+    this.emit("sent", { request, result });
+    // Own messages take a seq too: feeding them in keeps gap detection exact and the timeline complete.
+    this.sequencer.accept({
+      msgId: result.msgId,
+      clientMsgId: request.clientMsgId,
+      chatId: result.chatId,
+      seq: result.seq,
+      fromUserId: this.userId,
+      toUserId: request.toUserId,
+      content: request.content,
+      msgFormat: request.msgFormat,
+      ext: request.ext ?? null,
+      sendTime: result.serverTime,
+      status: StoredStatus.Reached,
+    });
+  }
+
+  private onDeliver(message: MessageDto): void {
+    this.trackUnread(message);
+    this.emit("message", message);
+    this.maybeAckDelivered(message);
+  }
+
+  private maybeAckDelivered(message: MessageDto): void {
+    if (this.autoAck && message.toUserId === this.userId && message.fromUserId !== this.userId && message.status < StoredStatus.Delivered) {
+      this.acks.enqueue("Delivered", [message.msgId]);
+    }
+  }
+
+  private trackUnread(message: MessageDto): void {
+    if (message.toUserId !== this.userId || message.fromUserId === this.userId || message.status >= StoredStatus.Read) return;
+    let unread = this.unreadByChat.get(message.chatId);
+    if (unread === undefined) this.unreadByChat.set(message.chatId, (unread = new Map()));
+    unread.set(message.seq, message.msgId);
+    if (unread.size > 1000) {
+      const oldest = Math.min(...unread.keys());
+      unread.delete(oldest);
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.emit("connectionState", state);
+  }
+}
+
+function newClientMsgId(): string {
+  const c = globalThis.crypto;
+  if (c !== undefined && typeof c.randomUUID === "function") return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** MessagePack sends `undefined` as nil; drop absent members so both protocols send the same thing. */
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** MessagePack may decode 64-bit integers as bigint; the model uses numbers (seq and times fit). */
+function normalizeMessage(m: MessageDto): MessageDto {
+  const fix = (v: unknown): number => (typeof v === "bigint" ? Number(v) : (v as number));
+  return { ...m, msgId: String(m.msgId), seq: fix(m.seq), sendTime: fix(m.sendTime), msgFormat: fix(m.msgFormat), status: fix(m.status) };
+}
+
+function normalizeSync(result: SyncResult): SyncResult {
+  const maxSeqByChat: Record<string, number> = {};
+  for (const [chatId, seq] of Object.entries(result.maxSeqByChat ?? {})) maxSeqByChat[chatId] = Number(seq);
+  return { messages: (result.messages ?? []).map(normalizeMessage), hasMore: result.hasMore === true, maxSeqByChat };
+}

@@ -1,0 +1,33 @@
+import type { LogLevel, ILogger } from "@microsoft/signalr";
+import type { BackoffOptions } from "./BackoffRetryPolicy.js";
+import type { ClientStorage } from "./ClientStorage.js";
+import type { HubTransport } from "./HubTransport.js";
+
+/** Settings of {@link ImChatClient}. */
+export interface ImChatClientOptions {
+  /** Base URL of the hub server, e.g. `http://localhost:5000` or `""`/`location.origin` in a page it serves. */
+  url: string;
+  /** The signed-in user (the `sub` of the token); used to tell own messages from the peer's. */
+  userId: string;
+  /** Returns a valid access token; called before every connection attempt. */
+  accessTokenFactory: () => string | Promise<string>;
+  /** Hub protocol; default `json`. */
+  protocol?: "json" | "messagepack";
+  /** Where the outbox and per-conversation cursors live; default in memory. */
+  storage?: ClientStorage;
+  /** Reconnect backoff (it never gives up). */
+  reconnect?: BackoffOptions;
+  /** Ack batching: flush after this many ms (default 200) or this many ids (default 100). */
+  ackIntervalMs?: number;
+  ackMaxPending?: number;
+  /** Ack every message delivered to this user with `Delivered` (default true). */
+  autoAckDelivered?: boolean;
+  /** msgIds remembered to drop duplicates; default 10,000. */
+  dedupeCapacity?: number;
+  /** Page size of sync calls (at most 200). */
+  syncPageSize?: number;
+  /** SignalR log level or logger. */
+  logger?: LogLevel | ILogger;
+  /** Replaces the SignalR transport (tests). */
+  transport?: HubTransport;
+}

@@ -1,0 +1,242 @@
+import { LruSet } from "./LruSet.js";
+import type { MessageDto, SyncResult } from "./models.js";
+
+/** What the {@link MessageSequencer} needs from its owner. */
+export interface SequencerDeps {
+  /** One page of `SyncMessages({chatId, afterSeq})`: that conversation's messages after `afterSeq`, ascending. */
+  fetchAfter(chatId: string, afterSeq: number): Promise<SyncResult>;
+  /** One page of `SyncMessages({})`: undelivered messages to the caller plus `maxSeqByChat`. */
+  fetchUndelivered(): Promise<SyncResult>;
+  /** Called between pages of undelivered messages, so their acks reach the server before the next page. */
+  afterUndeliveredPage(): Promise<void>;
+  /** Hands a message to the app: each message once, in seq order per conversation. */
+  deliver(message: MessageDto): void;
+  /** A message that was already handed over arrived again (so its ack probably got lost). */
+  duplicate(message: MessageDto): void;
+  /** The newest seq handed over in a conversation moved forward (persist it). */
+  cursorMoved(chatId: string, seq: number): void;
+  /** A background sync failed; the next catch-up repairs it. */
+  syncFailed(chatId: string, error: unknown): void;
+}
+
+/** Settings of {@link MessageSequencer}. */
+export interface SequencerOptions {
+  /** How many msgIds the duplicate filter remembers. Default 10,000. */
+  dedupeCapacity?: number;
+  /**
+   * Extra syncs of a conversation while a buffered push still sits above a gap. After them the gap is
+   * taken as a seq jump the server made (allowed after state loss) and the buffered messages are released.
+   */
+  maxResyncRounds?: number;
+  /** Pages of undelivered messages read in one catch-up at most. */
+  maxUndeliveredPages?: number;
+}
+
+interface ChatState {
+  chatId: string;
+  /** Newest seq handed to the app; undefined until a sync or push sets a baseline. */
+  cursor: number | undefined;
+  /** Pushes held back because of a gap or a running sync, by seq. */
+  buffer: Map<number, MessageDto>;
+  syncing: Promise<void> | undefined;
+}
+
+/**
+ * Turns pushes and sync pages into an exactly-once, seq-ordered stream per conversation. A push that
+ * continues the conversation is delivered at once; one that skips ahead is held and the conversation is
+ * synced from the last delivered seq; pushes that arrive during any sync are held and released in seq
+ * order afterwards. Duplicates are dropped by seq and by `msgId` (bounded LRU).
+ */
+export class MessageSequencer {
+  private readonly chats = new Map<string, ChatState>();
+  private readonly seen: LruSet;
+  private readonly maxResyncRounds: number;
+  private readonly maxUndeliveredPages: number;
+  private holdAll = false;
+
+  constructor(
+    private readonly deps: SequencerDeps,
+    options: SequencerOptions = {},
+  ) {
+    this.seen = new LruSet(options.dedupeCapacity ?? 10_000);
+    this.maxResyncRounds = options.maxResyncRounds ?? 2;
+    this.maxUndeliveredPages = options.maxUndeliveredPages ?? 50;
+  }
+
+  /** The newest seq handed to the app in `chatId`, if known. */
+  cursorOf(chatId: string): number | undefined {
+    return this.chats.get(chatId)?.cursor;
+  }
+
+  /** Conversations the sequencer knows. */
+  knownChats(): string[] {
+    return [...this.chats.keys()];
+  }
+
+  /** Sets a starting point (from storage); a cursor never moves back. */
+  restoreCursor(chatId: string, seq: number): void {
+    const state = this.state(chatId);
+    state.cursor = Math.max(state.cursor ?? 0, seq);
+  }
+
+  /** Holds every push until {@link release} (the connection is being re-established). */
+  hold(): void {
+    this.holdAll = true;
+  }
+
+  /** Stops holding: releases buffered pushes in seq order, syncing conversations where a gap remains. */
+  release(): void {
+    this.holdAll = false;
+    for (const state of this.chats.values()) this.settle(state);
+  }
+
+  /** A pushed message (or this client's own confirmed send). */
+  accept(message: MessageDto): void {
+    const state = this.state(message.chatId);
+    if (this.seen.has(message.msgId) || (state.cursor !== undefined && message.seq <= state.cursor)) {
+      this.deps.duplicate(message);
+      return;
+    }
+    if (this.holdAll || state.syncing !== undefined) {
+      state.buffer.set(message.seq, message);
+      return;
+    }
+    const cursor = state.cursor ?? 0;
+    if (message.seq === cursor + 1) {
+      this.emit(state, message);
+      this.drain(state);
+      return;
+    }
+    state.buffer.set(message.seq, message);
+    this.syncInBackground(state);
+  }
+
+  /**
+   * Catch-up after a (re)connect: reads undelivered messages and `maxSeqByChat`, sets a baseline for
+   * conversations seen for the first time (just below their oldest undelivered message, else their newest
+   * seq), then syncs every conversation that lags. Pushes are held meanwhile and released afterwards.
+   */
+  async catchUp(): Promise<void> {
+    this.holdAll = true;
+    try {
+      for (let page = 0; page < this.maxUndeliveredPages; page++) {
+        const result = await this.deps.fetchUndelivered();
+        const oldestUndelivered = new Map<string, number>();
+        for (const m of result.messages) {
+          const state = this.state(m.chatId);
+          if (state.cursor !== undefined && m.seq <= state.cursor) this.deps.duplicate(m);
+          const prev = oldestUndelivered.get(m.chatId);
+          if (prev === undefined || m.seq < prev) oldestUndelivered.set(m.chatId, m.seq);
+        }
+        const lagging = new Set<string>();
+        for (const [chatId, oldest] of oldestUndelivered) {
+          const state = this.state(chatId);
+          if (state.cursor === undefined) this.setBaseline(state, oldest - 1);
+          if (oldest > (state.cursor ?? 0)) lagging.add(chatId);
+        }
+        for (const [chatId, maxSeq] of Object.entries(result.maxSeqByChat ?? {})) {
+          const state = this.state(chatId);
+          if (state.cursor === undefined) this.setBaseline(state, maxSeq);
+          if (maxSeq > (state.cursor ?? 0)) lagging.add(chatId);
+        }
+        for (const state of this.chats.values()) if (state.buffer.size > 0) lagging.add(state.chatId);
+        for (const chatId of lagging) await this.syncChat(chatId);
+        await this.deps.afterUndeliveredPage();
+        if (!result.hasMore || result.messages.length === 0) break;
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Syncs one conversation from its cursor to the end, then releases its buffered pushes. */
+  syncChat(chatId: string): Promise<void> {
+    const state = this.state(chatId);
+    if (state.syncing !== undefined) return state.syncing;
+    const run = this.runSync(state).finally(() => {
+      state.syncing = undefined;
+      if (!this.holdAll) this.settle(state);
+    });
+    state.syncing = run;
+    return run;
+  }
+
+  private async runSync(state: ChatState): Promise<void> {
+    for (let round = 0; ; round++) {
+      for (;;) {
+        const after = state.cursor ?? 0;
+        const page = await this.deps.fetchAfter(state.chatId, after);
+        const messages = page.messages.filter((m) => m.chatId === state.chatId).sort((a, b) => a.seq - b.seq);
+        for (const m of messages) {
+          // The store is authoritative: a seq it skips is a jump, not something still to come.
+          if (m.seq > (state.cursor ?? 0)) this.emit(state, m);
+        }
+        if (!page.hasMore || messages.length === 0 || (state.cursor ?? 0) <= after) break;
+      }
+      this.drain(state);
+      if (state.buffer.size === 0) return;
+      if (round >= this.maxResyncRounds) {
+        for (const seq of [...state.buffer.keys()].sort((a, b) => a - b)) {
+          const m = state.buffer.get(seq);
+          state.buffer.delete(seq);
+          if (m !== undefined && seq > (state.cursor ?? 0)) this.emit(state, m);
+        }
+        return;
+      }
+    }
+  }
+
+  /** Delivers what is contiguous in the buffer; a remaining gap starts a sync. */
+  private settle(state: ChatState): void {
+    if (state.buffer.size === 0 || state.syncing !== undefined) return;
+    this.drain(state);
+    if (state.buffer.size > 0) this.syncInBackground(state);
+  }
+
+  private syncInBackground(state: ChatState): void {
+    this.syncChat(state.chatId).catch((error: unknown) => this.deps.syncFailed(state.chatId, error));
+  }
+
+  private drain(state: ChatState): void {
+    for (const seq of [...state.buffer.keys()].sort((a, b) => a - b)) {
+      const cursor = state.cursor ?? 0;
+      const m = state.buffer.get(seq);
+      if (m === undefined) continue;
+      if (seq <= cursor) {
+        state.buffer.delete(seq);
+        this.deps.duplicate(m);
+      } else if (seq === cursor + 1) {
+        state.buffer.delete(seq);
+        this.emit(state, m);
+      } else {
+        return;
+      }
+    }
+  }
+
+  private emit(state: ChatState, message: MessageDto): void {
+    state.cursor = Math.max(state.cursor ?? 0, message.seq);
+    this.deps.cursorMoved(state.chatId, state.cursor);
+    if (!this.seen.add(message.msgId)) {
+      this.deps.duplicate(message);
+      return;
+    }
+    this.deps.deliver(message);
+  }
+
+  private setBaseline(state: ChatState, seq: number): void {
+    // Held messages are new to this client (e.g. its own send confirmed during the catch-up): start below them.
+    let baseline = seq;
+    for (const held of state.buffer.keys()) baseline = Math.min(baseline, held - 1);
+    state.cursor = Math.max(0, baseline);
+    this.deps.cursorMoved(state.chatId, state.cursor);
+  }
+
+  private state(chatId: string): ChatState {
+    let state = this.chats.get(chatId);
+    if (state === undefined) {
+      this.chats.set(chatId, (state = { chatId, cursor: undefined, buffer: new Map(), syncing: undefined }));
+    }
+    return state;
+  }
+}

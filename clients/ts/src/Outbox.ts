@@ -1,0 +1,179 @@
+import type { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
+import type { ClientStorage, OutboxEntry } from "./ClientStorage.js";
+import { ImError } from "./ImError.js";
+import type { SendC2CRequest, SendC2CResult } from "./models.js";
+
+/** What the {@link Outbox} needs from its owner. */
+export interface OutboxDeps {
+  storage: ClientStorage;
+  userId: string;
+  /** One `SendC2C` call. */
+  send(request: SendC2CRequest): Promise<SendC2CResult>;
+  /** Backoff between attempts that failed with a retriable server error. */
+  backoff: BackoffRetryPolicy;
+  /** A send was confirmed (also for entries restored from storage, which have no caller waiting). */
+  onSent(request: SendC2CRequest, result: SendC2CResult): void;
+  /** A send was rejected for good. */
+  onFailed(request: SendC2CRequest, error: ImError): void;
+}
+
+interface Waiter {
+  resolve(result: SendC2CResult): void;
+  reject(error: ImError): void;
+  promise: Promise<SendC2CResult>;
+}
+
+interface Lane {
+  entries: OutboxEntry[];
+  running: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * Holds sends until the server confirms them. One lane per recipient keeps each conversation in order:
+ * only a lane's head is in flight. A head that fails on a lost connection or a retriable error is sent
+ * again unchanged (same `clientMsgId`, so the server answers a resend of an accepted one with
+ * `duplicate: true`); a head the server rejects is dropped and the lane moves on. Entries are persisted
+ * before the first attempt and deleted after confirmation.
+ */
+export class Outbox {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly waiters = new Map<string, Waiter>();
+  private nextOrder = 1;
+  private connected = false;
+  private stopped = false;
+
+  constructor(private readonly deps: OutboxDeps) {}
+
+  /** Entries not yet confirmed. */
+  get size(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.entries.length;
+    return n;
+  }
+
+  /** Restores entries persisted by an earlier session; they are sent on the next connection. */
+  async restore(): Promise<void> {
+    const entries = await this.deps.storage.loadOutbox(this.deps.userId);
+    for (const entry of entries.sort((a, b) => a.order - b.order)) {
+      this.nextOrder = Math.max(this.nextOrder, entry.order + 1);
+      if (this.findEntry(entry.request.clientMsgId) === undefined) this.lane(entry.request.toUserId).entries.push(entry);
+    }
+    this.pumpAll();
+  }
+
+  /** Queues a send; resolves with the server's result once confirmed. Re-queuing a queued `clientMsgId` joins it. */
+  async enqueue(request: SendC2CRequest): Promise<SendC2CResult> {
+    if (this.stopped) throw new ImError("IM_CLIENT_STOPPED", "The client is stopped.");
+    const existing = this.waiters.get(request.clientMsgId);
+    if (existing !== undefined) return existing.promise;
+    const waiter = this.createWaiter(request.clientMsgId);
+    if (this.findEntry(request.clientMsgId) === undefined) {
+      const entry: OutboxEntry = { request: { ...request }, order: this.nextOrder++, queuedAt: Date.now() };
+      await this.deps.storage.putOutbox(this.deps.userId, entry);
+      this.lane(request.toUserId).entries.push(entry);
+    }
+    this.pumpAll();
+    return waiter.promise;
+  }
+
+  /** The connection is up: every lane resumes. */
+  connectionUp(): void {
+    this.connected = true;
+    this.pumpAll();
+  }
+
+  /** The connection is down: lanes pause after their call in flight fails. */
+  connectionDown(): void {
+    this.connected = false;
+  }
+
+  /** Rejects every waiting caller with `IM_CLIENT_STOPPED`; persisted entries stay for the next session. */
+  stop(): void {
+    this.stopped = true;
+    this.connected = false;
+    for (const lane of this.lanes.values()) {
+      if (lane.timer !== undefined) clearTimeout(lane.timer);
+      lane.timer = undefined;
+    }
+    this.lanes.clear();
+    const error = new ImError("IM_CLIENT_STOPPED", "The client was stopped before the server confirmed the send.");
+    for (const waiter of this.waiters.values()) waiter.reject(error);
+    this.waiters.clear();
+  }
+
+  private pumpAll(): void {
+    for (const lane of this.lanes.values()) void this.pump(lane);
+  }
+
+  private async pump(lane: Lane): Promise<void> {
+    if (lane.running || lane.timer !== undefined || !this.connected || this.stopped) return;
+    lane.running = true;
+    let failures = 0;
+    try {
+      while (this.connected && !this.stopped) {
+        const head = lane.entries[0];
+        if (head === undefined) return;
+        try {
+          const result = await this.deps.send(head.request);
+          failures = 0;
+          await this.finish(lane, head);
+          this.waiters.get(head.request.clientMsgId)?.resolve(result);
+          this.waiters.delete(head.request.clientMsgId);
+          this.deps.onSent(head.request, result);
+        } catch (error) {
+          const imError = ImError.fromInvocationError(error);
+          if (this.stopped) return;
+          // A lost connection waits for connectionUp, unless the transport is already back.
+          if (imError.code === "IM_CONNECTION_LOST" && !this.connected) return;
+          if (imError.retriable) {
+            failures++;
+            lane.timer = setTimeout(() => {
+              lane.timer = undefined;
+              void this.pump(lane);
+            }, Math.max(50, this.deps.backoff.delayFor(failures)));
+            return;
+          }
+          await this.finish(lane, head);
+          this.waiters.get(head.request.clientMsgId)?.reject(imError);
+          this.waiters.delete(head.request.clientMsgId);
+          this.deps.onFailed(head.request, imError);
+        }
+      }
+    } finally {
+      lane.running = false;
+    }
+  }
+
+  private async finish(lane: Lane, entry: OutboxEntry): Promise<void> {
+    const index = lane.entries.indexOf(entry);
+    if (index >= 0) lane.entries.splice(index, 1);
+    await this.deps.storage.deleteOutbox(this.deps.userId, entry.request.clientMsgId);
+  }
+
+  private lane(toUserId: string): Lane {
+    let lane = this.lanes.get(toUserId);
+    if (lane === undefined) this.lanes.set(toUserId, (lane = { entries: [], running: false, timer: undefined }));
+    return lane;
+  }
+
+  private findEntry(clientMsgId: string): OutboxEntry | undefined {
+    for (const lane of this.lanes.values()) {
+      const found = lane.entries.find((e) => e.request.clientMsgId === clientMsgId);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  private createWaiter(clientMsgId: string): Waiter {
+    let resolve!: (r: SendC2CResult) => void;
+    let reject!: (e: ImError) => void;
+    const promise = new Promise<SendC2CResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const waiter: Waiter = { resolve, reject, promise };
+    this.waiters.set(clientMsgId, waiter);
+    return waiter;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Wire models of the ImSignalR client contract (SPEC §3). Member names are camelCase on both the JSON and
+ * the MessagePack hub protocols. `msgId` is a decimal string (64-bit ids do not fit a JS number); times are
+ * Unix milliseconds. `test/contracts.test.ts` compares these interfaces with the hub's C# DTOs.
+ */
+
+/** `msgFormat` values: 1 text, 2 image, 3 voice, 4 video, 5 file, 100+ custom (opaque to the server). */
+export const MsgFormat = {
+  Text: 1,
+  Image: 2,
+  Voice: 3,
+  Video: 4,
+  File: 5,
+  CustomMin: 100,
+} as const;
+
+/** Store status of a message (numeric, as in the Java `msgStatus`). Statuses only rise. */
+export const StoredStatus = {
+  Failed: -1,
+  Reached: 1,
+  Offline: 2,
+  Delivered: 3,
+  Read: 4,
+} as const;
+
+/** The status an `Ack` reports and a `MessageStatus` event carries. */
+export type AckStatus = "Delivered" | "Read";
+
+/** `SendC2C` argument. */
+export interface SendC2CRequest {
+  /** Idempotency key chosen by the sender, 1–64 chars, unique per sender. */
+  clientMsgId: string;
+  toUserId: string;
+  content: string;
+  msgFormat: number;
+  ext?: string | null;
+}
+
+/** `SendC2C` result. A resend of an already accepted `clientMsgId` returns the first result with `duplicate: true`. */
+export interface SendC2CResult {
+  msgId: string;
+  chatId: string;
+  seq: number;
+  /** Acceptance time of the (first) send, Unix ms. */
+  serverTime: number;
+  duplicate: boolean;
+}
+
+/** A message as pushed by `ReceiveC2C` and returned by sync and history. */
+export interface MessageDto {
+  msgId: string;
+  clientMsgId: string;
+  chatId: string;
+  seq: number;
+  fromUserId: string;
+  toUserId: string;
+  content: string;
+  msgFormat: number;
+  ext?: string | null;
+  /** Acceptance time, Unix ms. */
+  sendTime: number;
+  /** Store status (see {@link StoredStatus}): 1 reached, 2 offline, 3 delivered, 4 read. */
+  status: number;
+}
+
+/** `Ack` argument; at most 200 ids per call. */
+export interface AckRequest {
+  msgIds: string[];
+  status: AckStatus;
+}
+
+/** `Ack` result: how many of the ids are messages to the caller. */
+export interface AckResult {
+  acked: number;
+}
+
+/** `SyncMessages` argument. Without `chatId`: undelivered messages to the caller plus `maxSeqByChat`. */
+export interface SyncRequest {
+  chatId?: string | null;
+  afterSeq?: number | null;
+  /** Page size, at most 200. */
+  limit?: number | null;
+}
+
+/** `SyncMessages` result; messages ascend by seq within each conversation. */
+export interface SyncResult {
+  messages: MessageDto[];
+  hasMore: boolean;
+  /** Newest accepted seq of each of the caller's conversations. */
+  maxSeqByChat: Record<string, number>;
+}
+
+/** `GetHistory` argument: the page just before `beforeSeq` (the newest page when absent). */
+export interface HistoryRequest {
+  chatId: string;
+  beforeSeq?: number | null;
+  limit?: number | null;
+}
+
+/** `GetHistory` result: ascending messages; `hasMore` means older ones exist. */
+export interface HistoryResult {
+  messages: MessageDto[];
+  hasMore: boolean;
+}
+
+/** One entry of `GetConversations`, from the caller's point of view. */
+export interface ConversationDto {
+  chatId: string;
+  peerUserId: string;
+  lastMessage?: MessageDto | null;
+  lastSeq: number;
+  readSeq: number;
+  /** Messages from the peer with seq above `readSeq`. */
+  unread: number;
+}
+
+/** `MessageStatus` event, sent to the sender's connections when the recipient acks. */
+export interface MessageStatusEvent {
+  msgId: string;
+  chatId: string;
+  status: AckStatus;
+  byUserId: string;
+  /** Ack time, Unix ms. */
+  time: number;
+}
+
+/** Names on the wire (hub path, methods, events). */
+export const HubMethods = {
+  HubPath: "/hubs/chat",
+  SendC2C: "SendC2C",
+  Ack: "Ack",
+  SyncMessages: "SyncMessages",
+  GetHistory: "GetHistory",
+  GetConversations: "GetConversations",
+  ReceiveC2C: "ReceiveC2C",
+  MessageStatus: "MessageStatus",
+} as const;
+
+/** Server-side limits the SDK respects. */
+export const Limits = {
+  /** Largest `limit` of `SyncMessages` and `GetHistory`. */
+  MaxPage: 200,
+  /** Most ids in one `Ack`. */
+  MaxAckIds: 200,
+} as const;
+
+/** The C2C conversation id of two users: `c2c:{a}:{b}` with `a < b` in ordinal order. */
+export function chatIdFor(userA: string, userB: string): string {
+  return userA < userB ? `c2c:${userA}:${userB}` : `c2c:${userB}:${userA}`;
+}
+
+/** The other member of a C2C conversation, or `undefined` when `userId` is not a member. */
+export function peerOf(chatId: string, userId: string): string | undefined {
+  if (!chatId.startsWith("c2c:")) return undefined;
+  const rest = chatId.slice(4);
+  const colon = rest.indexOf(":");
+  if (colon <= 0) return undefined;
+  const a = rest.slice(0, colon);
+  const b = rest.slice(colon + 1);
+  if (a === userId) return b;
+  if (b === userId) return a;
+  return undefined;
+}

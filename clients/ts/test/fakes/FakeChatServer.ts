@@ -1,0 +1,173 @@
+import type {
+  AckRequest,
+  ConversationDto,
+  HistoryRequest,
+  MessageDto,
+  SendC2CRequest,
+  SendC2CResult,
+  SyncRequest,
+  SyncResult,
+} from "../../src/models.js";
+import { chatIdFor, HubMethods } from "../../src/models.js";
+import type { FakeTransport } from "./FakeTransport.js";
+
+/** An in-memory model of the hub's contract (SPEC §3/§4) for unit tests: seqs, dedupe, acks, sync, pushes. */
+export class FakeChatServer {
+  readonly messages: MessageDto[] = [];
+  readonly calls: { userId: string; method: string; arg: unknown }[] = [];
+  private readonly seqByChat = new Map<string, number>();
+  private readonly byClientMsgId = new Map<string, SendC2CResult>();
+  private readonly readSeq = new Map<string, number>();
+  private readonly connections = new Set<FakeTransport>();
+  private nextMsgId = 1000n;
+  private readonly failures: { method: string; message: string; times: number }[] = [];
+  /** Return false to drop a push (simulates a lost backplane message). */
+  pushFilter: (to: FakeTransport, event: string, arg: unknown) => boolean = () => true;
+  /** Seq increment (set to >1 once to simulate a seq jump). */
+  seqStep = 1;
+
+  /** Makes the next `times` calls of `method` fail with `message` (e.g. `IM_STORE_UNAVAILABLE: down`). */
+  failNext(method: string, message: string, times = 1): void {
+    this.failures.push({ method, message, times });
+  }
+
+  connect(transport: FakeTransport): void {
+    this.connections.add(transport);
+  }
+
+  disconnect(transport: FakeTransport): void {
+    this.connections.delete(transport);
+  }
+
+  /** A send by `from` as if through another device or service (pushes to everyone but `except`). */
+  sendAs(from: string, request: Omit<SendC2CRequest, "msgFormat"> & { msgFormat?: number }, except?: FakeTransport): SendC2CResult {
+    return this.send(from, { msgFormat: 1, ...request }, except);
+  }
+
+  call(userId: string, method: string, arg: unknown, from: FakeTransport): unknown {
+    this.calls.push({ userId, method, arg });
+    const failure = this.failures.find((f) => f.method === method && f.times > 0);
+    if (failure !== undefined) {
+      failure.times--;
+      throw new Error(`An unexpected error occurred invoking '${method}' on the server. HubException: ${failure.message}`);
+    }
+    switch (method) {
+      case HubMethods.SendC2C:
+        return this.send(userId, arg as SendC2CRequest, from);
+      case HubMethods.Ack:
+        return this.ack(userId, arg as AckRequest);
+      case HubMethods.SyncMessages:
+        return this.sync(userId, (arg ?? {}) as SyncRequest);
+      case HubMethods.GetHistory:
+        return this.history(arg as HistoryRequest);
+      case HubMethods.GetConversations:
+        return this.conversations(userId);
+      default:
+        throw new Error(`An unexpected error occurred invoking '${method}' on the server. HubException: Method does not exist.`);
+    }
+  }
+
+  private send(from: string, req: SendC2CRequest, except?: FakeTransport): SendC2CResult {
+    const key = `${from}\u0000${req.clientMsgId}`;
+    const first = this.byClientMsgId.get(key);
+    if (first !== undefined) return { ...first, duplicate: true };
+    const chatId = chatIdFor(from, req.toUserId);
+    const seq = (this.seqByChat.get(chatId) ?? 0) + this.seqStep;
+    this.seqStep = 1;
+    this.seqByChat.set(chatId, seq);
+    const online = [...this.connections].some((c) => c.userId === req.toUserId);
+    const message: MessageDto = {
+      msgId: String(this.nextMsgId++),
+      clientMsgId: req.clientMsgId,
+      chatId,
+      seq,
+      fromUserId: from,
+      toUserId: req.toUserId,
+      content: req.content,
+      msgFormat: req.msgFormat,
+      ext: req.ext ?? null,
+      sendTime: 1_700_000_000_000 + seq,
+      status: online ? 1 : 2,
+    };
+    this.messages.push(message);
+    const result: SendC2CResult = { msgId: message.msgId, chatId, seq, serverTime: message.sendTime, duplicate: false };
+    this.byClientMsgId.set(key, result);
+    for (const c of this.connections) {
+      if (c === except) continue;
+      if (c.userId === req.toUserId || c.userId === from) this.push(c, HubMethods.ReceiveC2C, { ...message });
+    }
+    return result;
+  }
+
+  /** Pushes a stored message again to the recipient's connections (what the sweeper does). */
+  repush(msgId: string): void {
+    const m = this.messages.find((x) => x.msgId === msgId);
+    if (m === undefined) throw new Error("no such message");
+    for (const c of this.connections) if (c.userId === m.toUserId) this.push(c, HubMethods.ReceiveC2C, { ...m });
+  }
+
+  private push(to: FakeTransport, event: string, arg: unknown): void {
+    if (this.pushFilter(to, event, arg)) to.deliver(event, arg);
+  }
+
+  private ack(userId: string, req: AckRequest): { acked: number } {
+    if (req.msgIds.length > 200) throw new Error("HubException: IM_TOO_MANY_IDS: too many");
+    const level = req.status === "Read" ? 4 : 3;
+    let acked = 0;
+    for (const id of req.msgIds) {
+      const m = this.messages.find((x) => x.msgId === id);
+      if (m === undefined || m.toUserId !== userId) continue;
+      acked++;
+      if (m.status >= level) continue;
+      m.status = level;
+      if (level === 4) {
+        const key = `${userId}\u0000${m.chatId}`;
+        this.readSeq.set(key, Math.max(this.readSeq.get(key) ?? 0, m.seq));
+      }
+      for (const c of this.connections) {
+        if (c.userId === m.fromUserId) {
+          this.push(c, HubMethods.MessageStatus, { msgId: m.msgId, chatId: m.chatId, status: req.status, byUserId: userId, time: 1 });
+        }
+      }
+    }
+    return { acked };
+  }
+
+  private sync(userId: string, req: SyncRequest): SyncResult {
+    const limit = Math.min(req.limit ?? 100, 200);
+    const mine = this.messages.filter((m) => m.fromUserId === userId || m.toUserId === userId);
+    const maxSeqByChat: Record<string, number> = {};
+    for (const m of mine) maxSeqByChat[m.chatId] = Math.max(maxSeqByChat[m.chatId] ?? 0, m.seq);
+    let list: MessageDto[];
+    if (req.chatId == null) {
+      list = mine.filter((m) => m.toUserId === userId && m.status < 3);
+    } else {
+      const after = req.afterSeq ?? 0;
+      list = mine.filter((m) => m.chatId === req.chatId && m.seq > after);
+    }
+    list.sort((a, b) => (a.chatId === b.chatId ? a.seq - b.seq : a.chatId < b.chatId ? -1 : 1));
+    return { messages: list.slice(0, limit).map((m) => ({ ...m })), hasMore: list.length > limit, maxSeqByChat };
+  }
+
+  private history(req: HistoryRequest): { messages: MessageDto[]; hasMore: boolean } {
+    const limit = Math.min(req.limit ?? 50, 200);
+    const before = req.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    const list = this.messages.filter((m) => m.chatId === req.chatId && m.seq < before).sort((a, b) => a.seq - b.seq);
+    return { messages: list.slice(-limit).map((m) => ({ ...m })), hasMore: list.length > limit };
+  }
+
+  private conversations(userId: string): ConversationDto[] {
+    const chats = new Map<string, ConversationDto>();
+    for (const m of this.messages) {
+      if (m.fromUserId !== userId && m.toUserId !== userId) continue;
+      const peer = m.fromUserId === userId ? m.toUserId : m.fromUserId;
+      const readSeq = this.readSeq.get(`${userId}\u0000${m.chatId}`) ?? 0;
+      const c = chats.get(m.chatId) ?? { chatId: m.chatId, peerUserId: peer, lastMessage: null, lastSeq: 0, readSeq, unread: 0 };
+      c.lastSeq = Math.max(c.lastSeq, m.seq);
+      c.lastMessage = m;
+      if (m.toUserId === userId && m.seq > readSeq) c.unread++;
+      chats.set(m.chatId, c);
+    }
+    return [...chats.values()];
+  }
+}
