@@ -113,16 +113,20 @@ count_vitest() {
 
 run_ts_suites() {
   [[ -f clients/ts/package.json ]] || return 0
-  log "TypeScript SDK"
-  (cd clients/ts && npm ci --no-audit --no-fund --loglevel=error) || { echo "!! npm ci failed"; failed=$((failed + 1)); return; }
-  local suite
-  for suite in test test:integration test:browser; do
-    if node -e 'process.exit(require("./clients/ts/package.json").scripts?.[process.argv[1]] ? 0 : 1)' "$suite"; then
-      log "clients/ts: npm run $suite"
-      (cd clients/ts && IM_HUB_DLL="$ROOT/src/Hub/bin/$CONFIGURATION/net10.0/ImSignalR.Hub.dll" \
-        npm run --silent "$suite" -- --reporter=default --reporter=json --outputFile="$RESULTS/ts-${suite//:/-}.json") 2>&1 | tail -40
-      count_vitest "$RESULTS/ts-${suite//:/-}.json" "ts $suite"
-    fi
+  log "TypeScript SDK: install, type-check, build"
+  if ! (cd clients/ts && npm ci --no-audit --no-fund --loglevel=error && npm run --silent typecheck && npm run --silent build); then
+    echo "!! the TypeScript SDK did not install, type-check or build"
+    failed=$((failed + 1))
+    return
+  fi
+  rm -rf clients/ts/test-results
+  local suite report
+  # The integration and browser suites start the Release hub built above.
+  for suite in test:unit test:integration test:browser; do
+    report="${suite#test:}"
+    log "clients/ts: $suite"
+    (cd clients/ts && npm run --silent "${suite/test:unit/test}") 2>&1 | grep -E '(✓|×|FAIL|Test Files|Tests|Error)' | tail -40
+    count_vitest "clients/ts/test-results/$report.json" "ts $report"
   done
 }
 
