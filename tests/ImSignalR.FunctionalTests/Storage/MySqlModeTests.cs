@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using ImSignalR.Client;
+using ImSignalR.Client.Models;
+using ImSignalR.FunctionalTests.Cluster;
+using ImSignalR.FunctionalTests.Infrastructure;
+
+namespace ImSignalR.FunctionalTests.Storage;
+
+/// <summary>Issue 5 acceptance: a node whose durable point is MySQL (group commit into MariaDB).</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class MySqlModeTests
+{
+    private static Dictionary<string, string> MySqlNode(string connectionString) => new()
+    {
+        ["Im__Store__Provider"] = "MySql",
+        ["Im__Store__ConnectionString"] = connectionString,
+        ["Im__Limits__SendsPerSecond"] = "100000",
+        ["Im__Limits__SendBurst"] = "100000",
+    };
+
+    /// <returns>Accepted messages per second.</returns>
+    private static async Task<double> SendTenThousandAsync(HubProcess hub)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var senders = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => RecordingClient.ConnectAsync(hub, $"m{i}-{run}")));
+        var results = new ConcurrentBag<SendResult>();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(senders.Select((s, i) => Task.Run(async () =>
+        {
+            for (var k = 0; k < 100; k++)
+            {
+                // Ten senders share each recipient but each sender has its own conversation.
+                results.Add(await s.SendAsync($"to{i % 10}-{run}", $"{i}/{k}", clientMsgId: $"{k}"));
+            }
+        })));
+        clock.Stop();
+
+        Assert.Equal(10_000, results.Select(r => r.MsgId).Distinct().Count());
+        foreach (var (sender, i) in senders.Select((s, i) => (s, i)))
+        {
+            var chat = results.Where(r => r.ChatId.Contains($"m{i}-{run}", StringComparison.Ordinal)).ToList();
+            var stored = new List<ImMessage>();
+            SyncResult page;
+            do
+            {
+                page = await sender.Client.SyncAsync(chat[0].ChatId, stored.Count == 0 ? 0 : stored[^1].Seq, 200);
+                stored.AddRange(page.Messages);
+            }
+            while (page.HasMore);
+            Assert.Equal(Enumerable.Range(1, 100).Select(x => (long)x), stored.Select(m => m.Seq));
+            Assert.Equal(chat.OrderBy(r => r.Seq).Select(r => r.MsgId), stored.Select(m => m.MsgId));
+        }
+        foreach (var s in senders)
+        {
+            await s.DisposeAsync();
+        }
+        return 10_000 / clock.Elapsed.TotalSeconds;
+    }
+
+    [Fact]
+    public async Task TenThousandSendsFromAHundredSendersAreStoredOnceAndOrderedOnMySqlAsOnSqlite()
+    {
+        var mysql = Environment.GetEnvironmentVariable("IM_TEST_MYSQL")
+            ?? throw new InvalidOperationException("IM_TEST_MYSQL is not set: run ./scripts/test.sh.");
+        double sqliteRate, mysqlRate;
+        await using (var sqliteNode = await HubProcess.StartAsync(new Dictionary<string, string> { ["Im__Limits__SendsPerSecond"] = "100000", ["Im__Limits__SendBurst"] = "100000" }))
+        {
+            sqliteRate = await SendTenThousandAsync(sqliteNode);
+        }
+        await using (var mysqlNode = await HubProcess.StartAsync(MySqlNode(mysql)))
+        {
+            mysqlRate = await SendTenThousandAsync(mysqlNode);
+        }
+        Console.WriteLine($"[figure] 10,000 sends from 100 senders: SQLite {sqliteRate:F0} msg/s, MySQL {mysqlRate:F0} msg/s (MySQL/SQLite = {mysqlRate / sqliteRate:F2}) load {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    [Fact]
+    public async Task WithMariaDbStoppedSendsFailRetriablyReadyGoesRedAndTheNodeRecoversByItself()
+    {
+        await using var db = new PrivateMariaDb();
+        await db.StartAsync();
+        await using var hub = await HubProcess.StartAsync(MySqlNode(db.ConnectionString));
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var alice = await RecordingClient.ConnectAsync(hub, $"alice-{run}");
+        var bobId = $"bob-{run}";
+        var accepted = new List<SendResult>();
+        for (var i = 0; i < 20; i++)
+        {
+            accepted.Add(await alice.SendAsync(bobId, $"up {i}", clientMsgId: $"u{i}"));
+        }
+
+        await db.StopAsync();
+        var refused = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            try
+            {
+                accepted.Add(await alice.SendAsync(bobId, $"down {i}", clientMsgId: $"d{i}"));
+            }
+            catch (ImServerException ex)
+            {
+                Assert.Equal("IM_STORE_UNAVAILABLE", ex.Code);
+                Assert.True(ex.IsRetriable);
+                refused++;
+            }
+        }
+        Assert.Equal(10, refused);
+        using (var ready = await hub.Http.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
+        Assert.True(alice.Client.IsConnected);
+
+        await db.StartAsync();
+        await Eventually.TrueAsync(async () => (await hub.Http.GetAsync("/health/ready")).IsSuccessStatusCode, "ready again without a restart", TimeSpan.FromSeconds(30));
+        // The client's retries (same clientMsgIds) now go through, exactly once each.
+        for (var i = 0; i < 10; i++)
+        {
+            accepted.Add(await alice.SendAsync(bobId, $"down {i}", clientMsgId: $"d{i}"));
+        }
+        var history = await alice.Client.GetHistoryAsync(accepted[0].ChatId, limit: 200);
+        Assert.Equal(accepted.Select(a => a.MsgId), history.Messages.Select(m => m.MsgId));
+        Assert.Equal(30, history.Messages.Count);
+    }
+}
