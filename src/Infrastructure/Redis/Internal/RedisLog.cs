@@ -2,45 +2,45 @@ using Microsoft.Extensions.Logging;
 
 namespace ImSignalR.Infrastructure.Redis.Internal;
 
-/// <summary>Redis client, backplane and cluster-state log events: ids 4000–4099.</summary>
+/// <summary>Redis client, backplane and cluster-state log events: ids 5000–5099.</summary>
 internal static partial class RedisLog
 {
-    [LoggerMessage(4000, LogLevel.Information, "Redis {Role} connection to {Endpoint} established.")]
+    [LoggerMessage(5000, LogLevel.Information, "Redis {Role} connection to {Endpoint} established.")]
     public static partial void Connected(ILogger logger, string role, string endpoint);
 
-    [LoggerMessage(4001, LogLevel.Warning, "Redis {Role} connection to {Endpoint} failed; retrying in {DelayMs} ms.")]
+    [LoggerMessage(5001, LogLevel.Warning, "Redis {Role} connection to {Endpoint} failed; retrying in {DelayMs} ms.")]
     public static partial void ConnectFailed(ILogger logger, string role, string endpoint, long delayMs, Exception error);
 
-    [LoggerMessage(4002, LogLevel.Warning, "Redis {Role} connection to {Endpoint} broke.")]
+    [LoggerMessage(5002, LogLevel.Warning, "Redis {Role} connection to {Endpoint} broke.")]
     public static partial void ConnectionBroken(ILogger logger, string role, string endpoint, Exception error);
 
-    [LoggerMessage(4003, LogLevel.Information, "Redis subscriber re-subscribed {Count} channels.")]
+    [LoggerMessage(5003, LogLevel.Information, "Redis subscriber re-subscribed {Count} channels.")]
     public static partial void Resubscribed(ILogger logger, int count);
 
-    [LoggerMessage(4004, LogLevel.Error, "Redis subscription handler for {Channel} failed.")]
+    [LoggerMessage(5004, LogLevel.Error, "Redis subscription handler for {Channel} failed.")]
     public static partial void HandlerFailed(ILogger logger, string channel, Exception error);
 
-    [LoggerMessage(4005, LogLevel.Debug, "Script {Sha} missing on the server (NOSCRIPT); loading it again.")]
+    [LoggerMessage(5005, LogLevel.Debug, "Script {Sha} missing on the server (NOSCRIPT); loading it again.")]
     public static partial void ScriptReloaded(ILogger logger, string sha);
 
-    [LoggerMessage(4010, LogLevel.Warning, "Backplane failed to write a message to connection {ConnectionId}.")]
+    [LoggerMessage(5010, LogLevel.Warning, "Backplane failed to write a message to connection {ConnectionId}.")]
     public static partial void FailedWritingMessage(ILogger logger, string connectionId, Exception error);
 
-    [LoggerMessage(4011, LogLevel.Warning, "Backplane received an unreadable message on {Channel}.")]
+    [LoggerMessage(5011, LogLevel.Warning, "Backplane received an unreadable message on {Channel}.")]
     public static partial void UnreadableMessage(ILogger logger, string channel, Exception error);
 
-    [LoggerMessage(4012, LogLevel.Warning, "Backplane message on {Channel} has no serialization for protocol {Protocol}; servers must register the same protocols.")]
+    [LoggerMessage(5012, LogLevel.Warning, "Backplane message on {Channel} has no serialization for protocol {Protocol}; servers must register the same protocols.")]
     public static partial void MissingProtocol(ILogger logger, string channel, string protocol);
 
-    [LoggerMessage(4013, LogLevel.Warning, "Backplane could not unsubscribe {Channel}.")]
+    [LoggerMessage(5013, LogLevel.Warning, "Backplane could not unsubscribe {Channel}.")]
     public static partial void UnsubscribeFailed(ILogger logger, string channel, Exception error);
 
-    [LoggerMessage(4020, LogLevel.Warning, "Presence lease refresh for node {NodeId} failed.")]
+    [LoggerMessage(5020, LogLevel.Warning, "Presence lease refresh for node {NodeId} failed.")]
     public static partial void LeaseRefreshFailed(ILogger logger, string nodeId, Exception error);
 
-    [LoggerMessage(4021, LogLevel.Warning, "Presence lease of node {NodeId} was missing (Redis restarted or the node stalled); re-registered {Count} connections.")]
+    [LoggerMessage(5021, LogLevel.Warning, "Presence lease of node {NodeId} was missing (Redis restarted or the node stalled); re-registered {Count} connections.")]
     public static partial void PresenceReRegistered(ILogger logger, string nodeId, int count);
 
-    [LoggerMessage(4022, LogLevel.Warning, "Sequence counter of chat {ChatId} was missing; seeded at {Seed} from store max {StoreMax}.")]
+    [LoggerMessage(5022, LogLevel.Warning, "Sequence counter of chat {ChatId} was missing; seeded at {Seed} from store max {StoreMax}.")]
     public static partial void SequenceSeeded(ILogger logger, string chatId, long seed, long storeMax);
 }
