@@ -14,4 +14,17 @@ public interface IMessageLog
     /// <c>IM_LOG_UNAVAILABLE</c> or <c>IM_STORE_UNAVAILABLE</c> (retriable) when durability could not be reached.
     /// </exception>
     ValueTask<AppendOutcome> AppendAsync(LogEvent logEvent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts an append and returns once the event's place in the log is fixed, with a task that
+    /// completes when it is durable. Events whose <see cref="BeginAppendAsync"/> calls complete one
+    /// after another become durable in that order, so a caller can hold a per-conversation lock only
+    /// while the place is taken, not during the whole write. The default waits for durability,
+    /// which is always correct; the direct log returns as soon as the event is queued.
+    /// </summary>
+    async ValueTask<Task<AppendOutcome>> BeginAppendAsync(LogEvent logEvent, CancellationToken cancellationToken)
+    {
+        var outcome = await AppendAsync(logEvent, cancellationToken).ConfigureAwait(false);
+        return Task.FromResult(outcome);
+    }
 }

@@ -1,9 +1,10 @@
 namespace ImSignalR.Domain.Services;
 
 /// <summary>
-/// Serialises sends per conversation (striped, so memory stays fixed): the seq allocated under the
-/// lock is made durable before the next send of that conversation allocates, so on one node durable
-/// order equals seq order and a reader never sees seq n+1 before seq n (G3, G5).
+/// Serialises the ordering step of sends per conversation (striped, so memory stays fixed): the seq
+/// allocated under the lock takes its place in the message log before the next send of that
+/// conversation allocates, so on one node durable order equals seq order and a reader never sees
+/// seq n+1 before seq n (G3, G5).
 /// </summary>
 internal sealed class ChatLocks
 {

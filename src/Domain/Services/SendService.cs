@@ -129,34 +129,39 @@ public sealed class SendService
     private async Task<(ChatMessage, AppendOutcome)> AppendWithSeqAsync(Draft draft, CancellationToken cancellationToken)
     {
         var chatId = ChatIds.ForPair(draft.From, draft.To);
-        using var _ = await _locks.AcquireAsync(chatId, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; ; attempt++)
         {
-            var seq = await _sequences.NextAsync(chatId, cancellationToken).ConfigureAwait(false);
-            var msgId = _ids.Next();
-            var message = new ChatMessage(
-                msgId, draft.ClientMsgId, chatId, seq, draft.From, draft.To, draft.Content, draft.MsgFormat, draft.Ext,
-                _time.GetUtcNow().ToUnixTimeMilliseconds(), MessageStatus.Reached);
-
+            ChatMessage message;
+            Task<AppendOutcome> durable;
             var started = Stopwatch.GetTimestamp();
-            AppendOutcome outcome;
             try
             {
-                outcome = await _log.AppendAsync(new MessageSent(message), cancellationToken).ConfigureAwait(false);
+                // The lock covers allocating the seq and taking the place in the log, so the log
+                // holds a conversation's messages in seq order; the durable write itself happens
+                // outside it, and many messages of one conversation share one commit.
+                using (await _locks.AcquireAsync(chatId, cancellationToken).ConfigureAwait(false))
+                {
+                    var seq = await _sequences.NextAsync(chatId, cancellationToken).ConfigureAwait(false);
+                    message = new ChatMessage(
+                        _ids.Next(), draft.ClientMsgId, chatId, seq, draft.From, draft.To, draft.Content, draft.MsgFormat, draft.Ext,
+                        _time.GetUtcNow().ToUnixTimeMilliseconds(), MessageStatus.Reached);
+                    durable = await _log.BeginAppendAsync(new MessageSent(message), cancellationToken).ConfigureAwait(false);
+                }
+                var outcome = await durable.ConfigureAwait(false);
+                _metrics.DurableWriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (outcome.Status != AppendStatus.SeqConflict)
+                {
+                    return (message, outcome);
+                }
             }
             catch (ImException)
             {
                 _metrics.LogErrors.Add(1);
                 throw;
             }
-            _metrics.DurableWriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
-            if (outcome.Status != AppendStatus.SeqConflict)
-            {
-                return (message, outcome);
-            }
             var storeMax = await _store.GetMaxSeqAsync(chatId, cancellationToken).ConfigureAwait(false);
-            DomainLog.SeqConflict(_logger, chatId, seq, storeMax);
+            DomainLog.SeqConflict(_logger, chatId, message.Seq, storeMax);
             await _sequences.ReseedAsync(chatId, storeMax, cancellationToken).ConfigureAwait(false);
             if (attempt + 1 >= MaxSeqConflictRetries)
             {

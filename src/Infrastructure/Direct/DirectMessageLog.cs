@@ -34,7 +34,11 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    public async ValueTask<AppendOutcome> AppendAsync(LogEvent logEvent, CancellationToken cancellationToken)
+    public async ValueTask<AppendOutcome> AppendAsync(LogEvent logEvent, CancellationToken cancellationToken) =>
+        await (await BeginAppendAsync(logEvent, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>Queues the event (its place is then fixed: one writer commits in queue order) and returns the durability task.</summary>
+    public async ValueTask<Task<AppendOutcome>> BeginAppendAsync(LogEvent logEvent, CancellationToken cancellationToken)
     {
         var pending = new Pending(logEvent);
         try
@@ -47,7 +51,7 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
         }
         // Not cancellable once queued: the writer always completes it, and the caller must learn
         // whether the event became durable.
-        return await pending.Completion.Task.ConfigureAwait(false);
+        return pending.Completion.Task;
     }
 
     /// <summary>Stops taking appends and waits until everything queued is written.</summary>
