@@ -114,7 +114,7 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
         using var response = await Hub.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
 
-        await using var client = new ImChatClient(new HubConnectionOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult(token) });
+        await using var client = new ImChatClient(new ImChatClientOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult(token) });
         var error = await Assert.ThrowsAsync<ImConnectionException>(() => client.ConnectAsync());
         Assert.Contains("401", error.Message);
     }
@@ -123,7 +123,7 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
     public async Task AValidTestTokenIsAcceptedSoTheBadTokenTestsMeanSomething()
     {
         var token = TestTokens.Create(HubFixture.NewUser("trent"));
-        await using var client = new ImChatClient(new HubConnectionOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult<string?>(token) });
+        await using var client = new ImChatClient(new ImChatClientOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult<string?>(token) });
         await client.ConnectAsync();
         Assert.Empty(await client.GetConversationsAsync());
     }
