@@ -76,7 +76,9 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
         {
             try
             {
-                accepted.Add(await alice.SendAsync(bobId, $"flood {i}"));
+                // The raw call: the SDK's outbox would wait out IM_RATE_LIMITED (retriable) and resend.
+                var request = new SendRequest { ClientMsgId = Guid.NewGuid().ToString("N"), ToUserId = bobId, Content = $"flood {i}" };
+                accepted.Add((await alice.Client.Connection.InvokeAsync<SendResult>("SendC2C", [request], default))!);
             }
             catch (ImServerException ex) when (ex.Code == "IM_RATE_LIMITED")
             {

@@ -7,7 +7,7 @@ public sealed partial class ImChatClient
 {
     /// <summary>
     /// Sends a message through the outbox and completes with the server's result once it is durable.
-    /// A missing <see cref="SendRequest.ClientMsgId"/> is assigned here. The message is resent with the
+    /// A null <see cref="SendRequest.ClientMsgId"/> is assigned here (an empty one goes to the server, which refuses it). The message is resent with the
     /// same clientMsgId after a lost connection, a timeout or a retriable error, until the server confirms
     /// it (a resend of an accepted message comes back with <see cref="SendResult.Duplicate"/> set); messages
     /// to one recipient are accepted in call order.
@@ -19,7 +19,7 @@ public sealed partial class ImChatClient
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-        if (string.IsNullOrEmpty(request.ClientMsgId))
+        if (request.ClientMsgId is null)
         {
             request = request with { ClientMsgId = Guid.NewGuid().ToString("N") };
         }
