@@ -86,7 +86,8 @@ public sealed class MalformedServerTests
     [InlineData("json", "6e6f74206a736f6e1e", "not valid JSON")]           // "not json" + RS
     [InlineData("json", "7b2274797065223a2278227d1e", "numeric 'type'")]   // {"type":"x"}
     [InlineData("messagepack", "FFFFFFFF07", "declares")]                 // a 2 GB length prefix
-    [InlineData("messagepack", "03C1C1C1", "Invalid MessagePack")]
+    [InlineData("messagepack", "03C1C1C1", "not an array")]
+    [InlineData("messagepack", "08950180C0A17491C1", "Invalid MessagePack")]
     public async Task GarbageAfterTheHandshakeClosesTheConnectionWithAProtocolError(string protocol, string hex, string expected)
     {
         var (app, uri) = await StartAsync(AfterHandshake(protocol, Convert.FromHexString(hex)));

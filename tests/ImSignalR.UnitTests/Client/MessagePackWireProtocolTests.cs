@@ -100,9 +100,11 @@ public sealed class MessagePackWireProtocolTests
     [InlineData("FFFFFFFF0F", "over 2 GB")]
     [InlineData("8000", "overlong")]
     [InlineData("00", "empty")]
-    [InlineData("01C1", "Invalid MessagePack")]      // never-used format byte
+    [InlineData("01C1", "not an array")]             // never-used format byte where the array starts
     [InlineData("0192", "array")]                     // array of two, truncated
-    [InlineData("0280", "not an array")]
+    [InlineData("0180", "not an array")]
+    [InlineData("08950180C0A17491C1", "Invalid MessagePack")] // an invocation whose argument is the never-used byte
+    [InlineData("0391A178", "Expected")]            // a string where the type number goes
     [InlineData("0491039100", "at least")]            // completion with too few elements
     public void MalformedFramesThrowTheProtocolException(string hex, string expected)
     {

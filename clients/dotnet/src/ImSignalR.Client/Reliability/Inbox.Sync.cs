@@ -26,25 +26,40 @@ internal sealed partial class Inbox
                 var oldestUndelivered = overview.Messages
                     .GroupBy(m => m.ChatId, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Min(m => m.Seq), StringComparer.Ordinal);
+                // With more undelivered messages than a page, a new conversation missing from this page
+                // may still have some: its baseline waits for a later round (acks move the page on).
+                var lastRound = !overview.HasMore || round == maxRounds - 1;
                 foreach (var (chatId, maxSeq) in overview.MaxSeqByChat)
                 {
                     var chat = Chat(chatId);
                     if (!chat.Known)
                     {
+                        if (oldestUndelivered.TryGetValue(chatId, out var oldest))
+                        {
+                            chat.LastSeq = Math.Min(oldest - 1, maxSeq);
+                        }
+                        else if (lastRound)
+                        {
+                            chat.LastSeq = maxSeq;
+                        }
+                        else
+                        {
+                            continue;
+                        }
                         chat.Known = true;
-                        chat.LastSeq = oldestUndelivered.TryGetValue(chatId, out var oldest) ? Math.Min(oldest - 1, maxSeq) : maxSeq;
                     }
                     if (maxSeq > chat.LastSeq || chat.Pending.Count > 0)
                     {
                         behind.Add(chat);
                     }
                 }
-                foreach (var chat in _chats.Values.Where(c => !c.Known))
+                foreach (var chat in _chats.Values.Where(c => !c.Known && !overview.MaxSeqByChat.ContainsKey(c.ChatId)))
                 {
                     // Pushed during the resync but not in the overview: created after it, starts at 1.
                     chat.Known = true;
+                    behind.Add(chat);
                 }
-                foreach (var chat in _chats.Values.Where(c => c.Pending.Count > 0 && !behind.Contains(c)))
+                foreach (var chat in _chats.Values.Where(c => c.Known && c.Pending.Count > 0 && !behind.Contains(c)))
                 {
                     behind.Add(chat);
                 }
