@@ -76,7 +76,9 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
         {
             try
             {
-                accepted.Add(await alice.SendAsync(bobId, $"flood {i}"));
+                // The raw call: the SDK's outbox would wait out IM_RATE_LIMITED (retriable) and resend.
+                var request = new SendRequest { ClientMsgId = Guid.NewGuid().ToString("N"), ToUserId = bobId, Content = $"flood {i}" };
+                accepted.Add((await alice.Client.Connection.InvokeAsync<SendResult>("SendC2C", [request], default))!);
             }
             catch (ImServerException ex) when (ex.Code == "IM_RATE_LIMITED")
             {
@@ -114,7 +116,7 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
         using var response = await Hub.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
 
-        await using var client = new ImChatClient(new HubConnectionOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult(token) });
+        await using var client = new ImChatClient(new ImChatClientOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult(token) });
         var error = await Assert.ThrowsAsync<ImConnectionException>(() => client.ConnectAsync());
         Assert.Contains("401", error.Message);
     }
@@ -123,7 +125,7 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
     public async Task AValidTestTokenIsAcceptedSoTheBadTokenTestsMeanSomething()
     {
         var token = TestTokens.Create(HubFixture.NewUser("trent"));
-        await using var client = new ImChatClient(new HubConnectionOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult<string?>(token) });
+        await using var client = new ImChatClient(new ImChatClientOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult<string?>(token) });
         await client.ConnectAsync();
         Assert.Empty(await client.GetConversationsAsync());
     }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using ImSignalR.Client;
 using ImSignalR.Client.Models;
-using ImSignalR.Client.Transport;
 
 namespace ImSignalR.FunctionalTests.Infrastructure;
 
@@ -32,15 +31,19 @@ public sealed class RecordingClient : IAsyncDisposable
 
     public ConcurrentQueue<MessageStatusUpdate> Statuses { get; } = new();
 
-    public static async Task<RecordingClient> ConnectAsync(HubProcess hub, string userId, string protocol = "json")
+    /// <summary>Connects a client. <paramref name="reliable"/> false (the default for the raw server
+    /// tests) shows every push as it arrives, with no automatic sync, ack or dedupe.</summary>
+    public static async Task<RecordingClient> ConnectAsync(HubProcess hub, string userId, string protocol = "json", bool reliable = false, Func<ImChatClientOptions, ImChatClientOptions>? configure = null)
     {
-        var token = await hub.TokenAsync(userId);
-        var client = new ImChatClient(new HubConnectionOptions
+        var options = new ImChatClientOptions
         {
             HubUri = hub.HubUri,
-            AccessTokenProvider = _ => ValueTask.FromResult<string?>(token),
+            // A fresh token per attempt, from whichever process serves the port now (restart tests).
+            AccessTokenProvider = async _ => await hub.TokenAsync(userId),
             Protocol = protocol,
-        });
+            ReliableInbox = reliable,
+        };
+        var client = new ImChatClient(configure is null ? options : configure(options));
         await client.ConnectAsync();
         return new RecordingClient(userId, client);
     }

@@ -1,67 +1,168 @@
+using System.Threading.Channels;
 using ImSignalR.Client.Models;
+using ImSignalR.Client.Reliability;
 using ImSignalR.Client.Transport;
 
 namespace ImSignalR.Client;
 
 /// <summary>
-/// Typed access to the ImSignalR hub over one connection: the hub methods of SPEC §3.3 and the
-/// <c>ReceiveC2C</c>/<c>MessageStatus</c> events.
+/// The ImSignalR chat client: the hub methods of SPEC §3.3 and its events, made reliable.
+/// <list type="bullet">
+/// <item>Reconnects by itself after the first <see cref="ConnectAsync"/> (exponential backoff with
+/// jitter, a fresh token from the provider on each attempt) until disposed; see <see cref="StateChanged"/>.</item>
+/// <item>After every (re)connect it syncs what it missed; incoming messages reach the app once each, in
+/// seq order per conversation (<see cref="MessageReceived"/> and <see cref="Messages"/>), and are acked
+/// <c>Delivered</c> in batches.</item>
+/// <item><see cref="SendC2CAsync"/> goes through an outbox that resends with the same <c>clientMsgId</c>
+/// until the server confirms, in order per conversation.</item>
+/// </list>
 /// </summary>
-public sealed class ImChatClient : IAsyncDisposable
+public sealed partial class ImChatClient : IAsyncDisposable
 {
-    private readonly ImHubConnection _connection;
+    private readonly ImChatClientOptions _options;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly InboxSettings _inboxSettings;
+    private readonly Inbox _inbox;
+    private readonly Outbox _outbox;
+    private readonly AckBatcher _acks;
+    private readonly Channel<ImMessage> _released = Channel.CreateUnbounded<ImMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<Channel<ImMessage>> _messages;
+    private readonly Task _pump;
+    private string? _userId;
 
     /// <summary>Creates a client; call <see cref="ConnectAsync"/> to open it.</summary>
-    public ImChatClient(HubConnectionOptions options)
+    /// <exception cref="ArgumentException">An option is out of range or the protocol is unknown.</exception>
+    public ImChatClient(ImChatClientOptions options)
     {
-        _connection = new ImHubConnection(options);
-        _connection.On<ImMessage>("ReceiveC2C", m => MessageReceived?.Invoke(m) ?? Task.CompletedTask);
-        _connection.On<MessageStatusUpdate>("MessageStatus", s => StatusReceived?.Invoke(s) ?? Task.CompletedTask);
-        _connection.Closed += e => Closed?.Invoke(e);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _messages = new(() => Channel.CreateBounded<ImMessage>(new BoundedChannelOptions(options.MessageBufferCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleWriter = true,
+        }));
+        _inboxSettings = new InboxSettings { DedupeCapacity = options.DedupeCapacity, SyncPageSize = options.SyncPageSize };
+        _inbox = new Inbox(_inboxSettings, this, m => _released.Writer.TryWrite(m), AckIfToMe, () => Volatile.Read(ref _userId), _stopping.Token);
+        _acks = new AckBatcher(this, options.AckFlushInterval, options.SendRetryInitialDelay);
+        _outbox = new Outbox(this, options.OutboxCapacity, options.SendRetryInitialDelay, options.SendRetryMaxDelay, _inbox.OnOwnSend);
+        _pump = Task.Run(PumpAsync);
     }
 
-    /// <summary>A message pushed by the server (may repeat until acked).</summary>
+    /// <summary>A new message for the app: once per msgId, in seq order per conversation (with
+    /// <see cref="ImChatClientOptions.ReliableInbox"/> off: every push as it arrives). Handlers run one
+    /// at a time; a handler that throws does not stop the client.</summary>
     public event Func<ImMessage, Task>? MessageReceived;
 
-    /// <summary>The recipient acked one of this user's messages.</summary>
+    /// <summary>The recipient acked one of this user's messages (<c>Delivered</c> or <c>Read</c>).</summary>
     public event Func<MessageStatusUpdate, Task>? StatusReceived;
 
-    /// <summary>The connection ended (null error after <see cref="DisposeAsync"/>).</summary>
-    public event Action<ImConnectionException?>? Closed;
+    /// <summary>The connection state changed (connected, lost and reconnecting, reconnected, disposed).</summary>
+    public event Action<ImConnectionStateChange>? StateChanged;
 
-    /// <summary>True while connected.</summary>
-    public bool IsConnected => _connection.IsConnected;
+    /// <summary>The same messages as <see cref="MessageReceived"/>, for a reader loop. Buffering starts
+    /// at the first access, so read it before <see cref="ConnectAsync"/> to see everything.</summary>
+    public ChannelReader<ImMessage> Messages => _messages.Value.Reader;
 
-    /// <summary>The underlying connection, for tests that drop it.</summary>
-    public ImHubConnection Connection => _connection;
+    /// <summary>The current state.</summary>
+    public ImConnectionState State { get; private set; } = ImConnectionState.Disconnected;
 
-    /// <summary>Connects and performs the handshake.</summary>
-    public Task ConnectAsync(CancellationToken cancellationToken = default) => _connection.StartAsync(cancellationToken);
+    /// <summary>True while a connection is open.</summary>
+    public bool IsConnected => CurrentCalls is { IsConnected: true };
 
-    /// <summary>Sends a message; returns once the server made it durable.</summary>
-    public async Task<SendResult> SendC2CAsync(SendRequest request, CancellationToken cancellationToken = default) =>
-        (await _connection.InvokeAsync<SendResult>("SendC2C", [request], cancellationToken).ConfigureAwait(false))!;
+    /// <summary>The user id (<c>sub</c>) of the last token used, when the token is a JWT.</summary>
+    public string? UserId => Volatile.Read(ref _userId);
 
-    /// <summary>Acks messages as <c>Delivered</c> or <c>Read</c>.</summary>
-    public async Task<AckResult> AckAsync(IReadOnlyList<string> msgIds, string status = "Delivered", CancellationToken cancellationToken = default) =>
-        (await _connection.InvokeAsync<AckResult>("Ack", [new { msgIds, status }], cancellationToken).ConfigureAwait(false))!;
+    /// <summary>The current connection (tests drop it with <see cref="ImHubConnection.Abort"/>).</summary>
+    internal ImHubConnection Connection => CurrentCalls?.Connection ?? throw new ImConnectionException("Not connected.");
 
-    /// <summary>Marks messages read (implies delivered).</summary>
-    public Task<AckResult> MarkReadAsync(IReadOnlyList<string> msgIds, CancellationToken cancellationToken = default) =>
-        AckAsync(msgIds, "Read", cancellationToken);
+    /// <summary>SendC2C calls made by the outbox, resends included.</summary>
+    internal long SendAttempts => _outbox.Attempts;
 
-    /// <summary>Messages after <paramref name="afterSeq"/> in one conversation, or (no chat) every undelivered message.</summary>
-    public async Task<SyncResult> SyncAsync(string? chatId = null, long? afterSeq = null, int? limit = null, CancellationToken cancellationToken = default) =>
-        (await _connection.InvokeAsync<SyncResult>("SyncMessages", [new { chatId, afterSeq, limit }], cancellationToken).ConfigureAwait(false))!;
+    /// <summary>Ids the ack batcher got confirmed.</summary>
+    internal long AckedCount => _acks.AckedCount;
 
-    /// <summary>A page of older messages.</summary>
-    public async Task<HistoryResult> GetHistoryAsync(string chatId, long? beforeSeq = null, int? limit = null, CancellationToken cancellationToken = default) =>
-        (await _connection.InvokeAsync<HistoryResult>("GetHistory", [new { chatId, beforeSeq, limit }], cancellationToken).ConfigureAwait(false))!;
-
-    /// <summary>The caller's conversations, newest first.</summary>
-    public async Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken = default) =>
-        (await _connection.InvokeAsync<List<Conversation>>("GetConversations", [], cancellationToken).ConfigureAwait(false))!;
+    /// <summary>Reads <see cref="Messages"/> as an async stream.</summary>
+    public IAsyncEnumerable<ImMessage> ReadMessagesAsync(CancellationToken cancellationToken = default) =>
+        Messages.ReadAllAsync(cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _connected.TrySetCanceled(_stopping.Token);
+        var calls = CurrentCalls;
+        if (calls is not null)
+        {
+            await calls.Connection.DisposeAsync().ConfigureAwait(false);
+        }
+        await _outbox.DisposeAsync().ConfigureAwait(false);
+        await _acks.DisposeAsync().ConfigureAwait(false);
+        _released.Writer.TryComplete();
+        await _pump.ConfigureAwait(false);
+        if (_messages.IsValueCreated)
+        {
+            _messages.Value.Writer.TryComplete();
+        }
+        SetState(ImConnectionState.Disconnected, null);
+        _stopping.Dispose();
+    }
+
+    private async Task PumpAsync()
+    {
+        while (await _released.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (_released.Reader.TryRead(out var message))
+            {
+                await RaiseAsync(MessageReceived, message).ConfigureAwait(false);
+                if (_messages.IsValueCreated)
+                {
+                    try
+                    {
+                        await _messages.Value.Writer.WriteAsync(message, _stopping.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+                if (_options.ReliableInbox)
+                {
+                    AckIfToMe(message);
+                }
+            }
+        }
+    }
+
+    private void AckIfToMe(ImMessage message)
+    {
+        var user = UserId;
+        if (user is null || message.ToUserId == user)
+        {
+            _acks.Add(message.MsgId);
+        }
+    }
+
+    private static async Task RaiseAsync<T>(Func<T, Task>? handlers, T value)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+        foreach (var handler in handlers.GetInvocationList().Cast<Func<T, Task>>())
+        {
+            try
+            {
+                await handler(value).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // An app handler's failure is the app's: the client goes on delivering.
+            }
+        }
+    }
 }

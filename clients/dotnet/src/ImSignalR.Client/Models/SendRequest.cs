@@ -3,8 +3,9 @@ namespace ImSignalR.Client.Models;
 /// <summary>The <c>SendC2C</c> argument.</summary>
 public sealed record SendRequest
 {
-    /// <summary>Idempotency key: resending the same one returns the first result.</summary>
-    public required string ClientMsgId { get; init; }
+    /// <summary>Idempotency key: resending the same one returns the first result. Left null, the
+    /// client assigns one before the first attempt and keeps it for every resend.</summary>
+    public string? ClientMsgId { get; init; }
     /// <summary>Recipient.</summary>
     public required string ToUserId { get; init; }
     /// <summary>Content (at most 8 KB of UTF-8 by default).</summary>

@@ -1,3 +1,5 @@
+using ImSignalR.Client.Protocol.MessagePack;
+
 namespace ImSignalR.Client.Protocol;
 
 /// <summary>Picks the wire protocol by name.</summary>
@@ -6,6 +8,7 @@ internal static class HubProtocols
     public static IHubWireProtocol Create(string name) => name switch
     {
         "json" => new JsonWireProtocol(),
-        _ => throw new ArgumentException($"Unknown hub protocol '{name}'. Supported: json.", nameof(name)),
+        "messagepack" => new MessagePackWireProtocol(),
+        _ => throw new ArgumentException($"Unknown hub protocol '{name}'. Supported: json, messagepack.", nameof(name)),
     };
 }

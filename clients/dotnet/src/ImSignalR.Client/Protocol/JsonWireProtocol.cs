@@ -112,7 +112,8 @@ internal sealed class JsonWireProtocol : IHubWireProtocol
         using (document)
         {
             var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || !typeElement.TryGetInt32(out var type))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement)
+                || typeElement.ValueKind != JsonValueKind.Number || !typeElement.TryGetInt32(out var type))
             {
                 throw new ImProtocolException("A message has no numeric 'type'.");
             }

@@ -68,6 +68,12 @@ public sealed partial class ImHubConnection
         {
             error = new ImConnectionException("The connection was lost.", ex);
         }
+        catch (Exception ex)
+        {
+            // A parser bug must end the connection visibly, never leave it open with nobody reading.
+            error = new ImConnectionException("The connection failed while reading: " + ex.Message, ex);
+            socket.Abort();
+        }
         Close(error);
     }
 

@@ -85,6 +85,12 @@ public sealed partial class ImHubConnection : IAsyncDisposable
             socket.Abort();
             throw new ImConnectionException($"Could not connect to {_options.HubUri}: {ex.Message}", ex);
         }
+        catch
+        {
+            // A refused or malformed handshake: the socket must not stay open (IsConnected false).
+            socket.Abort();
+            throw;
+        }
     }
 
     /// <summary>Invokes a hub method and waits for its result.</summary>

@@ -1,0 +1,89 @@
+using ImSignalR.Client.Models;
+using ImSignalR.Client.Reliability;
+
+namespace ImSignalR.Client;
+
+public sealed partial class ImChatClient
+{
+    /// <summary>
+    /// Sends a message through the outbox and completes with the server's result once it is durable.
+    /// A null <see cref="SendRequest.ClientMsgId"/> is assigned here (an empty one goes to the server, which refuses it). The message is resent with the
+    /// same clientMsgId after a lost connection, a timeout or a retriable error, until the server confirms
+    /// it (a resend of an accepted message comes back with <see cref="SendResult.Duplicate"/> set); messages
+    /// to one recipient are accepted in call order.
+    /// </summary>
+    /// <exception cref="ImServerException">The server refused the message for good (e.g. <c>IM_CONTENT_TOO_LARGE</c>).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; if it was already sent once, it may have been accepted.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed before the server confirmed it.</exception>
+    public Task<SendResult> SendC2CAsync(SendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        if (request.ClientMsgId is null)
+        {
+            request = request with { ClientMsgId = Guid.NewGuid().ToString("N") };
+        }
+        _inbox.ExpectOwn(request.ClientMsgId!);
+        return _outbox.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Sends a text message (format 1); see <see cref="SendC2CAsync"/>.</summary>
+    public Task<SendResult> SendTextAsync(string toUserId, string text, CancellationToken cancellationToken = default) =>
+        SendC2CAsync(new SendRequest { ToUserId = toUserId, Content = text }, cancellationToken);
+
+    /// <summary>Acks messages now (the client already acks <c>Delivered</c> by itself). Waits for a
+    /// connection and retries after a lost one: acks are idempotent.</summary>
+    /// <param name="msgIds">Messages to the caller.</param>
+    /// <param name="status"><c>Delivered</c> or <c>Read</c>.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="ImServerException">The server refused (e.g. too many ids).</exception>
+    public Task<AckResult> AckAsync(IReadOnlyList<string> msgIds, string status = "Delivered", CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(msgIds);
+        return CallAsync((calls, ct) => calls.AckAsync(msgIds, status, ct), cancellationToken);
+    }
+
+    /// <summary>Marks messages read (implies delivered; the conversation's read seq moves up).</summary>
+    /// <exception cref="ImServerException">The server refused.</exception>
+    public Task<AckResult> MarkReadAsync(IReadOnlyList<string> msgIds, CancellationToken cancellationToken = default) =>
+        AckAsync(msgIds, "Read", cancellationToken);
+
+    /// <summary>Messages after <paramref name="afterSeq"/> in one conversation, or (no chat) every undelivered
+    /// message plus the newest seq of each conversation. The client syncs by itself after each reconnect;
+    /// this is for apps that want to look.</summary>
+    /// <exception cref="ImServerException">The server refused (e.g. not a member of the conversation).</exception>
+    public Task<SyncResult> SyncAsync(string? chatId = null, long? afterSeq = null, int? limit = null, CancellationToken cancellationToken = default) =>
+        CallAsync((calls, ct) => calls.SyncAsync(chatId, afterSeq, limit, ct), cancellationToken);
+
+    /// <summary>A page of messages older than <paramref name="beforeSeq"/> (the newest page without it), ascending.</summary>
+    /// <exception cref="ImServerException">The server refused.</exception>
+    public Task<HistoryResult> GetHistoryAsync(string chatId, long? beforeSeq = null, int? limit = null, CancellationToken cancellationToken = default) =>
+        CallAsync((calls, ct) => calls.GetHistoryAsync(chatId, beforeSeq, limit, ct), cancellationToken);
+
+    /// <summary>The caller's conversations with their last message and unread count.</summary>
+    /// <exception cref="ImServerException">The server refused.</exception>
+    public Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken = default) =>
+        CallAsync((calls, ct) => calls.GetConversationsAsync(ct), cancellationToken);
+
+    /// <summary>Runs an idempotent call on the current connection, again on the next one if it is lost.</summary>
+    private async Task<T> CallAsync<T>(Func<HubConnectionCalls, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _started) == 0)
+        {
+            throw new ImConnectionException("Not connected: call ConnectAsync first.");
+        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        while (true)
+        {
+            var calls = (HubConnectionCalls)await WaitForConnectionAsync(linked.Token).ConfigureAwait(false);
+            try
+            {
+                return await call(calls, linked.Token).ConfigureAwait(false);
+            }
+            catch (ImConnectionException) when (!calls.IsConnected)
+            {
+                // Lost with the connection: try again on the next one.
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+using ImSignalR.Client.Models;
+using ImSignalR.Client.Reliability;
+using ImSignalR.Client.Transport;
+
+namespace ImSignalR.Client;
+
+public sealed partial class ImChatClient : IHubCallsSource
+{
+    private readonly object _stateGate = new();
+    private TaskCompletionSource<HubConnectionCalls> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private HubConnectionCalls? _current;
+    private int _started;
+
+    private HubConnectionCalls? CurrentCalls
+    {
+        get
+        {
+            lock (_stateGate)
+            {
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens the first connection. If it fails the exception is thrown and nothing is retried (a wrong
+    /// URL or token should be seen at once); once connected, every later loss is retried automatically.
+    /// </summary>
+    /// <exception cref="ImConnectionException">The hub could not be reached or refused the connection (e.g. HTTP 401).</exception>
+    /// <exception cref="ImProtocolException">The hub's handshake response was malformed.</exception>
+    /// <exception cref="InvalidOperationException">Called twice.</exception>
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("ConnectAsync is called once; the client reconnects by itself.");
+        }
+        SetState(ImConnectionState.Connecting, null);
+        if (_options.ReliableInbox)
+        {
+            // Pushes that beat the first sync wait for it, so they cannot jump ahead of what it fetches.
+            _inbox.BeginResync();
+        }
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+            await ConnectOnceAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Exchange(ref _started, 0);
+            SetState(ImConnectionState.Disconnected, ex);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    ValueTask<IHubCalls> IHubCallsSource.WaitForConnectionAsync(CancellationToken cancellationToken) => WaitForConnectionAsync(cancellationToken);
+
+    private async ValueTask<IHubCalls> WaitForConnectionAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            Task<HubConnectionCalls> next;
+            lock (_stateGate)
+            {
+                if (_current is { IsConnected: true } current)
+                {
+                    return current;
+                }
+                next = _connected.Task;
+            }
+            if (next.IsCompleted)
+            {
+                // Completed for a connection that has just ended and not yet been replaced.
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ConnectOnceAsync(CancellationToken cancellationToken)
+    {
+        var connection = new ImHubConnection(_options.ToConnectionOptions(TokenProvider()));
+        var calls = new HubConnectionCalls(connection);
+        connection.On<ImMessage>("ReceiveC2C", OnPushAsync);
+        connection.On<MessageStatusUpdate>("MessageStatus", s => RaiseAsync(StatusReceived, s));
+        connection.Closed += error => OnConnectionClosed(calls, error);
+        try
+        {
+            await connection.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        lock (_stateGate)
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                _current = calls;
+                _connected.TrySetResult(calls);
+            }
+        }
+        if (_stopping.IsCancellationRequested)
+        {
+            // Disposed while this attempt was connecting.
+            await connection.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+        SetState(ImConnectionState.Connected, null);
+        if (!connection.IsConnected)
+        {
+            // Lost before it was published: its Closed event was ignored, so handle the loss here.
+            OnConnectionClosed(calls, new ImConnectionException("The connection was lost right after it opened."));
+            return;
+        }
+        if (_options.ReliableInbox)
+        {
+            _ = ResyncAsync(calls);
+        }
+    }
+
+    private Func<CancellationToken, ValueTask<string?>>? TokenProvider()
+    {
+        var provider = _options.AccessTokenProvider;
+        if (provider is null)
+        {
+            return null;
+        }
+        return async cancellationToken =>
+        {
+            var token = await provider(cancellationToken).ConfigureAwait(false);
+            if (JwtSubject.TryRead(token) is { } subject)
+            {
+                Volatile.Write(ref _userId, subject);
+            }
+            return token;
+        };
+    }
+
+    private Task OnPushAsync(ImMessage message)
+    {
+        if (_options.ReliableInbox)
+        {
+            _inbox.OnPush(message);
+        }
+        else
+        {
+            _released.Writer.TryWrite(message);
+        }
+        return Task.CompletedTask;
+    }
+
+    private void OnConnectionClosed(HubConnectionCalls calls, ImConnectionException? error)
+    {
+        lock (_stateGate)
+        {
+            if (_current != calls)
+            {
+                return;
+            }
+            _current = null;
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            _connected = new TaskCompletionSource<HubConnectionCalls>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        if (_options.ReliableInbox)
+        {
+            _inbox.BeginResync();
+        }
+        SetState(ImConnectionState.Reconnecting, error);
+        _ = calls.Connection.DisposeAsync().AsTask();
+        _ = ReconnectAsync();
+    }
+
+    private async Task ReconnectAsync()
+    {
+        var token = _stopping.Token;
+        for (var attempt = 0; !token.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await Task.Delay(Backoff.Delay(attempt, _options.ReconnectInitialDelay, _options.ReconnectMaxDelay), token).ConfigureAwait(false);
+                await ConnectOnceAsync(token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Unreachable hub, refused token, bad handshake: keep trying, the state says why.
+                SetState(ImConnectionState.Reconnecting, ex);
+            }
+        }
+    }
+
+    private async Task ResyncAsync(HubConnectionCalls calls)
+    {
+        var attempt = 0;
+        while (calls.IsConnected && !_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await _inbox.ResyncAsync(calls, FlushAcksAsync, _inboxSettings.MaxResyncRounds, _stopping.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (RetryableFailure.IsTransport(ex))
+            {
+                // The connection went: the next one resyncs.
+                return;
+            }
+            catch (Exception ex) when (RetryableFailure.IsRetriableServer(ex))
+            {
+                try
+                {
+                    await Task.Delay(Backoff.Delay(attempt++, _options.SendRetryInitialDelay, _options.SendRetryMaxDelay), _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (Exception)
+            {
+                // Refused for good: release what is buffered rather than hold it forever.
+                _inbox.EndResync();
+                return;
+            }
+        }
+    }
+
+    private async Task FlushAcksAsync(CancellationToken cancellationToken)
+    {
+        while (_acks.PendingCount > 0)
+        {
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void SetState(ImConnectionState state, Exception? error)
+    {
+        ImConnectionState previous;
+        lock (_stateGate)
+        {
+            previous = State;
+            if (previous == state && error is null)
+            {
+                return;
+            }
+            State = state;
+        }
+        try
+        {
+            StateChanged?.Invoke(new ImConnectionStateChange(previous, state, error));
+        }
+        catch (Exception)
+        {
+            // The app's handler must not break reconnecting.
+        }
+    }
+}

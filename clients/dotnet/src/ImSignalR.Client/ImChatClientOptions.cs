@@ -1,0 +1,93 @@
+using ImSignalR.Client.Transport;
+
+namespace ImSignalR.Client;
+
+/// <summary>Settings of an <see cref="ImChatClient"/>. Immutable: build one with an object initializer or <c>with</c>.</summary>
+public sealed record ImChatClientOptions
+{
+    /// <summary>The hub URL, e.g. <c>http://localhost:5000/hubs/chat</c> (http/https become ws/wss).</summary>
+    public required Uri HubUri { get; init; }
+
+    /// <summary>Called before every connection attempt, so an expired token is replaced on reconnect.
+    /// The token goes in the <c>Authorization</c> header and the <c>access_token</c> query.</summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; init; }
+
+    /// <summary>Hub protocol: <c>json</c> (default) or <c>messagepack</c>.</summary>
+    public string Protocol { get; init; } = "json";
+
+    /// <summary>A ping is sent when nothing was sent for this long (server default: 15 s).</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The connection counts as lost when nothing was received for this long (30 s).</summary>
+    public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long connect + handshake may take.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long one hub call waits for its result before it counts as lost (and, for sends, is retried).</summary>
+    public TimeSpan InvocationTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First reconnect delay; each further attempt doubles it (with jitter) up to <see cref="ReconnectMaxDelay"/>.</summary>
+    public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest wait between reconnect attempts. Attempts never stop until the client is disposed.</summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// True (default): incoming messages are deduplicated, released in seq order per conversation,
+    /// acked <c>Delivered</c> automatically, and resynced after every (re)connect. False: every push is
+    /// raised as it arrives, repeats included, and nothing is acked or synced for you (tools and tests
+    /// that look at the raw server behaviour).
+    /// </summary>
+    public bool ReliableInbox { get; init; } = true;
+
+    /// <summary>A batch of <c>Delivered</c> acks is sent when its first id has waited this long (or it holds 100 ids).</summary>
+    public TimeSpan AckFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many recent msgIds are remembered to drop repeats.</summary>
+    public int DedupeCapacity { get; init; } = 10_000;
+
+    /// <summary>Messages per <c>SyncMessages</c> page (the server caps it too).</summary>
+    public int SyncPageSize { get; init; } = 200;
+
+    /// <summary>Sends waiting for confirmation at most; <see cref="ImChatClient.SendC2CAsync"/> waits for room beyond it.</summary>
+    public int OutboxCapacity { get; init; } = 10_000;
+
+    /// <summary>First wait before resending a send whose outcome is unknown; doubles (with jitter) up to <see cref="SendRetryMaxDelay"/>.</summary>
+    public TimeSpan SendRetryInitialDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest wait between resends of one message.</summary>
+    public TimeSpan SendRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Messages buffered for <see cref="ImChatClient.Messages"/> readers; when full the client
+    /// waits for the reader (<see cref="System.Threading.Channels.BoundedChannelFullMode.Wait"/>), which
+    /// also holds back <see cref="ImChatClient.MessageReceived"/>. Nothing is buffered until
+    /// <see cref="ImChatClient.Messages"/> is first read.</summary>
+    public int MessageBufferCapacity { get; init; } = 10_000;
+
+    internal HubConnectionOptions ToConnectionOptions(Func<CancellationToken, ValueTask<string?>>? tokenProvider) => new()
+    {
+        HubUri = HubUri,
+        AccessTokenProvider = tokenProvider,
+        Protocol = Protocol,
+        KeepAliveInterval = KeepAliveInterval,
+        ServerTimeout = ServerTimeout,
+        HandshakeTimeout = HandshakeTimeout,
+        InvocationTimeout = InvocationTimeout,
+    };
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(HubUri);
+        ArgumentOutOfRangeException.ThrowIfLessThan(DedupeCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SyncPageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(OutboxCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MessageBufferCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectInitialDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReconnectMaxDelay, ReconnectInitialDelay);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SendRetryInitialDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SendRetryMaxDelay, SendRetryInitialDelay);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AckFlushInterval, TimeSpan.Zero);
+        _ = global::ImSignalR.Client.Protocol.HubProtocols.Create(Protocol);
+    }
+}

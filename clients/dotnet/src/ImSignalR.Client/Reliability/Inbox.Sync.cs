@@ -1,0 +1,226 @@
+using ImSignalR.Client.Models;
+
+namespace ImSignalR.Client.Reliability;
+
+internal sealed partial class Inbox
+{
+    /// <summary>
+    /// The sync after every (re)connect: <c>SyncMessages</c> without a chat gives the undelivered
+    /// messages and the newest seq of each conversation; every conversation that is behind (or has
+    /// buffered pushes) is then synced from its <c>LastSeq</c>, page by page. A conversation first
+    /// seen here starts just below its oldest undelivered message, or at its newest seq when nothing
+    /// waits for us (older messages are history, not news). Buffered pushes are released at the end.
+    /// </summary>
+    public async Task ResyncAsync(IHubCalls calls, Func<CancellationToken, Task> flushAcks, int maxRounds, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _resyncing = true;
+        }
+        for (var round = 0; round < maxRounds; round++)
+        {
+            var overview = await calls.SyncAsync(null, null, _pageSize, cancellationToken).ConfigureAwait(false);
+            var behind = new List<ChatState>();
+            lock (_gate)
+            {
+                var oldestUndelivered = overview.Messages
+                    .GroupBy(m => m.ChatId, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Min(m => m.Seq), StringComparer.Ordinal);
+                // With more undelivered messages than a page, a new conversation missing from this page
+                // may still have some: its baseline waits for a later round (acks move the page on).
+                var lastRound = !overview.HasMore || round == maxRounds - 1;
+                foreach (var (chatId, maxSeq) in overview.MaxSeqByChat)
+                {
+                    var chat = Chat(chatId);
+                    if (!chat.Known)
+                    {
+                        if (oldestUndelivered.TryGetValue(chatId, out var oldest))
+                        {
+                            chat.LastSeq = Math.Min(oldest - 1, maxSeq);
+                        }
+                        else if (lastRound)
+                        {
+                            chat.LastSeq = maxSeq;
+                        }
+                        else
+                        {
+                            continue;
+                        }
+                        chat.Known = true;
+                    }
+                    if (maxSeq > chat.LastSeq || chat.Pending.Count > 0)
+                    {
+                        behind.Add(chat);
+                    }
+                }
+                foreach (var chat in _chats.Values.Where(c => !c.Known && !overview.MaxSeqByChat.ContainsKey(c.ChatId)))
+                {
+                    // Pushed during the resync but not in the overview: created after it, starts at 1.
+                    chat.Known = true;
+                    behind.Add(chat);
+                }
+                foreach (var chat in _chats.Values.Where(c => c.Known && c.Pending.Count > 0 && !behind.Contains(c)))
+                {
+                    behind.Add(chat);
+                }
+                foreach (var chat in behind)
+                {
+                    chat.Syncing = true;
+                }
+            }
+            foreach (var chat in behind)
+            {
+                try
+                {
+                    await SyncChatAsync(calls, chat, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_gate)
+                    {
+                        chat.Syncing = false;
+                    }
+                }
+            }
+            if (!overview.HasMore)
+            {
+                break;
+            }
+            // More undelivered messages than one page: the overview pages by acking, so flush ours first.
+            await flushAcks(cancellationToken).ConfigureAwait(false);
+        }
+        EndResync();
+    }
+
+    /// <summary>Ends a resync that could not finish (a refusal that will not change): releases what is buffered.</summary>
+    public void EndResync()
+    {
+        var holes = new List<ChatState>();
+        lock (_gate)
+        {
+            _resyncing = false;
+            foreach (var chat in _chats.Values)
+            {
+                chat.Known = true;
+                if (!chat.Syncing && !ReleaseInOrder(chat))
+                {
+                    chat.Syncing = true;
+                    holes.Add(chat);
+                }
+            }
+        }
+        foreach (var chat in holes)
+        {
+            _ = SyncChatInBackgroundAsync(chat);
+        }
+    }
+
+    private async Task SyncChatInBackgroundAsync(ChatState chat)
+    {
+        try
+        {
+            var calls = await _source.WaitForConnectionAsync(_stopping).ConfigureAwait(false);
+            await SyncChatAsync(calls, chat, _stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex) when (RetryableFailure.IsTransport(ex) || RetryableFailure.IsRetriableServer(ex))
+        {
+            // The connection is going or gone: the resync after the reconnect covers this conversation.
+            SyncFailed?.Invoke(ex);
+        }
+        catch (Exception ex)
+        {
+            // Refused for good: do not hold messages back forever; release what we have, in order.
+            SyncFailed?.Invoke(ex);
+            lock (_gate)
+            {
+                ReleaseBelow(chat, long.MaxValue);
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                chat.Syncing = false;
+            }
+        }
+        bool again;
+        lock (_gate)
+        {
+            // Pushes that came during the sync may have opened a new hole.
+            again = !_resyncing && !chat.Syncing && !ReleaseInOrder(chat);
+            if (again)
+            {
+                chat.Syncing = true;
+            }
+        }
+        if (again)
+        {
+            _ = SyncChatInBackgroundAsync(chat);
+        }
+    }
+
+    /// <summary>Fetches the conversation after LastSeq until the store has no more, releasing in order.</summary>
+    private async Task SyncChatAsync(IHubCalls calls, ChatState chat, CancellationToken cancellationToken)
+    {
+        var holeRetries = 0;
+        while (true)
+        {
+            long afterSeq;
+            lock (_gate)
+            {
+                afterSeq = chat.LastSeq;
+            }
+            var page = await calls.SyncAsync(chat.ChatId, afterSeq, _pageSize, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                foreach (var message in page.Messages.OrderBy(m => m.Seq))
+                {
+                    if (message.Seq <= chat.LastSeq)
+                    {
+                        continue;
+                    }
+                    // Nothing is stored between LastSeq and this message: buffered pushes below it go first.
+                    ReleaseBelow(chat, message.Seq);
+                    chat.Pending.Remove(message.Seq);
+                    chat.LastSeq = message.Seq;
+                    if (_seen.Contains(message.MsgId))
+                    {
+                        if (IsToMe(message) && message.Status < DeliveredStatus)
+                        {
+                            _repeat(message);
+                        }
+                        continue;
+                    }
+                    Release(message);
+                }
+                if (page.HasMore && page.Messages.Count > 0)
+                {
+                    continue;
+                }
+                if (ReleaseInOrder(chat))
+                {
+                    return;
+                }
+                if (holeRetries >= _holeRetryDelays.Length)
+                {
+                    // The store still lacks the seqs below the buffered pushes: a jump forward (G3).
+                    ReleaseBelow(chat, long.MaxValue);
+                    return;
+                }
+            }
+            await Task.Delay(_holeRetryDelays[holeRetries++], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private const int DeliveredStatus = 3;
+
+    private bool IsToMe(ImMessage message)
+    {
+        var user = _currentUser();
+        return user is null || message.ToUserId == user;
+    }
+}

@@ -1,0 +1,207 @@
+using ImSignalR.Client.Models;
+
+namespace ImSignalR.Client.Reliability;
+
+/// <summary>
+/// Turns at-least-once, possibly out-of-order pushes plus syncs into "each message once, in seq order
+/// per conversation" (SPEC G3–G5).
+/// <list type="bullet">
+/// <item>Each conversation has a <c>LastSeq</c>: a push with seq <c>LastSeq + 1</c> is released at
+/// once; one further ahead waits in <c>Pending</c> and starts a sync of that conversation from
+/// <c>LastSeq</c>; a push at or below <c>LastSeq</c>, or a msgId seen recently, is a repeat.</item>
+/// <item>While a conversation syncs, or while the whole inbox resyncs after a (re)connect, pushes are
+/// only buffered; the sync releases them in seq order together with what it fetched.</item>
+/// <item>A sync page is authoritative for its range: the store has nothing between two consecutive
+/// messages of a page, so seqs missing there (a jump forward, G3) are skipped. A hole above everything
+/// the store returned is retried a few times (the store may lag the push), then skipped.</item>
+/// <item>Messages this client sent take seqs too; they are recorded but never handed to the app.</item>
+/// </list>
+/// Release happens under the lock into <c>release</c>, which must not block (an unbounded queue).
+/// </summary>
+internal sealed partial class Inbox
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, ChatState> _chats = new(StringComparer.Ordinal);
+    private readonly RecentIds _seen;
+    private readonly RecentIds _ownClientMsgIds;
+    private readonly IHubCallsSource _source;
+    private readonly Action<ImMessage> _release;
+    private readonly Action<ImMessage> _repeat;
+    private readonly Func<string?> _currentUser;
+    private readonly int _pageSize;
+    private readonly TimeSpan[] _holeRetryDelays;
+    private readonly CancellationToken _stopping;
+    private bool _resyncing;
+
+    public Inbox(InboxSettings settings, IHubCallsSource source, Action<ImMessage> release, Action<ImMessage> repeat, Func<string?> currentUser, CancellationToken stopping)
+    {
+        _seen = new RecentIds(settings.DedupeCapacity);
+        _ownClientMsgIds = new RecentIds(settings.DedupeCapacity);
+        _pageSize = settings.SyncPageSize;
+        _holeRetryDelays = settings.HoleRetryDelays;
+        _source = source;
+        _release = release;
+        _repeat = repeat;
+        _currentUser = currentUser;
+        _stopping = stopping;
+    }
+
+    /// <summary>Raised when a sync task fails in a way nobody awaits (for diagnostics).</summary>
+    public event Action<Exception>? SyncFailed;
+
+    /// <summary>The newest seq released per conversation (a copy).</summary>
+    public IReadOnlyDictionary<string, long> LastSeqByChat
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _chats.Values.Where(c => c.Known).ToDictionary(c => c.ChatId, c => c.LastSeq, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>A <c>ReceiveC2C</c> push, in the order the connection delivered it.</summary>
+    public void OnPush(ImMessage message)
+    {
+        ChatState? syncNow = null;
+        lock (_gate)
+        {
+            var chat = Chat(message.ChatId);
+            if (_seen.Contains(message.MsgId) || (chat.Known && message.Seq <= chat.LastSeq))
+            {
+                // The server re-pushes until a Delivered ack arrives: ack the repeat again.
+                _repeat(message);
+                return;
+            }
+            if (chat.Pending.ContainsKey(message.Seq))
+            {
+                // Waiting for release; it is acked when released.
+                return;
+            }
+            chat.Pending[message.Seq] = message;
+            if (!_resyncing && !chat.Syncing && !ReleaseInOrder(chat))
+            {
+                chat.Syncing = true;
+                syncNow = chat;
+            }
+        }
+        if (syncNow is not null)
+        {
+            _ = SyncChatInBackgroundAsync(syncNow);
+        }
+    }
+
+    /// <summary>The server accepted a message this client sent: it takes its seq without reaching the app.</summary>
+    public void OnOwnSend(SendRequest request, SendResult result)
+    {
+        ChatState? syncNow = null;
+        lock (_gate)
+        {
+            _ownClientMsgIds.Add(request.ClientMsgId!);
+            _seen.Add(result.MsgId);
+            var chat = Chat(result.ChatId);
+            if (chat.Known && result.Seq <= chat.LastSeq)
+            {
+                return;
+            }
+            chat.Pending.TryAdd(result.Seq, null);
+            if (!_resyncing && !chat.Syncing && !ReleaseInOrder(chat))
+            {
+                chat.Syncing = true;
+                syncNow = chat;
+            }
+        }
+        if (syncNow is not null)
+        {
+            _ = SyncChatInBackgroundAsync(syncNow);
+        }
+    }
+
+    /// <summary>Remembers a clientMsgId before its first send, so a sync racing the send's result
+    /// does not hand our own message to the app.</summary>
+    public void ExpectOwn(string clientMsgId)
+    {
+        lock (_gate)
+        {
+            _ownClientMsgIds.Add(clientMsgId);
+        }
+    }
+
+    /// <summary>The connection is gone: buffer every push until the next full sync has run.</summary>
+    public void BeginResync()
+    {
+        lock (_gate)
+        {
+            _resyncing = true;
+        }
+    }
+
+    private ChatState Chat(string chatId)
+    {
+        if (!_chats.TryGetValue(chatId, out var chat))
+        {
+            // Outside a resync a conversation we never heard of is new since our last sync: it
+            // starts at seq 1. During a resync its baseline comes from the sync.
+            chat = new ChatState(chatId) { Known = !_resyncing };
+            _chats[chatId] = chat;
+        }
+        return chat;
+    }
+
+    /// <summary>Releases Pending from LastSeq + 1 while contiguous; false when a hole is left.</summary>
+    private bool ReleaseInOrder(ChatState chat)
+    {
+        while (chat.Pending.Count > 0)
+        {
+            var (seq, message) = chat.Pending.First();
+            if (seq <= chat.LastSeq)
+            {
+                chat.Pending.Remove(seq);
+                continue;
+            }
+            if (seq != chat.LastSeq + 1)
+            {
+                return false;
+            }
+            chat.Pending.Remove(seq);
+            chat.LastSeq = seq;
+            Release(message);
+        }
+        return true;
+    }
+
+    /// <summary>Releases Pending below <paramref name="seq"/> in order, skipping holes.</summary>
+    private void ReleaseBelow(ChatState chat, long seq)
+    {
+        while (chat.Pending.Count > 0)
+        {
+            var (first, message) = chat.Pending.First();
+            if (first >= seq)
+            {
+                return;
+            }
+            chat.Pending.Remove(first);
+            if (first > chat.LastSeq)
+            {
+                chat.LastSeq = first;
+                Release(message);
+            }
+        }
+    }
+
+    private void Release(ImMessage? message)
+    {
+        if (message is null || !_seen.Add(message.MsgId))
+        {
+            return;
+        }
+        var user = _currentUser();
+        if (_ownClientMsgIds.Contains(message.ClientMsgId) && (user is null || message.FromUserId == user))
+        {
+            // Sent by this client: the app has the result of its own SendC2CAsync already.
+            return;
+        }
+        _release(message);
+    }
+}

@@ -1,0 +1,154 @@
+using ImSignalR.Client.Models;
+
+namespace ImSignalR.Client.Reliability;
+
+/// <summary>
+/// Sends C2C messages until the server confirms them. Each recipient has a queue worked by one task,
+/// so a conversation's messages are accepted in the order the app issued them: the next one goes only
+/// after the previous one is confirmed (or failed for good). A send whose result is unknown — the
+/// connection dropped, the call timed out, the server answered a retriable code — is sent again with
+/// the SAME <c>clientMsgId</c>; the server's idempotency (G2) turns a resend of an accepted message
+/// into its first result. Total size is bounded: callers wait for room.
+/// </summary>
+internal sealed class Outbox : IAsyncDisposable
+{
+    private readonly IHubCallsSource _source;
+    private readonly Action<SendRequest, SendResult> _accepted;
+    private readonly TimeSpan _retryInitialDelay;
+    private readonly TimeSpan _retryMaxDelay;
+    private readonly SemaphoreSlim _room;
+    private readonly Dictionary<string, Queue<Entry>> _queues = new(StringComparer.Ordinal);
+    private readonly HashSet<Task> _workers = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private long _attempts;
+
+    public Outbox(IHubCallsSource source, int capacity, TimeSpan retryInitialDelay, TimeSpan retryMaxDelay, Action<SendRequest, SendResult> accepted)
+    {
+        _source = source;
+        _room = new SemaphoreSlim(capacity, capacity);
+        _retryInitialDelay = retryInitialDelay;
+        _retryMaxDelay = retryMaxDelay;
+        _accepted = accepted;
+    }
+
+    /// <summary>SendC2C calls made, first attempts and resends (for tests and diagnostics).</summary>
+    public long Attempts => Interlocked.Read(ref _attempts);
+
+    /// <summary>Queues the message; completes with the server's result.</summary>
+    /// <remarks>Cancelling stops further attempts; a message already sent may still have been accepted.</remarks>
+    public async Task<SendResult> SendAsync(SendRequest request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var entry = new Entry(request, cancellationToken);
+        lock (_queues)
+        {
+            if (!_queues.TryGetValue(request.ToUserId, out var queue))
+            {
+                queue = new Queue<Entry>();
+                _queues[request.ToUserId] = queue;
+                queue.Enqueue(entry);
+                var worker = Task.Run(() => WorkAsync(request.ToUserId, queue));
+                _workers.Add(worker);
+                _ = worker.ContinueWith(t => { lock (_queues) { _workers.Remove(t); } }, TaskScheduler.Default);
+            }
+            else
+            {
+                queue.Enqueue(entry);
+            }
+        }
+        return await entry.Completion.Task.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        Task[] workers;
+        lock (_queues)
+        {
+            workers = [.. _workers];
+        }
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task WorkAsync(string recipient, Queue<Entry> queue)
+    {
+        while (true)
+        {
+            Entry entry;
+            lock (_queues)
+            {
+                if (queue.Count == 0)
+                {
+                    _queues.Remove(recipient);
+                    return;
+                }
+                entry = queue.Peek();
+            }
+            await SendUntilSettledAsync(entry).ConfigureAwait(false);
+            lock (_queues)
+            {
+                queue.Dequeue();
+            }
+            _room.Release();
+        }
+    }
+
+    private async Task SendUntilSettledAsync(Entry entry)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(entry.CancellationToken, _stopping.Token);
+        var token = linked.Token;
+        var attempt = 0;
+        while (true)
+        {
+            try
+            {
+                var calls = await _source.WaitForConnectionAsync(token).ConfigureAwait(false);
+                Interlocked.Increment(ref _attempts);
+                var result = await calls.SendC2CAsync(entry.Request, token).ConfigureAwait(false);
+                _accepted(entry.Request, result);
+                entry.Completion.TrySetResult(result);
+                return;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                if (_stopping.IsCancellationRequested && !entry.CancellationToken.IsCancellationRequested)
+                {
+                    entry.Completion.TrySetException(new ObjectDisposedException(nameof(ImChatClient), "The client was disposed before the server confirmed the message."));
+                }
+                else
+                {
+                    entry.Completion.TrySetCanceled(entry.CancellationToken);
+                }
+                return;
+            }
+            catch (Exception ex) when (RetryableFailure.IsTransport(ex) || RetryableFailure.IsRetriableServer(ex))
+            {
+                try
+                {
+                    await Task.Delay(Backoff.Delay(attempt++, _retryInitialDelay, _retryMaxDelay), token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Seen at the top of the loop.
+                }
+            }
+            catch (Exception ex)
+            {
+                // A non-retriable refusal (IM_CONTENT_TOO_LARGE, IM_FORBIDDEN…): resending cannot help.
+                entry.Completion.TrySetException(ex);
+                return;
+            }
+        }
+    }
+
+    private sealed class Entry(SendRequest request, CancellationToken cancellationToken)
+    {
+        public SendRequest Request { get; } = request;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<SendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
