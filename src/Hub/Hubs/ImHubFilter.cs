@@ -23,9 +23,11 @@ internal sealed class ImHubFilter : IHubFilter
     private readonly LimitSettings _limits;
     private readonly TimeProvider _time;
     private readonly ILogger<ImHubFilter> _logger;
+    private readonly ConnectionDrain _drain;
 
-    public ImHubFilter(MessagingMetrics metrics, ConnectionGauge connections, IOptions<ImOptions> options, TimeProvider time, ILogger<ImHubFilter> logger)
+    public ImHubFilter(MessagingMetrics metrics, ConnectionGauge connections, IOptions<ImOptions> options, TimeProvider time, ILogger<ImHubFilter> logger, ConnectionDrain drain)
     {
+        _drain = drain;
         _metrics = metrics;
         _connections = connections;
         _limits = options.Value.Limits;
@@ -36,8 +38,13 @@ internal sealed class ImHubFilter : IHubFilter
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var method = context.HubMethodName;
+        var entered = false;
         try
         {
+            if (!(entered = _drain.TryEnter()))
+            {
+                throw new ImException(ImErrorCode.ShuttingDown, "The node is shutting down; reconnect and retry.");
+            }
             if (method == nameof(ChatHub.SendC2C) && !SendBucket(context.Context).TryTake())
             {
                 throw new ImException(ImErrorCode.RateLimited, $"At most {_limits.SendsPerSecond} sends per second per connection.");
@@ -46,6 +53,7 @@ internal sealed class ImHubFilter : IHubFilter
         }
         catch (ImException ex)
         {
+            HubLog.Refused(_logger, method, ex.Code.ToWire());
             _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToWire()), new KeyValuePair<string, object?>("op", method));
             throw new HubException(ex.WireMessage);
         }
@@ -59,18 +67,33 @@ internal sealed class ImHubFilter : IHubFilter
             HubLog.UnexpectedError(_logger, method, ex);
             throw new HubException($"{ImErrorCode.Internal.ToWire()}: an unexpected error occurred; it was logged.");
         }
+        finally
+        {
+            if (entered)
+            {
+                _drain.Exit();
+            }
+        }
     }
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         try
         {
+            if (_drain.IsStopping)
+            {
+                context.Context.Items[RejectedKey] = true;
+                _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ImErrorCode.ShuttingDown.ToWire()), new KeyValuePair<string, object?>("op", "connect"));
+                throw new HubException($"{ImErrorCode.ShuttingDown.ToWire()}: the node is shutting down; connect to another node.");
+            }
             await next(context);
             _connections.Opened();
+            _drain.Add(context.Context);
         }
         catch (HubException ex) when (ex.Message.StartsWith(ImErrorCode.TooManyConnections.ToWire(), StringComparison.Ordinal))
         {
             _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ImErrorCode.TooManyConnections.ToWire()), new KeyValuePair<string, object?>("op", "connect"));
+            HubLog.TooManyConnections(_logger, context.Context.ConnectionId, _limits.MaxConnectionsPerUser);
             throw;
         }
     }
@@ -81,6 +104,7 @@ internal sealed class ImHubFilter : IHubFilter
         {
             _connections.Closed();
         }
+        _drain.Remove(context.Context.ConnectionId);
         await next(context, exception);
     }
 
