@@ -12,9 +12,13 @@ internal static class OperationsRegistration
     /// <summary>Upper bound for one dependency check, so a hung dependency turns ready red instead of hanging the probe.</summary>
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Web-layer metrics and the hub's graceful shutdown. Needs the <see cref="Meter"/> the domain registers.</summary>
+    /// <summary>
+    /// Web-layer metrics and the hub's graceful shutdown. Needs the <see cref="Meter"/> the domain
+    /// registers; call after the hub protocols are added (it wraps them to count binding failures).
+    /// </summary>
     public static IServiceCollection AddImOperations(this IServiceCollection services)
     {
+        CountingHubProtocol.Decorate(services);
         services.AddSingleton(sp => new HubMetrics(sp.GetRequiredService<Meter>()));
         services.AddSingleton<ConnectionDrain>();
         services.AddHostedService<GracefulShutdownService>();

@@ -17,4 +17,7 @@ internal static partial class HubLog
 
     [LoggerMessage(2005, LogLevel.Debug, "Hub method {Method} refused with {Code}.")]
     public static partial void Refused(ILogger logger, string method, string code);
+
+    [LoggerMessage(2006, LogLevel.Debug, "Connection {ConnectionId} closed by the server: {Code}.")]
+    public static partial void FrameRejected(ILogger logger, string connectionId, string code);
 }

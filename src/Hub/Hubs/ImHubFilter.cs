@@ -18,6 +18,10 @@ internal sealed class ImHubFilter : IHubFilter
     public const string RejectedKey = "im.rejected";
     private const string BucketKey = "im.sendBucket";
 
+    /// <summary>Rejection codes for frames SignalR refuses before any hub method (not domain errors: the connection is closed).</summary>
+    public const string MessageTooLarge = "IM_MESSAGE_TOO_LARGE";
+    public const string InvalidFrame = "IM_INVALID_FRAME";
+
     private readonly MessagingMetrics _metrics;
     private readonly ConnectionGauge _connections;
     private readonly LimitSettings _limits;
@@ -105,6 +109,13 @@ internal sealed class ImHubFilter : IHubFilter
             _connections.Closed();
         }
         _drain.Remove(context.Context.ConnectionId);
+        if (exception is InvalidDataException frameError)
+        {
+            // SignalR closes a connection that sends a frame over MaximumReceiveMessageSize or one it cannot parse.
+            var code = frameError.Message.Contains("maximum message size", StringComparison.OrdinalIgnoreCase) ? MessageTooLarge : InvalidFrame;
+            _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("op", "receive"));
+            HubLog.FrameRejected(_logger, context.Context.ConnectionId, code);
+        }
         await next(context, exception);
     }
 
