@@ -109,10 +109,18 @@ internal sealed class ImHubFilter : IHubFilter
             _connections.Closed();
         }
         _drain.Remove(context.Context.ConnectionId);
-        if (exception is InvalidDataException frameError)
+        // SignalR closes a connection that sends a frame over MaximumReceiveMessageSize or one it cannot
+        // parse; the WebSocket layer faults on invalid UTF-8 in a text frame. A client that merely drops
+        // the socket is ConnectionClosedPrematurely and is not a rejection.
+        var code = exception switch
         {
-            // SignalR closes a connection that sends a frame over MaximumReceiveMessageSize or one it cannot parse.
-            var code = frameError.Message.Contains("maximum message size", StringComparison.OrdinalIgnoreCase) ? MessageTooLarge : InvalidFrame;
+            InvalidDataException e when e.Message.Contains("maximum message size", StringComparison.OrdinalIgnoreCase) => MessageTooLarge,
+            InvalidDataException => InvalidFrame,
+            System.Net.WebSockets.WebSocketException { WebSocketErrorCode: System.Net.WebSockets.WebSocketError.Faulted } => InvalidFrame,
+            _ => null,
+        };
+        if (code is not null)
+        {
             _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("op", "receive"));
             HubLog.FrameRejected(_logger, context.Context.ConnectionId, code);
         }

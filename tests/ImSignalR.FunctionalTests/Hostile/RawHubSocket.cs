@@ -88,7 +88,15 @@ public sealed class RawHubSocket : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            var frame = await ReceiveFrameAsync(deadline - DateTime.UtcNow);
+            string? frame;
+            try
+            {
+                frame = await ReceiveFrameAsync(deadline - DateTime.UtcNow);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
             if (frame is null)
             {
                 return null;

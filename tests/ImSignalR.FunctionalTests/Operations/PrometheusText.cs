@@ -89,10 +89,10 @@ public sealed class PrometheusText
                     continue;
                 }
                 var sample = ParseSample(line);
-                var owner = FamilyOf(sample.Name, result._types);
+                var owner = FamilyOf(sample.Name, result._types) ?? sample.Name;
                 if (owner != current)
                 {
-                    if (owner is not null && finished.Contains(owner))
+                    if (finished.Contains(owner))
                     {
                         throw new FormatException($"sample {sample.Name} outside its family block");
                     }
@@ -100,9 +100,9 @@ public sealed class PrometheusText
                     {
                         finished.Add(current);
                     }
-                    current = owner ?? sample.Name;
+                    current = owner;
                 }
-                familiesWithSamples.Add(current);
+                familiesWithSamples.Add(owner);
                 if (!series.Add(sample.SeriesKey))
                 {
                     throw new FormatException($"duplicate series {sample.SeriesKey}");
