@@ -4,8 +4,7 @@ namespace ImSignalR.Hub.Observability;
 
 /// <summary>
 /// Instruments owned by the web layer, on the same <c>ImSignalR</c> meter as
-/// <see cref="Domain.Services.MessagingMetrics"/>: authentication failures, readiness failures and
-/// shutdown draining. Rejections of every kind (hub, REST, connect) share <c>im.rejections</c>.
+/// <see cref="Domain.Services.MessagingMetrics"/>: authentication failures and readiness failures. Rejections of every kind (hub, REST, connect) share <c>im.rejections</c>.
 /// </summary>
 internal sealed class HubMetrics
 {
@@ -13,12 +12,9 @@ internal sealed class HubMetrics
     {
         AuthFailures = meter.CreateCounter<long>("im.auth.failures", description: "Bearer tokens refused, by reason (expired, signature, audience, issuer, algorithm, malformed, too_long, bad_sub).");
         HealthCheckFailures = meter.CreateCounter<long>("im.health.check.failures", description: "Readiness checks that reported a dependency unhealthy, by check.");
-        ShutdownRefusals = meter.CreateCounter<long>("im.shutdown.refused", description: "Hub invocations refused because the node was shutting down.");
     }
 
     public Counter<long> AuthFailures { get; }
 
     public Counter<long> HealthCheckFailures { get; }
-
-    public Counter<long> ShutdownRefusals { get; }
 }
