@@ -20,6 +20,8 @@ app.Services.GetRequiredService<ImSignalR.Hub.Observability.PrometheusExporter>(
 await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 BackgroundLog.StoreMigrated(logger, options.Store.Provider);
 
+// First, so it sees every refusal: 401 at negotiate/connect, 413, REST errors (im.rejections).
+app.UseMiddleware<ImSignalR.Hub.Observability.HttpRejectionMetrics>();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseWebSockets();

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using ImSignalR.Domain.Identity;
+using ImSignalR.Hub.Observability;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -20,15 +21,18 @@ internal sealed class JwtAuthenticationHandler : AuthenticationHandler<Authentic
     private const int MaxTokenLength = 4096;
 
     private readonly TokenValidation _validation;
+    private readonly HubMetrics _metrics;
 
     public JwtAuthenticationHandler(
         IOptionsMonitor<AuthenticationSchemeOptions> options,
         ILoggerFactory logger,
         UrlEncoder encoder,
-        TokenValidation validation)
+        TokenValidation validation,
+        HubMetrics metrics)
         : base(options, logger, encoder)
     {
         _validation = validation;
+        _metrics = metrics;
     }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -40,23 +44,29 @@ internal sealed class JwtAuthenticationHandler : AuthenticationHandler<Authentic
         }
         if (token.Length > MaxTokenLength)
         {
-            return AuthenticateResult.Fail("The token is too long.");
+            return Refuse(TokenFailureReason.TooLong, "The token is too long.");
         }
 
         var result = await _validation.Handler.ValidateTokenAsync(token, _validation.Parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
-            // The reason goes to the log at Debug, never the token itself.
-            AuthLog.TokenRejected(Logger, result.Exception?.GetType().Name ?? "invalid");
-            return AuthenticateResult.Fail("The token is not valid.");
+            return Refuse(TokenFailureReason.Of(result.Exception), "The token is not valid.");
         }
         var sub = result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         if (!UserIds.IsValid(sub))
         {
-            return AuthenticateResult.Fail("The token's sub is not a valid user id.");
+            return Refuse(TokenFailureReason.BadSub, "The token's sub is not a valid user id.");
         }
         var principal = new ClaimsPrincipal(result.ClaimsIdentity);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private AuthenticateResult Refuse(string reason, string message)
+    {
+        // The reason goes to the log at Debug and to a counter, never the token itself.
+        AuthLog.TokenRejected(Logger, reason);
+        _metrics.AuthFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        return AuthenticateResult.Fail(message);
     }
 
     internal static string? ReadToken(HttpRequest request)

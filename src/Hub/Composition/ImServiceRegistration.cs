@@ -46,7 +46,8 @@ internal static class ImServiceRegistration
         AddMessageLog(services, options, builder.Configuration);
         AddAuth(services);
         AddHub(services, options, builder);
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [HealthEndpoints.ReadyTag]);
+        services.AddImOperations();
+        services.AddImReadinessCheck<StoreHealthCheck>("store");
         if (options.HasRole("sweeper"))
         {
             services.AddHostedService<SweeperService>();

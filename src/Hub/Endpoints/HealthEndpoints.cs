@@ -21,6 +21,14 @@ internal static class HealthEndpoints
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        var metrics = context.RequestServices.GetRequiredService<HubMetrics>();
+        foreach (var (name, entry) in report.Entries)
+        {
+            if (entry.Status == HealthStatus.Unhealthy)
+            {
+                metrics.HealthCheckFailures.Add(1, new KeyValuePair<string, object?>("check", name));
+            }
+        }
         var body = new
         {
             status = report.Status.ToString(),

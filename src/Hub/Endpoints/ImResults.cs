@@ -5,9 +5,7 @@ namespace ImSignalR.Hub.Endpoints;
 /// <summary>REST's one error mapping: <see cref="ImException"/> → status code + <c>{code, message, retriable}</c>.</summary>
 internal static class ImResults
 {
-    public static IResult Error(ImException ex) => Results.Json(
-        new ErrorBody(ex.Code.ToWire(), ex.Message, ex.IsRetriable),
-        statusCode: StatusFor(ex.Code));
+    public static IResult Error(ImException ex) => new ImErrorResult(ex);
 
     public static int StatusFor(ImErrorCode code) => code switch
     {

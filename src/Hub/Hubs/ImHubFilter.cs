@@ -18,14 +18,20 @@ internal sealed class ImHubFilter : IHubFilter
     public const string RejectedKey = "im.rejected";
     private const string BucketKey = "im.sendBucket";
 
+    /// <summary>Rejection codes for frames SignalR refuses before any hub method (not domain errors: the connection is closed).</summary>
+    public const string MessageTooLarge = "IM_MESSAGE_TOO_LARGE";
+    public const string InvalidFrame = "IM_INVALID_FRAME";
+
     private readonly MessagingMetrics _metrics;
     private readonly ConnectionGauge _connections;
     private readonly LimitSettings _limits;
     private readonly TimeProvider _time;
     private readonly ILogger<ImHubFilter> _logger;
+    private readonly ConnectionDrain _drain;
 
-    public ImHubFilter(MessagingMetrics metrics, ConnectionGauge connections, IOptions<ImOptions> options, TimeProvider time, ILogger<ImHubFilter> logger)
+    public ImHubFilter(MessagingMetrics metrics, ConnectionGauge connections, IOptions<ImOptions> options, TimeProvider time, ILogger<ImHubFilter> logger, ConnectionDrain drain)
     {
+        _drain = drain;
         _metrics = metrics;
         _connections = connections;
         _limits = options.Value.Limits;
@@ -36,8 +42,13 @@ internal sealed class ImHubFilter : IHubFilter
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var method = context.HubMethodName;
+        var entered = false;
         try
         {
+            if (!(entered = _drain.TryEnter()))
+            {
+                throw new ImException(ImErrorCode.ShuttingDown, "The node is shutting down; reconnect and retry.");
+            }
             if (method == nameof(ChatHub.SendC2C) && !SendBucket(context.Context).TryTake())
             {
                 throw new ImException(ImErrorCode.RateLimited, $"At most {_limits.SendsPerSecond} sends per second per connection.");
@@ -46,6 +57,7 @@ internal sealed class ImHubFilter : IHubFilter
         }
         catch (ImException ex)
         {
+            HubLog.Refused(_logger, method, ex.Code.ToWire());
             _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToWire()), new KeyValuePair<string, object?>("op", method));
             throw new HubException(ex.WireMessage);
         }
@@ -59,18 +71,33 @@ internal sealed class ImHubFilter : IHubFilter
             HubLog.UnexpectedError(_logger, method, ex);
             throw new HubException($"{ImErrorCode.Internal.ToWire()}: an unexpected error occurred; it was logged.");
         }
+        finally
+        {
+            if (entered)
+            {
+                _drain.Exit();
+            }
+        }
     }
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         try
         {
+            if (_drain.IsStopping)
+            {
+                context.Context.Items[RejectedKey] = true;
+                _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ImErrorCode.ShuttingDown.ToWire()), new KeyValuePair<string, object?>("op", "connect"));
+                throw new HubException($"{ImErrorCode.ShuttingDown.ToWire()}: the node is shutting down; connect to another node.");
+            }
             await next(context);
             _connections.Opened();
+            _drain.Add(context.Context);
         }
         catch (HubException ex) when (ex.Message.StartsWith(ImErrorCode.TooManyConnections.ToWire(), StringComparison.Ordinal))
         {
             _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ImErrorCode.TooManyConnections.ToWire()), new KeyValuePair<string, object?>("op", "connect"));
+            HubLog.TooManyConnections(_logger, context.Context.ConnectionId, _limits.MaxConnectionsPerUser);
             throw;
         }
     }
@@ -80,6 +107,22 @@ internal sealed class ImHubFilter : IHubFilter
         if (!context.Context.Items.ContainsKey(RejectedKey))
         {
             _connections.Closed();
+        }
+        _drain.Remove(context.Context.ConnectionId);
+        // SignalR closes a connection that sends a frame over MaximumReceiveMessageSize or one it cannot
+        // parse; the WebSocket layer faults on invalid UTF-8 in a text frame. A client that merely drops
+        // the socket is ConnectionClosedPrematurely and is not a rejection.
+        var code = exception switch
+        {
+            InvalidDataException e when e.Message.Contains("maximum message size", StringComparison.OrdinalIgnoreCase) => MessageTooLarge,
+            InvalidDataException => InvalidFrame,
+            System.Net.WebSockets.WebSocketException { WebSocketErrorCode: System.Net.WebSockets.WebSocketError.Faulted } => InvalidFrame,
+            _ => null,
+        };
+        if (code is not null)
+        {
+            _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("op", "receive"));
+            HubLog.FrameRejected(_logger, context.Context.ConnectionId, code);
         }
         await next(context, exception);
     }

@@ -1,0 +1,41 @@
+using System.Diagnostics.Metrics;
+using ImSignalR.Hub.Endpoints;
+using ImSignalR.Hub.Hubs;
+using ImSignalR.Hub.Observability;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ImSignalR.Hub.Composition;
+
+/// <summary>Metrics, readiness and graceful shutdown (issue 10), composed next to the adapters.</summary>
+internal static class OperationsRegistration
+{
+    /// <summary>Upper bound for one dependency check, so a hung dependency turns ready red instead of hanging the probe.</summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Web-layer metrics and the hub's graceful shutdown. Needs the <see cref="Meter"/> the domain
+    /// registers; call after the hub protocols are added (it wraps them to count binding failures).
+    /// </summary>
+    public static IServiceCollection AddImOperations(this IServiceCollection services)
+    {
+        CountingHubProtocol.Decorate(services);
+        services.AddSingleton(sp => new HubMetrics(sp.GetRequiredService<Meter>()));
+        services.AddSingleton<ConnectionDrain>();
+        services.AddHostedService<GracefulShutdownService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The extension point for readiness: one <see cref="IHealthCheck"/> per configured dependency,
+    /// registered where its adapter is registered (<c>AddImReadinessCheck&lt;StoreHealthCheck&gt;("store")</c>,
+    /// likewise <c>"redis"</c> and <c>"rocketmq"</c>). <c>/health/ready</c> runs every check with the
+    /// ready tag; any unhealthy one makes it 503, and each failure is counted in
+    /// <c>im.health.check.failures{check}</c>.
+    /// </summary>
+    public static IServiceCollection AddImReadinessCheck<TCheck>(this IServiceCollection services, string name)
+        where TCheck : class, IHealthCheck
+    {
+        services.AddHealthChecks().AddCheck<TCheck>(name, HealthStatus.Unhealthy, [HealthEndpoints.ReadyTag], CheckTimeout);
+        return services;
+    }
+}
