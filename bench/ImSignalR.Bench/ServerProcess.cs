@@ -17,6 +17,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly Process _process;
     private readonly string? _dataDirectory;
+    private int _disposed;
 
     private ServerProcess(Process process, int port, string? dataDirectory)
     {
@@ -129,6 +130,10 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
