@@ -14,11 +14,13 @@ internal sealed record BenchOptions
     public IReadOnlyList<int> ConnectionCounts { get; init; } = [5_000, 10_000];
     public int ContentBytes { get; init; } = 100;
     public string Output { get; init; } = Path.Combine("bench", "results", "latest.json");
+    /// <summary>Extra environment for the real hub nodes (<c>--hub-env KEY=VALUE</c>, repeatable), e.g. <c>DOTNET_gcServer=0</c>.</summary>
+    public IReadOnlyDictionary<string, string> HubEnvironment { get; init; } = new Dictionary<string, string>();
 
     public const string Usage = """
         ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-cluster,connections] [--pairs N] [--window W]
                         [--duration SECONDS] [--warmup SECONDS] [--connections 5000,10000] [--content-bytes B]
-                        [--output PATH]
+                        [--output PATH] [--hub-env KEY=VALUE]...
         Env: IM_TEST_REDIS (host:port), IM_TEST_MYSQL (connection string) for c2c-cluster.
         """;
 
@@ -42,10 +44,19 @@ internal sealed record BenchOptions
                 "--connections" => options with { ConnectionCounts = Next().Split(',').Select(Int).ToArray() },
                 "--content-bytes" => options with { ContentBytes = Int(Next()) },
                 "--output" => options with { Output = Next() },
+                "--hub-env" => options with { HubEnvironment = With(options.HubEnvironment, Next()) },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}"),
             };
         }
         return options;
+    }
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> current, string pair)
+    {
+        var parts = pair.Split('=', 2);
+        return parts.Length == 2
+            ? new Dictionary<string, string>(current) { [parts[0]] = parts[1] }
+            : throw new ArgumentException($"--hub-env needs KEY=VALUE, got '{pair}'.\n{Usage}");
     }
 
     private static int Int(string s) => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);

@@ -8,7 +8,7 @@ internal static class C2CScenario
     public static async Task RunAsync(ScenarioContext context)
     {
         var data = HubEnvironment.NewDataDirectory();
-        await using var hub = await ServerProcess.StartAsync(RepoPaths.HubDll, HubEnvironment.Embedded(data, context.Options.Window), data, context.CancellationToken).ConfigureAwait(false);
+        await using var hub = await ServerProcess.StartAsync(RepoPaths.HubDll, HubEnvironment.Embedded(data, context.Options), data, context.CancellationToken).ConfigureAwait(false);
         var target = new LoadTarget(hub.HubUri, hub.HubUri, Tokens(hub), "SendC2C", Acks: true);
         await PairLoad.RunAsync(context, "c2c", target, [hub], halfRatePhase: true).ConfigureAwait(false);
     }

@@ -64,7 +64,7 @@ internal static class ClusterScenario
     private static Task<ServerProcess> StartNodeAsync(int nodeId, string redis, string mysql, ScenarioContext context)
     {
         // The store is MySQL: the SQLite path of the embedded settings is replaced below.
-        var environment = HubEnvironment.Embedded(Path.GetTempPath(), context.Options.Window);
+        var environment = HubEnvironment.Embedded(Path.GetTempPath(), context.Options);
         environment["Im__Redis__Configuration"] = redis;
         environment["Im__Store__Provider"] = "MySql";
         environment["Im__Store__ConnectionString"] = mysql;

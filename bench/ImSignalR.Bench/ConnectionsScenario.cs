@@ -12,13 +12,15 @@ internal static class ConnectionsScenario
     private const int ConnectParallelism = 32;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
 
-    public static async Task RunAsync(ScenarioContext context, int count)
+    /// <param name="relay">Against the bare relay instead: what SignalR and Kestrel alone cost per connection.</param>
+    public static async Task RunAsync(ScenarioContext context, int count, bool relay)
     {
         var ct = context.CancellationToken;
-        var data = HubEnvironment.NewDataDirectory();
-        var environment = HubEnvironment.Embedded(data, context.Options.Window);
-        await using var hub = await ServerProcess.StartAsync(RepoPaths.HubDll, environment, data, ct).ConfigureAwait(false);
-        var tokens = C2CScenario.Tokens(hub);
+        var data = relay ? null : HubEnvironment.NewDataDirectory();
+        await using var hub = relay
+            ? await ServerProcess.StartAsync(RepoPaths.RelayDll, new Dictionary<string, string>(), null, ct).ConfigureAwait(false)
+            : await ServerProcess.StartAsync(RepoPaths.HubDll, HubEnvironment.Embedded(data!, context.Options), data, ct).ConfigureAwait(false);
+        var tokens = relay ? (user, _) => Task.FromResult(user) : C2CScenario.Tokens(hub);
         var userIds = Enumerable.Range(0, count).Select(i => $"idle{i}").ToArray();
         // Tokens first, so the measured growth is connections, not the token endpoint's work.
         await Parallel.ForEachAsync(userIds, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = ct }, async (u, t) => await tokens(u, t).ConfigureAwait(false)).ConfigureAwait(false);
@@ -50,7 +52,7 @@ internal static class ConnectionsScenario
         var open = connections.Count(c => c is { IsConnected: true });
         context.Add(new BenchResult
         {
-            Scenario = "connections",
+            Scenario = relay ? "conn-relay" : "connections",
             Phase = $"{count} idle",
             Status = open == count ? "ok" : "failed",
             Note = open == count ? null : $"{open} of {count} connected ({failures} failed to connect)",

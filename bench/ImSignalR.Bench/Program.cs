@@ -32,8 +32,10 @@ var scenarios = new (string Name, Func<Task> Run)[]
     {
         foreach (var count in options.ConnectionCounts)
         {
-            await ConnectionsScenario.RunAsync(context, count);
+            await ConnectionsScenario.RunAsync(context, count, relay: false);
         }
+        // The same count against the bare relay: the share of SignalR and Kestrel in the figure above.
+        await ConnectionsScenario.RunAsync(context, options.ConnectionCounts[^1], relay: true);
     }),
 };
 foreach (var (name, run) in scenarios)
