@@ -55,5 +55,5 @@ foreach (var (name, run) in scenarios)
 }
 
 await ResultReport.WriteJsonAsync(options.Output, options, context.Results, CancellationToken.None);
-var failed = context.Results.Any(r => r.Status == "failed" || r.Load is { Loss: > 0 } || r.Load is { AppDuplicates: > 0 });
+var failed = context.Results.Any(r => r.Status == "failed" || (r.Status == "ok" && r.Load is { Loss: > 0 } or { AppDuplicates: > 0 }));
 return failed ? 1 : 0;
