@@ -1,0 +1,15 @@
+using ImSignalR.Bench.RelayHub;
+using Microsoft.AspNetCore.SignalR;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+// The same per-connection parallelism as the real hub, so the two are driven alike.
+var parallel = builder.Configuration.GetValue("Relay:MaxParallelInvocationsPerClient", 4);
+builder.Services.AddSignalR(o => o.MaximumParallelInvocationsPerClient = parallel);
+builder.Services.AddSingleton<IUserIdProvider, QueryUserIdProvider>();
+
+var app = builder.Build();
+app.UseWebSockets();
+app.MapGet("/health/ready", () => "ok");
+app.MapHub<RelayHub>("/hubs/chat");
+app.Run();

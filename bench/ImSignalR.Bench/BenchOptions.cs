@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace ImSignalR.Bench;
+
+/// <summary>Command-line settings; <c>--quick</c> picks sizes that finish in under two minutes on 2 cores.</summary>
+internal sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+    public IReadOnlyList<string> Scenarios { get; init; } = ["relay", "c2c", "c2c-cluster", "connections"];
+    public int Pairs { get; init; } = 20;
+    public int Window { get; init; } = 4;
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+    public IReadOnlyList<int> ConnectionCounts { get; init; } = [5_000, 10_000];
+    public int ContentBytes { get; init; } = 100;
+    public string Output { get; init; } = Path.Combine("bench", "results", "latest.json");
+    /// <summary>Extra environment for the real hub nodes (<c>--hub-env KEY=VALUE</c>, repeatable), e.g. <c>DOTNET_gcServer=0</c>.</summary>
+    public IReadOnlyDictionary<string, string> HubEnvironment { get; init; } = new Dictionary<string, string>();
+
+    public const string Usage = """
+        ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-cluster,connections] [--pairs N] [--window W]
+                        [--duration SECONDS] [--warmup SECONDS] [--connections 5000,10000] [--content-bytes B]
+                        [--output PATH] [--hub-env KEY=VALUE]...
+        Env: IM_TEST_REDIS (host:port), IM_TEST_MYSQL (connection string) for c2c-cluster.
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        var options = quick
+            ? new BenchOptions { Quick = true, Pairs = 10, Warmup = TimeSpan.FromSeconds(2), Duration = TimeSpan.FromSeconds(8), ConnectionCounts = [2_000] }
+            : new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            options = args[i] switch
+            {
+                "--quick" => options,
+                "--scenarios" => options with { Scenarios = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--pairs" => options with { Pairs = Int(Next()) },
+                "--window" => options with { Window = Int(Next()) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Int(Next())) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Int(Next())) },
+                "--connections" => options with { ConnectionCounts = Next().Split(',').Select(Int).ToArray() },
+                "--content-bytes" => options with { ContentBytes = Int(Next()) },
+                "--output" => options with { Output = Next() },
+                "--hub-env" => options with { HubEnvironment = With(options.HubEnvironment, Next()) },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}"),
+            };
+        }
+        return options;
+    }
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> current, string pair)
+    {
+        var parts = pair.Split('=', 2);
+        return parts.Length == 2
+            ? new Dictionary<string, string>(current) { [parts[0]] = parts[1] }
+            : throw new ArgumentException($"--hub-env needs KEY=VALUE, got '{pair}'.\n{Usage}");
+    }
+
+    private static int Int(string s) => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
+}

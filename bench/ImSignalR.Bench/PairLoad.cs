@@ -1,0 +1,27 @@
+namespace ImSignalR.Bench;
+
+/// <summary>Runs the pair load against started servers: a closed-loop phase, then (optionally) an open-loop one at half its rate.</summary>
+internal static class PairLoad
+{
+    public static async Task<double> RunAsync(ScenarioContext context, string scenario, LoadTarget target, IReadOnlyList<ServerProcess> servers, bool halfRatePhase)
+    {
+        var o = context.Options;
+        var ct = context.CancellationToken;
+        await using var runner = await LoadRunner.ConnectAsync(target, $"{scenario}-", o.Pairs, o.ContentBytes, ct).ConfigureAwait(false);
+
+        var before = await ServerSample.TakeAsync(servers, ct).ConfigureAwait(false);
+        var closed = await runner.RunClosedAsync($"{scenario}-c-", o.Window, o.Warmup, o.Duration, context.DrainTimeout, ct).ConfigureAwait(false);
+        var after = await ServerSample.TakeAsync(servers, ct).ConfigureAwait(false);
+        context.Add(BenchResult.FromPhase(scenario, $"closed W={o.Window}", closed, before, after, scenario == "relay" ? null : context.RelayRate));
+
+        if (halfRatePhase && closed.AcceptedPerSecond > 0)
+        {
+            var rate = closed.AcceptedPerSecond / 2;
+            before = await ServerSample.TakeAsync(servers, ct).ConfigureAwait(false);
+            var paced = await runner.RunPacedAsync($"{scenario}-p-", rate, o.Warmup, o.Duration, context.DrainTimeout, ct).ConfigureAwait(false);
+            after = await ServerSample.TakeAsync(servers, ct).ConfigureAwait(false);
+            context.Add(BenchResult.FromPhase(scenario, $"paced {rate:0}/s (half)", paced, before, after, scenario == "relay" ? null : context.RelayRate));
+        }
+        return closed.AcceptedPerSecond;
+    }
+}

@@ -1,0 +1,59 @@
+using ImSignalR.Bench;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+var context = new ScenarioContext(options, cancel.Token);
+Console.WriteLine($"ImSignalR.Bench {(options.Quick ? "--quick " : "")}pairs={options.Pairs} window={options.Window} warmup={options.Warmup.TotalSeconds}s duration={options.Duration.TotalSeconds}s content={options.ContentBytes}B; {Environment.ProcessorCount} cores; load {ServerSample.LoadAverage()}");
+Console.WriteLine("latencies in ms (send → receive); acc/s = sends accepted per second; dlv/s = first deliveries per second");
+ResultReport.PrintHeader();
+
+// The relay runs first so every other scenario can be reported as a ratio to it.
+var scenarios = new (string Name, Func<Task> Run)[]
+{
+    ("relay", () => RelayScenario.RunAsync(context)),
+    ("c2c", () => C2CScenario.RunAsync(context)),
+    ("c2c-cluster", () => ClusterScenario.RunAsync(context)),
+    ("connections", async () =>
+    {
+        foreach (var count in options.ConnectionCounts)
+        {
+            await ConnectionsScenario.RunAsync(context, count, relay: false);
+        }
+        // The same count against the bare relay: the share of SignalR and Kestrel in the figure above.
+        await ConnectionsScenario.RunAsync(context, options.ConnectionCounts[^1], relay: true);
+    }),
+};
+foreach (var (name, run) in scenarios)
+{
+    if (!options.Scenarios.Contains(name, StringComparer.OrdinalIgnoreCase))
+    {
+        continue;
+    }
+    try
+    {
+        await run();
+    }
+    catch (Exception ex) when (ex is not OperationCanceledException)
+    {
+        context.Add(BenchResult.Failed(name, "-", ex));
+    }
+}
+
+await ResultReport.WriteJsonAsync(options.Output, options, context.Results, CancellationToken.None);
+var failed = context.Results.Any(r => r.Status == "failed" || (r.Status == "ok" && r.Load is { Loss: > 0 } or { AppDuplicates: > 0 }));
+return failed ? 1 : 0;
