@@ -121,7 +121,7 @@ internal static class ImServiceRegistration
         if (options.HasRedis)
         {
             services.AddImRedisClusterState(r => r.Configuration = options.Redis.Configuration!);
-            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [HealthEndpoints.ReadyTag]);
+            services.AddImReadinessCheck<RedisHealthCheck>("redis");
         }
     }
 

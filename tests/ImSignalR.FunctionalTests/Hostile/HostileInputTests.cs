@@ -37,7 +37,7 @@ public sealed class HostileInputTests(HubFixture fixture) : IClassFixture<HubFix
 
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Get, "/api/conversations", token));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1", token));
-        await using (var client = new ImChatClient(new HubConnectionOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult(token) }))
+        await using (var client = new ImChatClient(new ImChatClientOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult(token) }))
         {
             var error = await Assert.ThrowsAsync<ImConnectionException>(() => client.ConnectAsync());
             Assert.Contains("401", error.Message);

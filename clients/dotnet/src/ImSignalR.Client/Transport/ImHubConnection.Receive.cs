@@ -36,8 +36,9 @@ public sealed partial class ImHubConnection
         ImConnectionException? error = null;
         try
         {
-            await DispatchAsync(buffer).ConfigureAwait(false);
-            while (!_stopping.IsCancellationRequested)
+            // The handshake reply can carry more messages, a server Close (with its reason) among them.
+            error = await DispatchAsync(buffer).ConfigureAwait(false);
+            while (error is null && !_stopping.IsCancellationRequested)
             {
                 var result = await socket.ReceiveAsync(buffer.GetMemory(ReceiveChunk), _stopping.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
