@@ -76,9 +76,7 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
         {
             try
             {
-                // The raw call: the SDK's outbox would wait out IM_RATE_LIMITED (retriable) and resend.
-                var request = new SendRequest { ClientMsgId = Guid.NewGuid().ToString("N"), ToUserId = bobId, Content = $"flood {i}" };
-                accepted.Add((await alice.Client.Connection.InvokeAsync<SendResult>("SendC2C", [request], default))!);
+                accepted.Add(await alice.SendAsync(bobId, $"flood {i}"));
             }
             catch (ImServerException ex) when (ex.Code == "IM_RATE_LIMITED")
             {

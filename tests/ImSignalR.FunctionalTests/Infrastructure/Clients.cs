@@ -48,8 +48,16 @@ public sealed class RecordingClient : IAsyncDisposable
         return new RecordingClient(userId, client);
     }
 
-    public Task<SendResult> SendAsync(string to, string content, string? clientMsgId = null) =>
-        Client.SendC2CAsync(new SendRequest { ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"), ToUserId = to, Content = content });
+    /// <summary>
+    /// One raw <c>SendC2C</c> call: the server's answer, errors included, exactly as it gave it. Tests
+    /// of server behaviour need this; the SDK's outbox (<c>Client.SendC2CAsync</c>) would retry
+    /// retriable errors until they succeed.
+    /// </summary>
+    public async Task<SendResult> SendAsync(string to, string content, string? clientMsgId = null) =>
+        (await Client.Connection.InvokeAsync<SendResult>(
+            "SendC2C",
+            [new SendRequest { ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"), ToUserId = to, Content = content }],
+            CancellationToken.None))!;
 
     public ValueTask DisposeAsync() => Client.DisposeAsync();
 }

@@ -18,3 +18,13 @@ public class HubFixture : IAsyncLifetime
 
     public static string NewUser(string name) => $"{name}-{Guid.NewGuid():N}"[..Math.Min(40, name.Length + 33)];
 }
+
+/// <summary>A hub whose send rate limit is out of the way, for tests about something else.</summary>
+public sealed class UnthrottledHubFixture : HubFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
+    {
+        ["Im__Limits__SendsPerSecond"] = "10000",
+        ["Im__Limits__SendBurst"] = "10000",
+    };
+}
