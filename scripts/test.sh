@@ -81,14 +81,25 @@ run_dotnet_suites() {
     failed=$((failed + 1))
     return
   fi
-  local project name
+  local project name rc failed_before
   for project in tests/ImSignalR.UnitTests tests/ImSignalR.IntegrationTests tests/ImSignalR.FunctionalTests; do
     name="$(basename "$project")"
     log "$name"
+    # --blame-hang: a test stuck for 5 minutes fails and is named, instead of stalling the run.
     dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
-      --results-directory "$RESULTS" 2>&1 | grep -E '^\s*(Failed|Passed!|Failed!|Skipped) |\[figure\]|Error Message|^\s+(Assert|Expected|Actual)' | head -200
+      --blame-hang --blame-hang-timeout 5m --blame-hang-dump-type none \
+      --results-directory "$RESULTS" >"$RESULTS/$name.log" 2>&1
+    rc=$?
+    grep -E '^\s*(Failed|Passed!|Failed!|Skipped) |\[figure\]|Error Message|^\s+(Assert|Expected|Actual)|hang|aborted' "$RESULTS/$name.log" | head -200
+    failed_before=$failed
     count_trx "$RESULTS/$name.trx" "$name"
+    if ((rc != 0 && failed == failed_before)); then
+      # The runner failed without a failed test in its results (a hang aborted the host, a crash).
+      echo "!! $name: dotnet test exited with $rc; last lines of $RESULTS/$name.log:"
+      tail -n 30 "$RESULTS/$name.log"
+      failed=$((failed + 1))
+    fi
   done
 }
 
