@@ -113,12 +113,17 @@ count_vitest() {
   fi
   local counts
   counts="$(node -e '
-    const r = require(process.argv[1]);
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
     const broken = r.numFailedTestSuites && !r.numFailedTests ? 1 : 0;
     console.log(`${r.numPassedTests} ${r.numFailedTests + broken} ${skipped}`);' "$report")"
   read -r p f s <<<"$counts"
-  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  if [[ -z "${p:-}" || -z "${f:-}" ]]; then
+    echo "!! $name: could not read $report"
+    failed=$((failed + 1))
+    return
+  fi
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
   echo "   $name: $p passed, $f failed, $s skipped"
 }
 

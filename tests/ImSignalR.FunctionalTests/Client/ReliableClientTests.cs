@@ -116,6 +116,10 @@ public sealed class ReliableClientTests(ITestOutputHelper output)
             .Select(i => alice.Client.SendC2CAsync(new SendRequest { ClientMsgId = $"r{i}", ToUserId = bobId, Content = $"m{i}" }))
             .ToArray();
         await Eventually.TrueAsync(() => sends.Count(s => s.IsCompleted) >= 40, "some sends accepted", TimeSpan.FromSeconds(30));
+        // Freeze first: the outbox always has its next send on the wire, so at least one send is
+        // certainly unanswered when the node dies, and the client must resend it.
+        await hub.FreezeAsync();
+        await Task.Delay(300);
         var beforeKill = sends.Count(s => s.IsCompleted);
         hub.Kill();
         await hub.StartAsync();

@@ -106,6 +106,16 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process stops answering but keeps its sockets (a hung node); <see cref="Kill"/> ends it.</summary>
+    public async Task FreezeAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var stop = Process.Start("kill", ["-STOP", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await stop!.WaitForExitAsync();
+        }
+    }
+
     /// <summary>SIGTERM and wait: graceful shutdown.</summary>
     public async Task StopAsync()
     {
