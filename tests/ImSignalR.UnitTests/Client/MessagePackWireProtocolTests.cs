@@ -97,7 +97,7 @@ public sealed class MessagePackWireProtocolTests
 
     [Theory]
     [InlineData("FFFFFFFF07", "declares")]           // 2 GB - 1: over the limit before any payload arrives
-    [InlineData("FFFFFFFF0F", "over 2 GB")]
+    [InlineData("FFFFFFFF0F", "over 2GB")]
     [InlineData("8000", "overlong")]
     [InlineData("00", "empty")]
     [InlineData("01C1", "not an array")]             // never-used format byte where the array starts

@@ -46,7 +46,7 @@ public sealed class MessagePackHubProtocolTests
         var framed = output.WrittenSpan.ToArray();
         Assert.Equal(framed, Protocol.GetMessageBytes(message).ToArray());
         var input = new ReadOnlySequence<byte>(framed);
-        Assert.True(Infrastructure.Protocols.MessagePack.Internal.VarIntFraming.TryReadLength(input, out var length, out var prefix));
+        Assert.True(Infrastructure.Protocols.MessagePack.Codec.VarIntFraming.TryReadLength(input, out var length, out var prefix));
         Assert.Equal(framed.Length - prefix, length);
         return Hex.Of(framed.AsSpan(prefix));
     }
@@ -253,12 +253,12 @@ public sealed class MessagePackHubProtocolTests
     [InlineData("FFFFFFFF07", 0x7FFFFFFFL, 5)]
     public void VarIntExamplesFromTheSpec(string hex, long expected, int prefixLength)
     {
-        Assert.True(Infrastructure.Protocols.MessagePack.Internal.VarIntFraming.TryReadLength(
+        Assert.True(Infrastructure.Protocols.MessagePack.Codec.VarIntFraming.TryReadLength(
             new ReadOnlySequence<byte>(Hex.Bytes(hex)), out var length, out var prefix));
         Assert.Equal(expected, length);
         Assert.Equal(prefixLength, prefix);
         Span<byte> written = stackalloc byte[5];
-        Assert.Equal(hex, Hex.Of(written[..Infrastructure.Protocols.MessagePack.Internal.VarIntFraming.WriteLength(written, (int)expected)]));
+        Assert.Equal(hex, Hex.Of(written[..Infrastructure.Protocols.MessagePack.Codec.VarIntFraming.WriteLength(written, (int)expected)]));
     }
 
     [Theory]

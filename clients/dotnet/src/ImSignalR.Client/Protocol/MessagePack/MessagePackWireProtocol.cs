@@ -79,9 +79,18 @@ internal sealed class MessagePackWireProtocol : IHubWireProtocol
     public bool TryParse(ref ReadOnlySequence<byte> buffer, out HubFrame? frame)
     {
         frame = null;
-        if (!VarIntLength.TryRead(buffer, out var length, out var prefixLength))
+        long length;
+        int prefixLength;
+        try
         {
-            return false;
+            if (!VarIntFraming.TryReadLength(buffer, out length, out prefixLength))
+            {
+                return false;
+            }
+        }
+        catch (MessagePackProtocolException ex)
+        {
+            throw new ImProtocolException("Invalid VarInt length prefix: " + ex.Message, ex);
         }
         if (length > MaxMessageBytes)
         {
@@ -243,8 +252,8 @@ internal sealed class MessagePackWireProtocol : IHubWireProtocol
         var payload = new ArrayBufferWriter<byte>(128);
         var writer = new MessagePackWriter(payload);
         write(ref writer);
-        Span<byte> prefix = stackalloc byte[VarIntLength.MaxPrefixLength];
-        output.Write(prefix[..VarIntLength.Write(prefix, payload.WrittenCount)]);
+        Span<byte> prefix = stackalloc byte[VarIntFraming.MaxPrefixLength];
+        output.Write(prefix[..VarIntFraming.WriteLength(prefix, payload.WrittenCount)]);
         output.Write(payload.WrittenSpan);
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
-using ImSignalR.Infrastructure.Protocols.MessagePack.Codec;
 
-namespace ImSignalR.Infrastructure.Protocols.MessagePack.Internal;
+namespace ImSignalR.Infrastructure.Protocols.MessagePack.Codec;
 
 /// <summary>
 /// The binary hub protocol's record framing: [VarInt length][payload]. The length is an unsigned value in
