@@ -1,7 +1,8 @@
-// Builds the demo page into the hub's static files: src/Hub/wwwroot/{index.html,style.css,app.js}.
-// The output is committed, so `dotnet run --project src/Hub` serves the page without Node.
+// Bundles the demo page's script (demo/app.ts + the SDK) into the hub's static files as
+// src/Hub/wwwroot/app.js. The page's index.html and style.css live only there, as plain static files.
+// The bundle is committed, so `dotnet run --project src/Hub` serves the page without Node.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,5 +20,4 @@ await build({
   legalComments: "eof",
   logLevel: "warning",
 });
-for (const file of ["index.html", "style.css"]) copyFileSync(join(root, "demo", file), join(out, file));
 console.log(`demo built into ${out}`);
