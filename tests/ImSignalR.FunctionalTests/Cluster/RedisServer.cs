@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ImSignalR.FunctionalTests.Infrastructure;
 
 namespace ImSignalR.FunctionalTests.Cluster;
 
@@ -11,9 +12,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public RedisServer()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Port = FreePorts.Next();
     }
 
     public int Port { get; }

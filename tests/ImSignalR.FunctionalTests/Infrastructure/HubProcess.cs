@@ -63,7 +63,7 @@ public sealed class HubProcess : IAsyncDisposable
         {
             environment[key] = value;
         }
-        var hub = new HubProcess(FreePort(), dataDirectory, environment);
+        var hub = new HubProcess(FreePorts.Next(), dataDirectory, environment);
         await hub.StartAsync();
         return hub;
     }
@@ -198,12 +198,6 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record TokenResponse(string Token);
 }

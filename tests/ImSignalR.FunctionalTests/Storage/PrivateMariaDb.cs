@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ImSignalR.FunctionalTests.Infrastructure;
 
 namespace ImSignalR.FunctionalTests.Storage;
@@ -12,7 +10,7 @@ namespace ImSignalR.FunctionalTests.Storage;
 public sealed class PrivateMariaDb : IAsyncDisposable
 {
     private readonly string _state = Directory.CreateTempSubdirectory("imsignalr-mariadb-").FullName;
-    private readonly int _port = FreePort();
+    private readonly int _port = FreePorts.Next();
 
     public string ConnectionString => $"Server=127.0.0.1;Port={_port};Database=imsignalr_test;Uid=im;Pwd=im;SslMode=None;Connection Timeout=3;Default Command Timeout=10";
 
@@ -49,10 +47,4 @@ public sealed class PrivateMariaDb : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
