@@ -159,7 +159,10 @@ internal sealed class RedisCommandConnection : IAsyncDisposable
         using var session = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
         var writer = WriteLoopAsync(socket, session.Token);
         var reader = ReadLoopAsync(socket, session.Token);
-        var first = await Task.WhenAny(writer, reader).ConfigureAwait(false);
+        // ForceYielding: when shutdown cancels the session, a loop can finish inside that cancel
+        // callback; resuming inline would dispose `session` while its callbacks are still running
+        // (ObjectDisposedException out of DisposeAsync).
+        var first = await Task.WhenAny(writer, reader).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         session.Cancel();
         await socket.DisposeAsync().ConfigureAwait(false);   // unblocks the other loop
         try
