@@ -7,7 +7,7 @@ namespace ImSignalR.FunctionalTests.Cluster;
 
 /// <summary>Issue 4 acceptance: real hub processes on Redis + MariaDB, driven by the .NET SDK.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterTests
+public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task SendPushAckAndStatusWorkAcrossNodesAndReachEveryDevice()
@@ -129,15 +129,16 @@ public sealed class ClusterTests
         var loops = new[] { Task.Run(() => SendLoop(alice, "a")), Task.Run(() => SendLoop(carol, "c")) };
 
         await Eventually.TrueAsync(() => accepted.Count >= 50, "traffic before the restart");
-        cluster.Redis.Kill();
-        await Task.Delay(1000);
-        await cluster.Redis.StartAsync(); // empty: counters, dedupe keys, retry queue, presence all gone
-        var countAtRestart = accepted.Count;
-        await Eventually.TrueAsync(() => accepted.Count >= countAtRestart + 50, "the nodes recover by themselves and accept again", TimeSpan.FromSeconds(40));
-        stop.Cancel();
-        await Task.WhenAll(loops);
-
-        await Eventually.TrueAsync(async () => (await node1.Http.GetAsync("/health/ready")).IsSuccessStatusCode, "node 1 ready again");
+        try
+        {
+            await RestartRedisUnderLoadAsync(cluster, accepted, stop, loops);
+        }
+        catch
+        {
+            // Once seen in CI, not reproduced since: the nodes' own logs say what they were doing.
+            output.WriteLine($"accepted {accepted.Count}, refused {refused}\n--- node 1 ---\n{node1.Output}\n--- node 2 ---\n{node2.Output}");
+            throw;
+        }
         await using var bob = await RecordingClient.ConnectAsync(node2, bobId);
         foreach (var chat in accepted.GroupBy(a => a.ChatId))
         {
@@ -154,6 +155,20 @@ public sealed class ClusterTests
             Assert.Equal(synced.Count, synced.Select(m => m.Seq).Distinct().Count());
             Assert.Equal(chat.Select(a => a.Seq).Order(), synced.Select(m => m.Seq));
         }
+    }
+
+    private static async Task RestartRedisUnderLoadAsync(ClusterFixture cluster, ConcurrentBag<SendResult> accepted, CancellationTokenSource stop, Task[] loops)
+    {
+        cluster.Redis.Kill();
+        await Task.Delay(1000);
+        await cluster.Redis.StartAsync(); // empty: counters, dedupe keys, retry queue, presence all gone
+        var countAtRestart = accepted.Count;
+        await Eventually.TrueAsync(() => accepted.Count >= countAtRestart + 50, "the nodes recover by themselves and accept again", TimeSpan.FromSeconds(40));
+        stop.Cancel();
+        await Task.WhenAll(loops);
+
+        await Eventually.TrueAsync(async () => (await cluster.Nodes[0].Http.GetAsync("/health/ready")).IsSuccessStatusCode, "node 1 ready again", TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(async () => (await cluster.Nodes[1].Http.GetAsync("/health/ready")).IsSuccessStatusCode, "node 2 ready again", TimeSpan.FromSeconds(60));
     }
 }
 
