@@ -74,6 +74,17 @@ count_trx() {
   echo "   $name: ${p:-0} passed, ${f:-0} failed, $(( ${total:-0} - ${executed:-0} )) skipped"
 }
 
+# Prints figures, totals and, for each failed test, its message and the top of its stack (bounded),
+# so the CI output alone says why a test failed; the whole log stays in $RESULTS.
+summarize_dotnet_log() {
+  awk '
+    /^[[:space:]]*Failed [^!]/ { block = 1; shown = 0; print; next }
+    /^[[:space:]]*(Passed|Skipped) / { block = 0 }
+    /^[[:space:]]*(Passed!|Failed!)|\[figure\]|hang|aborted/ { print; next }
+    block && shown < 60 { print; shown++ }
+  ' "$1" | head -400
+}
+
 run_dotnet_suites() {
   log "building ($CONFIGURATION)"
   if ! dotnet build ImSignalR.sln -c "$CONFIGURATION" -nologo -v q; then
@@ -91,7 +102,7 @@ run_dotnet_suites() {
       --blame-hang --blame-hang-timeout 5m --blame-hang-dump-type none \
       --results-directory "$RESULTS" >"$RESULTS/$name.log" 2>&1
     rc=$?
-    grep -E '^\s*(Failed|Passed!|Failed!|Skipped) |\[figure\]|Error Message|^\s+(Assert|Expected|Actual)|hang|aborted' "$RESULTS/$name.log" | head -200
+    summarize_dotnet_log "$RESULTS/$name.log"
     failed_before=$failed
     count_trx "$RESULTS/$name.trx" "$name"
     if ((rc != 0 && failed == failed_before)); then
