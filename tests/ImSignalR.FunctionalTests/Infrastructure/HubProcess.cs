@@ -49,6 +49,24 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> and, if it throws, rethrows with the node's last log lines attached:
+    /// a failure seen only in CI then says what the server did, not just what the client saw.
+    /// </summary>
+    public async Task<T> ExplainFailureAsync<T>(string what, Func<Task<T>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (Exception ex)
+        {
+            var lines = Output.Split('\n');
+            var tail = string.Join('\n', lines[Math.Max(0, lines.Length - 40)..]);
+            throw new InvalidOperationException($"{what} failed: {ex.GetType().Name}: {ex.Message}\n--- last lines of the node's log ---\n{tail}", ex);
+        }
+    }
+
     /// <summary>Starts a node; <paramref name="settings"/> are <c>Im__…</c>-style environment variables.</summary>
     public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null)
     {

@@ -67,11 +67,11 @@ public sealed class MySqlModeTests
         double sqliteRate, mysqlRate;
         await using (var sqliteNode = await HubProcess.StartAsync(new Dictionary<string, string> { ["Im__Limits__SendsPerSecond"] = "100000", ["Im__Limits__SendBurst"] = "100000" }))
         {
-            sqliteRate = await SendTenThousandAsync(sqliteNode);
+            sqliteRate = await sqliteNode.ExplainFailureAsync("SQLite node", () => SendTenThousandAsync(sqliteNode));
         }
         await using (var mysqlNode = await HubProcess.StartAsync(MySqlNode(mysql)))
         {
-            mysqlRate = await SendTenThousandAsync(mysqlNode);
+            mysqlRate = await mysqlNode.ExplainFailureAsync("MySQL node", () => SendTenThousandAsync(mysqlNode));
         }
         Console.WriteLine($"[figure] 10,000 sends from 100 senders: SQLite {sqliteRate:F0} msg/s, MySQL {mysqlRate:F0} msg/s (MySQL/SQLite = {mysqlRate / sqliteRate:F2}) load {File.ReadAllText("/proc/loadavg").Trim()}");
     }
