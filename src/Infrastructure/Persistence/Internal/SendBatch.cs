@@ -9,9 +9,10 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// Inserts the <see cref="MessageSent"/> events of one batch inside the caller's transaction and decides
 /// each one's outcome without aborting the others:
 /// <list type="number">
-/// <item>rows whose msg_id is stored already are redeliveries → Duplicate of the stored row;</item>
-/// <item>the rest go in multi-row INSERTs that skip unique-key conflicts;</item>
-/// <item>a row now present under its msg_id was written → Appended; a row absent lost to a unique key:
+/// <item>rows whose msg_id is stored already are redeliveries → Duplicate of the stored row (looked up
+/// before the INSERT for multi-row statements, after it for the rows a single-row statement skipped);</item>
+/// <item>the rest go in INSERTs that skip unique-key conflicts;</item>
+/// <item>a row the INSERT wrote → Appended; a row it skipped lost to a unique key:
 /// the same (from_user_id, client_msg_id) → Duplicate of that message, otherwise (chat_id, seq) is taken
 /// by a different message → SeqConflict;</item>
 /// <item>both users' conversation rows are raised for the written rows only.</item>
@@ -23,9 +24,14 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
 {
     private const int MaxClientKeysPerQuery = 200;
 
+    private const int MaxIdsPerQuery = 500;
+
     public async Task ApplyAsync(List<(int Index, ChatMessage Message)> sends, AppendOutcome[] outcomes)
     {
-        var stored = await SelectByIdsAsync(sends.Select(s => s.Message.MsgId)).ConfigureAwait(false);
+        // Single-row statements report per row whether they wrote it, so rows stored earlier show up
+        // among the lost ones after the INSERT; a multi-row INSERT does not say which rows it skipped.
+        var perRow = dialect.MaxRowsPerInsert == 1;
+        var stored = perRow ? [] : await SelectByIdsAsync(sends.Select(s => s.Message.MsgId)).ConfigureAwait(false);
 
         // Within the batch the first occurrence of a msg_id or client key leads; later ones follow its fate.
         var leaders = new List<(int Index, ChatMessage Message)>();
@@ -54,17 +60,41 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
 
         if (leaders.Count > 0)
         {
-            await InsertAsync(leaders.ConvertAll(l => l.Message)).ConfigureAwait(false);
-            var written = await SelectByIdsAsync(leaders.Select(l => l.Message.MsgId)).ConfigureAwait(false);
-            var lost = leaders.FindAll(l => !written.ContainsKey(l.Message.MsgId));
+            var affected = await InsertAsync(leaders.ConvertAll(l => l.Message)).ConfigureAwait(false);
+            var written = new HashSet<long>(leaders.Count);
+            Dictionary<long, ChatMessage> storedEarlier = [];
+            if (perRow)
+            {
+                for (var i = 0; i < leaders.Count; i++)
+                {
+                    if (affected[i] == 1)
+                    {
+                        written.Add(leaders[i].Message.MsgId);
+                    }
+                }
+                if (written.Count < leaders.Count)
+                {
+                    storedEarlier = await SelectByIdsAsync(leaders.Where(l => !written.Contains(l.Message.MsgId)).Select(l => l.Message.MsgId))
+                        .ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                written.UnionWith((await SelectByIdsAsync(leaders.Select(l => l.Message.MsgId)).ConfigureAwait(false)).Keys);
+            }
+            var lost = leaders.FindAll(l => !written.Contains(l.Message.MsgId) && !storedEarlier.ContainsKey(l.Message.MsgId));
             var byClientKey = await SelectByClientKeysAsync(lost.ConvertAll(l => l.Message)).ConfigureAwait(false);
             var appended = new List<ChatMessage>(leaders.Count);
             foreach (var (index, message) in leaders)
             {
-                if (written.ContainsKey(message.MsgId))
+                if (written.Contains(message.MsgId))
                 {
                     outcomes[index] = AppendOutcome.Appended;
                     appended.Add(message);
+                }
+                else if (storedEarlier.TryGetValue(message.MsgId, out var earlier))
+                {
+                    outcomes[index] = AppendOutcome.DuplicateOf(earlier);
                 }
                 else if (byClientKey.TryGetValue((message.FromUserId, message.ClientMsgId), out var first))
                 {
@@ -90,22 +120,16 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
         }
     }
 
-    private async Task InsertAsync(List<ChatMessage> messages)
+    /// <returns>Rows affected, per statement.</returns>
+    private Task<int[]> InsertAsync(List<ChatMessage> messages)
     {
-        foreach (var chunk in messages.Chunk(dialect.MaxRowsPerInsert))
+        var rows = messages.ConvertAll(m => new object?[]
         {
-            var parameters = new DynamicParameters();
-            for (var r = 0; r < chunk.Length; r++)
-            {
-                var m = chunk[r];
-                BindRow(parameters, r,
-                    [m.MsgId, m.ChatId, m.Seq, m.FromUserId, m.ToUserId, m.ClientMsgId, m.MsgFormat, m.Content, m.Ext, m.SendTime, (int)m.Status]);
-            }
-            var sql = dialect.InsertMessagesIgnoringConflicts(StoreSql.MessageInsertColumns,
-                StoreSql.ValuesList(chunk.Length, StoreSql.MessageInsertColumnCount));
-            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken))
-                .ConfigureAwait(false);
-        }
+            m.MsgId, m.ChatId, m.Seq, m.FromUserId, m.ToUserId, m.ClientMsgId, m.MsgFormat, m.Content, m.Ext, m.SendTime, (int)m.Status,
+        });
+        return RowStatement.ExecuteAsync(connection, transaction, dialect.MaxRowsPerInsert, rows, StoreSql.MessageInsertColumnCount,
+            count => dialect.InsertMessagesIgnoringConflicts(StoreSql.MessageInsertColumns, StoreSql.ValuesList(count, StoreSql.MessageInsertColumnCount)),
+            cancellationToken);
     }
 
     private async Task UpsertConversationsAsync(List<ChatMessage> appended)
@@ -122,20 +146,12 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
             Raise(newest, m.FromUserId, m.ToUserId, m);
             Raise(newest, m.ToUserId, m.FromUserId, m);
         }
-        var rows = newest.OrderBy(kv => kv.Key.User, StringComparer.Ordinal).ThenBy(kv => kv.Key.Chat, StringComparer.Ordinal).ToList();
-        foreach (var chunk in rows.Chunk(dialect.MaxRowsPerInsert))
-        {
-            var parameters = new DynamicParameters();
-            for (var r = 0; r < chunk.Length; r++)
-            {
-                var ((user, chat), (peer, m)) = chunk[r];
-                BindRow(parameters, r, [user, chat, peer, m.MsgId, m.Seq, 0L, m.SendTime]);
-            }
-            var sql = dialect.UpsertConversations(StoreSql.ConversationInsertColumns,
-                StoreSql.ValuesList(chunk.Length, StoreSql.ConversationInsertColumnCount));
-            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken))
-                .ConfigureAwait(false);
-        }
+        var rows = newest.OrderBy(kv => kv.Key.User, StringComparer.Ordinal).ThenBy(kv => kv.Key.Chat, StringComparer.Ordinal)
+            .Select(kv => new object?[] { kv.Key.User, kv.Key.Chat, kv.Value.Peer, kv.Value.Message.MsgId, kv.Value.Message.Seq, 0L, kv.Value.Message.SendTime })
+            .ToList();
+        await RowStatement.ExecuteAsync(connection, transaction, dialect.MaxRowsPerInsert, rows, StoreSql.ConversationInsertColumnCount,
+            count => dialect.UpsertConversations(StoreSql.ConversationInsertColumns, StoreSql.ValuesList(count, StoreSql.ConversationInsertColumnCount)),
+            cancellationToken).ConfigureAwait(false);
 
         static void Raise(Dictionary<(string, string), (string, ChatMessage)> newest, string user, string peer, ChatMessage m)
         {
@@ -147,19 +163,10 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
         }
     }
 
-    /// <summary>Binds one VALUES row, in the column order of the statement (see <see cref="StoreSql.ValuesList"/>).</summary>
-    private static void BindRow(DynamicParameters parameters, int row, object?[] values)
-    {
-        for (var c = 0; c < values.Length; c++)
-        {
-            parameters.Add(StoreSql.ParameterName(row, c), values[c]);
-        }
-    }
-
     private async Task<Dictionary<long, ChatMessage>> SelectByIdsAsync(IEnumerable<long> ids)
     {
         var result = new Dictionary<long, ChatMessage>();
-        foreach (var chunk in ids.Distinct().Chunk(dialect.MaxRowsPerInsert))
+        foreach (var chunk in ids.Distinct().Chunk(MaxIdsPerQuery))
         {
             var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(StoreSql.SelectByIds, new { Ids = chunk }, transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);

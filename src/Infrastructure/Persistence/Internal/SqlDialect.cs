@@ -14,7 +14,7 @@ internal abstract class SqlDialect
     /// <summary>Two-argument maximum: <c>MAX(a, b)</c> in SQLite, <c>GREATEST(a, b)</c> in MySQL.</summary>
     public abstract string Greatest(string a, string b);
 
-    /// <summary>Rows per multi-row INSERT, kept well below both engines' bound-parameter limits.</summary>
+    /// <summary>Rows per INSERT statement: many where a statement costs a round trip, one where it does not.</summary>
     public abstract int MaxRowsPerInsert { get; }
 
     /// <summary>
