@@ -27,6 +27,12 @@ public interface IRetryQueue
     /// <summary>Removes the entries (queued or leased) of <paramref name="msgIds"/>; unknown ids are ignored.</summary>
     ValueTask RemoveAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The messages of <paramref name="msgIds"/> that still have an entry (queued or leased); ids without
+    /// one are left out. Lets an ack of a just-pushed message skip reading the store.
+    /// </summary>
+    ValueTask<IReadOnlyList<ChatMessage>> GetPendingAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken);
+
     /// <summary>Queued plus leased entries, for metrics.</summary>
     ValueTask<long> CountAsync(CancellationToken cancellationToken);
 }

@@ -45,7 +45,7 @@ public sealed class AckService
     public async Task<AckResult> AckAsync(string userId, AckRequest? request, CancellationToken cancellationToken)
     {
         var (ids, status) = Validate(request);
-        var messages = await _store.GetByIdsAsync(ids, cancellationToken).ConfigureAwait(false);
+        var messages = await FindAsync(ids, cancellationToken).ConfigureAwait(false);
 
         // G7: one foreign id refuses the whole call, so a mixed batch cannot half-apply.
         if (messages.Any(m => !string.Equals(m.ToUserId, userId, StringComparison.Ordinal)))
@@ -79,6 +79,45 @@ public sealed class AckService
         // The acks are durable: finish the bookkeeping even if the caller went away.
         await NotifySendersAsync(messages, status, userId, now, CancellationToken.None).ConfigureAwait(false);
         return new AckResult { Acked = messages.Count };
+    }
+
+    /// <summary>
+    /// The acked messages: a message pushed moments ago still has its retry entry, which holds the whole
+    /// message, so only the rest are read from the store. In RocketMQ mode this also finds a message the
+    /// consumer has not stored yet; its ack event follows the send on the same queue.
+    /// </summary>
+    private async Task<IReadOnlyList<ChatMessage>> FindAsync(long[] ids, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ChatMessage> pending;
+        try
+        {
+            pending = await _retry.GetPendingAsync(ids, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store answers for everything.
+            DomainLog.RetryLookupFailed(_logger, ex);
+            pending = [];
+        }
+        if (pending.Count == ids.Length)
+        {
+            return pending;
+        }
+        var found = new HashSet<long>(pending.Count);
+        foreach (var message in pending)
+        {
+            found.Add(message.MsgId);
+        }
+        var rest = Array.FindAll(ids, id => !found.Contains(id));
+        var stored = await _store.GetByIdsAsync(rest, cancellationToken).ConfigureAwait(false);
+        if (pending.Count == 0)
+        {
+            return stored;
+        }
+        var all = new List<ChatMessage>(pending.Count + stored.Count);
+        all.AddRange(pending);
+        all.AddRange(stored);
+        return all;
     }
 
     private async Task NotifySendersAsync(IReadOnlyList<ChatMessage> messages, MessageStatus status, string byUserId, long now, CancellationToken cancellationToken)

@@ -26,6 +26,9 @@ internal static partial class DomainLog
     [LoggerMessage(1010, LogLevel.Warning, "Removing acked retry entries failed; they will be replayed and acked again.")]
     public static partial void RetryRemoveFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(1011, LogLevel.Warning, "Looking acked messages up in the retry queue failed; reading them from the store.")]
+    public static partial void RetryLookupFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(1020, LogLevel.Debug, "Sweeper claimed {Count} due entries.")]
     public static partial void SweepClaimed(ILogger logger, int count);
 

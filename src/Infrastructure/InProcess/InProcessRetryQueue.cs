@@ -68,6 +68,22 @@ public sealed class InProcessRetryQueue : IRetryQueue
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<IReadOnlyList<ChatMessage>> GetPendingAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)
+    {
+        var found = new List<ChatMessage>(msgIds.Count);
+        lock (_lock)
+        {
+            foreach (var id in msgIds)
+            {
+                if (_slots.TryGetValue(id, out var slot))
+                {
+                    found.Add(slot.Message);
+                }
+            }
+        }
+        return ValueTask.FromResult<IReadOnlyList<ChatMessage>>(found);
+    }
+
     public ValueTask<long> CountAsync(CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -129,6 +129,23 @@ public abstract class RetryQueueContract<TFixture>(TFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task PendingLookupFindsQueuedAndLeasedEntriesWholeAndSkipsRemovedAndUnknownIds()
+    {
+        var queue = (await fixture.CreateAsync(1))[0];
+        await queue.ScheduleAsync(Msg(1), T0, default);
+        await queue.ScheduleAsync(Msg(2), T0.AddHours(1), default);
+        await queue.ScheduleAsync(Msg(3), T0, default);
+        await queue.ScheduleAsync(Msg(4), T0, default);
+        Assert.Equal(3, (await queue.ClaimDueAsync(T0, 10, Lease, default)).Count); // 1, 3, 4 leased; 2 queued
+        await queue.RemoveAsync([3], default);
+
+        var found = await queue.GetPendingAsync([1, 2, 3, 999], default);
+
+        Assert.Equal([Msg(1), Msg(2)], found.OrderBy(m => m.MsgId));
+        Assert.Empty(await queue.GetPendingAsync([3, 999], default));
+    }
+
+    [Fact]
     public async Task SchedulingTheSameIdTwiceKeepsOneEntry()
     {
         var queue = (await fixture.CreateAsync(1))[0];

@@ -40,6 +40,27 @@ public sealed class AckAndSweeperTests
     }
 
     [Fact]
+    public async Task AnAckReadsOnlyTheMessagesWithoutARetryEntryFromTheStore()
+    {
+        var h = new ServiceHarness();
+        var offline = await SendAsync(h, "a"); // bob offline: no retry entry
+        await h.Presence.AddConnectionAsync("bob", "c", default);
+        var pushed = await SendAsync(h, "b"); // pushed: retry entry holds the message
+        var offlineId = long.Parse(offline.MsgId, CultureInfo.InvariantCulture);
+
+        var eve = await Assert.ThrowsAsync<ImException>(() => h.Ack.AckAsync("eve", new AckRequest { MsgIds = [pushed.MsgId], Status = "Read" }, default));
+        Assert.Equal(ImErrorCode.Forbidden, eve.Code);
+        Assert.Empty(h.Store.ByIdReads);
+
+        Assert.Equal(2, (await h.Ack.AckAsync("bob", new AckRequest { MsgIds = [pushed.MsgId, offline.MsgId], Status = "Delivered" }, default)).Acked);
+
+        Assert.Equal([offlineId], Assert.Single(h.Store.ByIdReads));
+        Assert.All(h.Store.Messages.Values, m => Assert.Equal(MessageStatus.Delivered, m.Status));
+        Assert.Equal(2, h.Pusher.Statuses.Count);
+        Assert.Equal(0, await h.Retry.CountAsync(default));
+    }
+
+    [Fact]
     public async Task UnknownIdsAckNothing()
     {
         var h = new ServiceHarness();

@@ -61,8 +61,14 @@ internal sealed class FakeStore : IMessageStore
     public Task<ChatMessage?> FindByClientMsgIdAsync(string fromUserId, string clientMsgId, CancellationToken cancellationToken) =>
         Task.FromResult(Messages.Values.FirstOrDefault(m => m.FromUserId == fromUserId && m.ClientMsgId == clientMsgId));
 
-    public Task<IReadOnlyList<ChatMessage>> GetByIdsAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ChatMessage>>(msgIds.Where(Messages.ContainsKey).Select(id => Messages[id]).ToList());
+    /// <summary>The ids each <see cref="GetByIdsAsync"/> call asked for.</summary>
+    public List<long[]> ByIdReads { get; } = [];
+
+    public Task<IReadOnlyList<ChatMessage>> GetByIdsAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)
+    {
+        ByIdReads.Add([.. msgIds]);
+        return Task.FromResult<IReadOnlyList<ChatMessage>>(msgIds.Where(Messages.ContainsKey).Select(id => Messages[id]).ToList());
+    }
 
     public Task<IReadOnlyList<ChatMessage>> GetAfterSeqAsync(string chatId, long afterSeq, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ChatMessage>>(Messages.Values.Where(m => m.ChatId == chatId && m.Seq > afterSeq).OrderBy(m => m.Seq).Take(limit).ToList());

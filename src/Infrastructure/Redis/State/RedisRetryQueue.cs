@@ -118,6 +118,30 @@ internal sealed class RedisRetryQueue(IRedisClient redis, RedisKeys keys) : IRet
         }
     }
 
+    public async ValueTask<IReadOnlyList<ChatMessage>> GetPendingAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)
+    {
+        var found = new List<ChatMessage>(msgIds.Count);
+        foreach (var chunk in msgIds.Chunk(RemoveChunk))
+        {
+            var command = new RedisArg[chunk.Length + 2];
+            command[0] = "HMGET";
+            command[1] = keys.RetryPayload;
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                command[i + 2] = Id(chunk[i]);
+            }
+            var reply = await RedisStateCalls.RunAsync(redis.ExecuteAsync(command, cancellationToken)).ConfigureAwait(false);
+            foreach (var item in reply.Items)
+            {
+                if (!item.IsNull)
+                {
+                    found.Add(Deserialize(item).Message);
+                }
+            }
+        }
+        return found;
+    }
+
     public async ValueTask<long> CountAsync(CancellationToken cancellationToken)
     {
         var reply = await RedisStateCalls.RunAsync(redis.ExecuteAsync(["HLEN", keys.RetryPayload], cancellationToken)).ConfigureAwait(false);
