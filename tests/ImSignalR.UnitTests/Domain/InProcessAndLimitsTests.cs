@@ -44,6 +44,41 @@ public sealed class InProcessAndLimitsTests
     }
 
     [Fact]
+    public async Task TheDedupeCacheForgetsItsOldestKeysBeyondItsBound()
+    {
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var cache = new InProcessDedupeCache(time, maxEntries: 100);
+        for (var i = 0; i < 1000; i++)
+        {
+            var id = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await cache.TryReserveAsync("a", id, TimeSpan.FromSeconds(30), default);
+            await cache.CompleteAsync("a", id, new DedupeRecord(i + 1, "c", i + 1, 0), TimeSpan.FromHours(24), default);
+        }
+
+        Assert.InRange(cache.Count, 50, 100); // 100 writes remembered: reserve + complete per key
+        Assert.Equal(DedupeState.Completed, (await cache.TryReserveAsync("a", "999", TimeSpan.FromSeconds(30), default)).State);
+        Assert.Equal(DedupeState.Reserved, (await cache.TryReserveAsync("a", "0", TimeSpan.FromSeconds(30), default)).State);
+    }
+
+    [Fact]
+    public async Task TheDedupeCacheDropsExpiredKeysAsItIsWritten()
+    {
+        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var cache = new InProcessDedupeCache(time);
+        for (var i = 0; i < 500; i++)
+        {
+            await cache.CompleteAsync("a", "old" + i, new DedupeRecord(i + 1, "c", i + 1, 0), TimeSpan.FromMinutes(1), default);
+        }
+        time.Advance(TimeSpan.FromMinutes(2));
+        for (var i = 0; i < 200; i++)
+        {
+            await cache.CompleteAsync("b", "new" + i, new DedupeRecord(i + 1, "c", i + 1, 0), TimeSpan.FromMinutes(1), default);
+        }
+
+        Assert.Equal(200, cache.Count);
+    }
+
+    [Fact]
     public async Task TheAllocatorContinuesAboveTheStoreAndNeverGoesBack()
     {
         var store = new FakeStore();
