@@ -31,7 +31,10 @@ internal sealed class ChatHub : Hub<IChatClient>
         _limits = options.Value.Limits;
     }
 
-    /// <summary>The group of all connections of one user, for pushes to the sender's other devices.</summary>
+    /// <summary>
+    /// The group of all connections of one user; every push goes to it. <c>Clients.User</c> would do the
+    /// same, but the default lifetime manager finds a user's connections by scanning every connection.
+    /// </summary>
     public static string UserGroup(string userId) => "user:" + userId;
 
     private string UserId => Context.UserIdentifier ?? throw new ImException(ImErrorCode.Unauthorized, "The connection has no user.");
@@ -39,15 +42,17 @@ internal sealed class ChatHub : Hub<IChatClient>
     public override async Task OnConnectedAsync()
     {
         var userId = UserId;
+        // In the group before presence says online: a sender that sees the user online must reach this connection.
+        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(userId), Context.ConnectionAborted);
         // Add first, then count: two devices connecting at once cannot both slip under the limit.
         await _presence.AddConnectionAsync(userId, Context.ConnectionId, Context.ConnectionAborted);
         if (await _presence.CountConnectionsAsync(userId, Context.ConnectionAborted) > _limits.MaxConnectionsPerUser)
         {
             await _presence.RemoveConnectionAsync(userId, Context.ConnectionId, CancellationToken.None);
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, UserGroup(userId), CancellationToken.None);
             Context.Items[ImHubFilter.RejectedKey] = true;
             throw new HubException($"{ImErrorCode.TooManyConnections.ToWire()}: at most {_limits.MaxConnectionsPerUser} connections per user.");
         }
-        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(userId), Context.ConnectionAborted);
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

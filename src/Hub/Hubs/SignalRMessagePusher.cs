@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.SignalR;
 namespace ImSignalR.Hub.Hubs;
 
 /// <summary>
-/// Pushes through SignalR: <c>Clients.User</c> reaches every connection of a user on every node once
-/// the Redis backplane replaces the default lifetime manager; nothing here knows which is in use.
+/// Pushes through SignalR to a user's group (<see cref="ChatHub.UserGroup"/>), which reaches every
+/// connection of the user on every node once the Redis backplane replaces the default lifetime manager;
+/// nothing here knows which is in use.
 /// </summary>
 internal sealed class SignalRMessagePusher : IMessagePusher
 {
@@ -18,16 +19,16 @@ internal sealed class SignalRMessagePusher : IMessagePusher
     }
 
     public Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken) =>
-        _hub.Clients.User(message.ToUserId).ReceiveC2C(message);
+        _hub.Clients.Group(ChatHub.UserGroup(message.ToUserId)).ReceiveC2C(message);
 
     public Task PushToSenderDevicesAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken) =>
         exceptConnectionId is null
-            ? _hub.Clients.User(message.FromUserId).ReceiveC2C(message)
+            ? _hub.Clients.Group(ChatHub.UserGroup(message.FromUserId)).ReceiveC2C(message)
             : _hub.Clients.GroupExcept(ChatHub.UserGroup(message.FromUserId), exceptConnectionId).ReceiveC2C(message);
 
     public async Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken)
     {
-        var sender = _hub.Clients.User(senderUserId);
+        var sender = _hub.Clients.Group(ChatHub.UserGroup(senderUserId));
         foreach (var status in events)
         {
             await sender.MessageStatus(status).ConfigureAwait(false);
