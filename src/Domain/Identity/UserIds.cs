@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ImSignalR.Domain.Errors;
 
 namespace ImSignalR.Domain.Identity;
@@ -7,7 +8,7 @@ public static class UserIds
 {
     public const int MaxLength = 64;
 
-    public static bool IsValid(string? userId)
+    public static bool IsValid([NotNullWhen(true)] string? userId)
     {
         if (string.IsNullOrEmpty(userId) || userId.Length > MaxLength)
         {
