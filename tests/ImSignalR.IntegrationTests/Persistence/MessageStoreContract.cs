@@ -144,6 +144,32 @@ public abstract class MessageStoreContract<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task OneBatchOfSendsMarksAndAcksInAnyOrderEndsAtEachMessagesHighestStatus()
+    {
+        var (a, b, eve) = (TestIds.User("a"), TestIds.User("b"), TestIds.User("e"));
+        var m1 = TestIds.Message(a, b, 1, 1_000);
+        var m2 = TestIds.Message(a, b, 2, 1_001);
+        var m3 = TestIds.Message(a, b, 3, 1_002);
+
+        await Apply(
+        [
+            new MessageSent(m1), new MessageSent(m2), new MessageSent(m3),
+            new MessagesAcked(m1.ChatId, a, b, [m1.MsgId], MessageStatus.Read, 1, 1_010),
+            new MessageOffline(m1, 1_010),
+            new MessagesAcked(m1.ChatId, a, b, [m1.MsgId, m2.MsgId], MessageStatus.Delivered, 2, 1_011),
+            new MessageOffline(m3, 1_011),
+            new MessagesAcked(m1.ChatId, a, eve, [m2.MsgId, m3.MsgId], MessageStatus.Read, 3, 1_012), // not the recipient
+        ]);
+
+        var stored = (await Bounded(Store.GetByIdsAsync([m1.MsgId, m2.MsgId, m3.MsgId], default))).ToDictionary(m => m.MsgId, m => m.Status);
+        Assert.Equal(MessageStatus.Read, stored[m1.MsgId]);
+        Assert.Equal(MessageStatus.Delivered, stored[m2.MsgId]);
+        Assert.Equal(MessageStatus.Offline, stored[m3.MsgId]);
+        var view = Assert.Single(await Bounded(Store.GetConversationsAsync(b, 10, default)));
+        Assert.Equal((3L, 1L, 2L), (view.LastSeq, view.ReadSeq, view.Unread));
+    }
+
+    [Fact]
     public async Task ReadSeqAndUnreadAreRightAfterConcurrentAcksFromTwoDevices()
     {
         var (a, b) = (TestIds.User("a"), TestIds.User("b"));

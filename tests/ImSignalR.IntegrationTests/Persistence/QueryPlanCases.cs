@@ -34,7 +34,8 @@ internal static class QueryPlanCases
             ("GetLastSeqByChat", StoreSql.SelectLastSeqByChat, new { UserId = me }),
             ("GetConversations", StoreSql.SelectConversations, new { UserId = me, Limit = 50 }),
             ("Apply: client-key lookup", StoreSql.SelectByClientMsgIds(2), new { f0 = s.FromUserId, c0 = s.ClientMsgId, f1 = me, c1 = "x" }),
-            ("Apply: raise status", StoreSql.RaiseStatus(byChat: true), new { Status = 4, Ids = ids, ToUserId = me, s.ChatId }),
+            ("Apply: raise status", StoreSql.RaiseStatus, new { Status = 4, Ids = ids, ToUserId = me }),
+            ("Apply: raise one status", StoreSql.RaiseStatusOfOne, new { p0_0 = s.MsgId, p0_1 = me, p0_2 = 4 }),
         ];
     }
 }

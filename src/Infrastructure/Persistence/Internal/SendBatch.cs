@@ -24,8 +24,6 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
 {
     private const int MaxClientKeysPerQuery = 200;
 
-    private const int MaxIdsPerQuery = 500;
-
     public async Task ApplyAsync(List<(int Index, ChatMessage Message)> sends, AppendOutcome[] outcomes)
     {
         // Single-row statements report per row whether they wrote it, so rows stored earlier show up
@@ -166,7 +164,7 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
     private async Task<Dictionary<long, ChatMessage>> SelectByIdsAsync(IEnumerable<long> ids)
     {
         var result = new Dictionary<long, ChatMessage>();
-        foreach (var chunk in ids.Distinct().Chunk(MaxIdsPerQuery))
+        foreach (var chunk in ids.Distinct().Chunk(SqlMessageStore.MaxIdsPerQuery))
         {
             var rows = await connection.QueryAsync<MessageRow>(new CommandDefinition(StoreSql.SelectByIds, new { Ids = chunk }, transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);

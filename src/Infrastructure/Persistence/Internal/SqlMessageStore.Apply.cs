@@ -9,7 +9,8 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// The write path. Sends are applied before status changes: a batch is in log order, and an ack or an
 /// offline mark can only follow its send, while every update is monotonic (status raised, read_seq and
 /// last_seq by MAX) — so "all inserts, then all updates" gives the same rows as strict event order,
-/// with one multi-row INSERT per chunk instead of a statement per event.
+/// with the inserts in <see cref="SendBatch"/> and the updates grouped in <see cref="StatusBatch"/>
+/// instead of a statement per event.
 /// </summary>
 internal abstract partial class SqlMessageStore
 {
@@ -53,6 +54,7 @@ internal abstract partial class SqlMessageStore
             var batch = new SendBatch(connection, transaction, Dialect, cancellationToken);
             await batch.ApplyAsync(sends, outcomes).ConfigureAwait(false);
         }
+        var statuses = new StatusBatch(connection, transaction, Dialect, cancellationToken);
         foreach (var @event in events)
         {
             switch (@event)
@@ -60,37 +62,19 @@ internal abstract partial class SqlMessageStore
                 case MessageSent:
                     break;
                 case MessageOffline offline:
-                    await RaiseStatusAsync(connection, transaction, [offline.Message.MsgId], offline.Message.ToUserId, null,
-                        MessageStatus.Offline, cancellationToken).ConfigureAwait(false);
+                    statuses.Add(offline);
                     break;
                 case MessagesAcked acked:
-                    await ApplyAckAsync(connection, transaction, acked, cancellationToken).ConfigureAwait(false);
+                    statuses.Add(acked);
                     break;
                 default:
                     throw new ArgumentException($"Unknown log event type {@event.GetType().Name}.", nameof(events));
             }
         }
+        if (!statuses.IsEmpty)
+        {
+            await statuses.ApplyAsync().ConfigureAwait(false);
+        }
         return outcomes;
     }
-
-    private async Task ApplyAckAsync(DbConnection connection, DbTransaction transaction, MessagesAcked acked, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in acked.MsgIds.Distinct().Chunk(MaxIdsPerQuery))
-        {
-            await RaiseStatusAsync(connection, transaction, chunk, acked.ToUserId, acked.ChatId, acked.Status, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        if (acked.Status >= MessageStatus.Read && acked.MaxSeq > 0)
-        {
-            var sql = $"UPDATE conversations SET read_seq = {Dialect.Greatest("read_seq", "@MaxSeq")} WHERE user_id = @UserId AND chat_id = @ChatId";
-            await connection.ExecuteAsync(new CommandDefinition(sql,
-                new { acked.MaxSeq, UserId = acked.ToUserId, acked.ChatId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-    }
-
-    private static Task<int> RaiseStatusAsync(DbConnection connection, DbTransaction transaction, long[] msgIds, string toUserId,
-        string? chatId, MessageStatus status, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(StoreSql.RaiseStatus(byChat: chatId is not null),
-            new { Status = (int)status, Ids = msgIds, ToUserId = toUserId, ChatId = chatId }, transaction,
-            cancellationToken: cancellationToken));
 }

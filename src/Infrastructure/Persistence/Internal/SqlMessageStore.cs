@@ -13,7 +13,7 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 internal abstract partial class SqlMessageStore : IMessageStore
 {
     /// <summary>Ids per <c>IN</c> list, below SQLite's 32,766 and MySQL's 65,535 bound-parameter limits.</summary>
-    protected const int MaxIdsPerQuery = 500;
+    internal const int MaxIdsPerQuery = 500;
 
     private readonly IDbConnectionFactory _connections;
 

@@ -61,9 +61,12 @@ internal static class StoreSql
         " FROM conversations c LEFT JOIN messages m ON m.msg_id = c.last_msg_id" +
         " WHERE c.user_id = @UserId ORDER BY c.updated_at DESC, c.chat_id DESC LIMIT @Limit";
 
-    public static string RaiseStatus(bool byChat) =>
-        "UPDATE messages SET status = @Status WHERE msg_id IN @Ids AND to_user_id = @ToUserId AND status < @Status" +
-        (byChat ? " AND chat_id = @ChatId" : string.Empty);
+    /// <summary>One message's status raise, for <see cref="RowStatement"/> (values: msg_id, to_user_id, status).</summary>
+    public const string RaiseStatusOfOne =
+        "UPDATE messages SET status = @p0_2 WHERE msg_id = @p0_0 AND to_user_id = @p0_1 AND status < @p0_2";
+
+    public const string RaiseStatus =
+        "UPDATE messages SET status = @Status WHERE msg_id IN @Ids AND to_user_id = @ToUserId AND status < @Status";
 
     /// <summary><c>(@p0_0, @p0_1, …), (@p1_0, …)</c> for <paramref name="rows"/> rows of <paramref name="columns"/> values.</summary>
     public static string ValuesList(int rows, int columns)
