@@ -7,7 +7,10 @@ internal static class PairLoad
     {
         var o = context.Options;
         var ct = context.CancellationToken;
-        await using var runner = await LoadRunner.ConnectAsync(target, $"{scenario}-", o.Pairs, o.ContentBytes, ct).ConfigureAwait(false);
+        // Users unique to this run: a shared store (MySQL) outlives runs, and resent clientMsgIds of an earlier
+        // run's users would be answered, correctly, as duplicates of the old messages — and never delivered.
+        var run = Guid.NewGuid().ToString("N")[..6];
+        await using var runner = await LoadRunner.ConnectAsync(target, $"{scenario}-{run}-", o.Pairs, o.ContentBytes, ct).ConfigureAwait(false);
 
         var before = await ServerSample.TakeAsync(servers, ct).ConfigureAwait(false);
         var closed = await runner.RunClosedAsync($"{scenario}-c-", o.Window, o.Warmup, o.Duration, context.DrainTimeout, ct).ConfigureAwait(false);
