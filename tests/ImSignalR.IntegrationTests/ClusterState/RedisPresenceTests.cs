@@ -34,6 +34,28 @@ public sealed class RedisPresenceTests : PresenceContract<RedisPresenceFixture>
     }
 
     [Fact]
+    public async Task AUsersHashExpiresOnceNoLiveNodeRefreshesIt()
+    {
+        var nodes = await _fixture.NodesAsync(2);
+        var dying = new RedisPresence(nodes[0].Connection, nodes[0].Keys, "dying-ttl", TimeSpan.FromSeconds(1), NullLogger.Instance);
+        var alive = _fixture.Own(new RedisPresence(nodes[1].Connection, nodes[1].Keys, "alive-ttl", TimeSpan.FromSeconds(1), NullLogger.Instance));
+        var gone = Unique("gone");
+        var kept = Unique("kept");
+        await dying.AddConnectionAsync(gone, "c-gone", default);
+        await alive.AddConnectionAsync(kept, "c-kept", default);
+        var ttl = (await nodes[0].Connection.ExecuteAsync(["PTTL", nodes[0].Keys.PresenceUser(gone)], default)).AsInt64();
+        Assert.InRange(ttl, 1, 3000);
+
+        await dying.SimulateCrashAsync();
+
+        // Nobody counts the dead node's user again, yet its hash goes: 3 lease TTLs after the last refresh.
+        await Eventually.TrueAsync(async () => (await nodes[0].Connection.ExecuteAsync(["EXISTS", nodes[0].Keys.PresenceUser(gone)], default)).AsInt64() == 0,
+            "the dead node's user hash expired", timeoutMs: 10_000);
+        // The live node's user outlives many TTLs.
+        Assert.Equal(1, await alive.CountConnectionsAsync(kept, default));
+    }
+
+    [Fact]
     public async Task NodeRegistersItsConnectionsAgainWhenRedisLostThem()
     {
         var node = (await _fixture.NodesAsync(1))[0];

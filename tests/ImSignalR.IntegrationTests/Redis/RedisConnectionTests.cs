@@ -186,6 +186,51 @@ public sealed class RedisConnectionTests(RedisFixture fixture)
     }
 
     [Fact]
+    public async Task RestartsInTheMiddleOfLargePipelinedWritesNeverLeaveTheConnectionDead()
+    {
+        // Regression: a session that ended with bytes still unflushed made the socket's dispose throw,
+        // which ended the reconnect loop: "connected", and every command timed out from then on.
+        await using var server = await RedisFixture.StartPrivateServerAsync();
+        await using var redis = await RedisFixture.ConnectAsync(server.Endpoint);
+        var value = new byte[256 * 1024];
+        for (var restart = 0; restart < 8; restart++)
+        {
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await redis.ExecuteAsync(["SET", $"big:{w}", value], default);
+                    }
+                    catch (Exception ex) when (ex is RedisUnavailableException or RedisTimeoutException)
+                    {
+                        await Task.Delay(5);
+                    }
+                }
+            })).ToArray();
+            await Task.Delay(200);
+            await server.RestartAsync();
+            await Task.Delay(200);
+            stop.Cancel();
+            await Task.WhenAll(writers).WaitAsync(Bound);
+
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return (await redis.ExecuteAsync(["PING"], default).WaitAsync(Bound)).AsString() == "PONG";
+                }
+                catch (Exception ex) when (ex is RedisUnavailableException or RedisTimeoutException)
+                {
+                    return false;
+                }
+            }, $"commands work again after restart {restart + 1}");
+        }
+    }
+
+    [Fact]
     public async Task PasswordAndDatabaseFromTheConfigurationAreApplied()
     {
         await using var server = await RedisFixture.StartPrivateServerAsync("--requirepass", "s3cret");

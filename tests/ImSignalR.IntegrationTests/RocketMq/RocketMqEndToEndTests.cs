@@ -32,17 +32,22 @@ public class RocketMqEndToEndTests
         })).WaitAsync(Patience);
 
         await WaitUntil(() => store.Count == 5000, "5000 stored");
-        Assert.Equal(5000, mq.TotalMessages(topic));
+        // At least once: a send the producer timed out on and retried may sit in the topic twice (seen on a
+        // loaded CI machine); every record is one of the 5,000 events, and each is applied exactly once.
+        var records = mq.Brokers.SelectMany(b => b.Messages(topic).Select(r => (b.Name, r))).ToList();
+        Assert.Equal(records.Count, mq.TotalMessages(topic));
+        Assert.Equal(5000, records.Select(x => x.r.Properties["KEYS"]).Distinct().Count());
         Assert.All(store.EffectiveApplies.Values, n => Assert.Equal(1, n));
         foreach (var chat in chats)
         {
             Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), store.SeqsOf(chat));
         }
-        // Each chat stayed on one queue (stable hash of chatId).
-        var records = mq.Brokers.SelectMany(b => b.Messages(topic).Select(r => (b.Name, r))).ToList();
-        foreach (var group in records.GroupBy(x => JsonDocument.Parse(x.r.Body).RootElement.GetProperty("balanceId").GetString()))
+        // Each chat has one queue (stable hash of chatId) holding all its events; a send retried after a
+        // timeout goes to another broker and may leave a copy there.
+        foreach (var chat in records.GroupBy(x => JsonDocument.Parse(x.r.Body).RootElement.GetProperty("balanceId").GetString()))
         {
-            Assert.Single(group.Select(x => (x.Name, x.r.QueueId)).Distinct());
+            var keysPerQueue = chat.GroupBy(x => (x.Name, x.r.QueueId)).Select(q => q.Select(x => x.r.Properties["KEYS"]).Distinct().Count());
+            Assert.Equal(100, keysPerQueue.Max());
         }
         await consumer.StopAsync(CancellationToken.None);
     }

@@ -129,7 +129,17 @@ internal sealed class RedisCommandConnection : IAsyncDisposable
             }
             everConnected = true;
 
-            var error = await RunSessionAsync(socket).ConfigureAwait(false);
+            Exception error;
+            try
+            {
+                error = await RunSessionAsync(socket).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Whatever ends a session, the loop goes on to reconnect: a loop that ended here would
+                // leave the connection "connected" with no writer, and every command would time out.
+                error = ex;
+            }
             _connected = false;
             await socket.DisposeAsync().ConfigureAwait(false);
             if (_shutdown.IsCancellationRequested)
@@ -164,7 +174,7 @@ internal sealed class RedisCommandConnection : IAsyncDisposable
         // (ObjectDisposedException out of DisposeAsync).
         var first = await Task.WhenAny(writer, reader).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         session.Cancel();
-        await socket.DisposeAsync().ConfigureAwait(false);   // unblocks the other loop
+        socket.Abort();   // unblocks the other loop; the pipes are completed only once both loops are out
         try
         {
             await Task.WhenAll(writer, reader).ConfigureAwait(false);
@@ -173,6 +183,7 @@ internal sealed class RedisCommandConnection : IAsyncDisposable
         {
             // Both loops end with an exception by design; the first one says why.
         }
+        await socket.DisposeAsync().ConfigureAwait(false);
         return first.Exception?.GetBaseException() ?? new RedisUnavailableException("The Redis connection closed.");
     }
 

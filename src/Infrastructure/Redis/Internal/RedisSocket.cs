@@ -86,26 +86,58 @@ internal sealed class RedisSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>Shuts the socket down, so loops blocked on it end; the pipes stay until <see cref="DisposeAsync"/>.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already gone: nothing to shut down.
+        }
+    }
+
+    /// <summary>
+    /// Never throws: a connection loop disposes its socket on its way to reconnecting, and an exception
+    /// here once ended such a loop for good — the connection then reported itself connected while every
+    /// command timed out (seen after a Redis restart).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
+        Abort();
+        var closed = new RedisUnavailableException("The Redis connection was closed.");
         try
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            await Input.CompleteAsync(closed).ConfigureAwait(false);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or SocketException or ObjectDisposedException)
         {
-            // Already gone: nothing to shut down.
+            // A read still in progress on the other loop; the stream's disposal below ends it.
         }
-        catch (ObjectDisposedException)
+        try
         {
+            // Completing with an error drops unflushed bytes: a plain Complete would first write them to
+            // the socket just shut down, and throw.
+            await Output.CompleteAsync(closed).ConfigureAwait(false);
         }
-        await Input.CompleteAsync().ConfigureAwait(false);
-        await Output.CompleteAsync().ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or SocketException or ObjectDisposedException)
+        {
+            // A write still in progress on the other loop; the stream's disposal below ends it.
+        }
+        try
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Closing an already broken socket.
+        }
     }
 
     private async Task HandshakeAsync(RedisArg[] command, string what, RespLimits limits, CancellationToken cancellationToken)

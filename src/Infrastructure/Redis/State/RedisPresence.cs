@@ -12,6 +12,8 @@ namespace ImSignalR.Infrastructure.Redis.State;
 /// script deletes such stale entries as it meets them.
 /// The node also remembers its own connections: when the refresh finds its lease missing (Redis restarted and
 /// lost the data, or the node stalled past the TTL) it registers them all again.
+/// A user hash expires <see cref="UserTtlLeases"/> lease TTLs after the last refresh by a node that holds one of
+/// the user's connections, so the hash of a user whose node died and who never comes back does not stay forever.
 /// </summary>
 internal sealed class RedisPresence : IPresence, IAsyncDisposable
 {
@@ -45,6 +47,19 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
         return 0
         """);
 
+    // KEYS: user hash. ARGV: connection id, node id, user ttl ms.
+    private static readonly RedisScript AddEntry = new("""
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        return 1
+        """);
+
+    /// <summary>User hashes live this many lease TTLs past the last refresh (refreshes come every third of one).</summary>
+    private const int UserTtlLeases = 3;
+
+    // User hashes refreshed per round trip burst, so a node with many users does not flood its connection.
+    private const int RefreshChunk = 512;
+
     private readonly IRedisClient _redis;
     private readonly RedisKeys _keys;
     private readonly string _nodeId;
@@ -70,7 +85,8 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
     public async ValueTask AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken)
     {
         _local[(userId, connectionId)] = 0;
-        await RedisStateCalls.RunAsync(_redis.ExecuteAsync(["HSET", _keys.PresenceUser(userId), connectionId, _nodeId], cancellationToken)).ConfigureAwait(false);
+        await RedisStateCalls.RunAsync(_redis.EvaluateAsync(
+            AddEntry, [_keys.PresenceUser(userId)], [connectionId, _nodeId, UserTtlMs], cancellationToken)).ConfigureAwait(false);
         if (!_leaseKnown)
         {
             await RefreshAsync(cancellationToken).ConfigureAwait(false);
@@ -98,14 +114,24 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
     {
         var created = await RedisStateCalls.RunAsync(_redis.EvaluateAsync(RefreshLease, [_leaseKey], [_ttlMs], cancellationToken)).ConfigureAwait(false);
         _leaseKnown = true;
-        if (created.AsInt64() == 1 && !_local.IsEmpty)
+        var snapshot = _local.Keys.ToArray();
+        if (created.AsInt64() == 1 && snapshot.Length > 0)
         {
-            var snapshot = _local.Keys.ToArray();
-            await Task.WhenAll(snapshot.Select(e =>
-                _redis.ExecuteAsync(["HSET", _keys.PresenceUser(e.UserId), e.ConnectionId, _nodeId], cancellationToken))).ConfigureAwait(false);
+            foreach (var chunk in snapshot.Chunk(RefreshChunk))
+            {
+                await Task.WhenAll(chunk.Select(e => _redis.EvaluateAsync(
+                    AddEntry, [_keys.PresenceUser(e.UserId)], [e.ConnectionId, _nodeId, UserTtlMs], cancellationToken))).ConfigureAwait(false);
+            }
             RedisLog.PresenceReRegistered(_logger, _nodeId, snapshot.Length);
+            return;
+        }
+        foreach (var chunk in snapshot.Select(e => e.UserId).Distinct(StringComparer.Ordinal).Chunk(RefreshChunk))
+        {
+            await Task.WhenAll(chunk.Select(user => _redis.ExecuteAsync(["PEXPIRE", _keys.PresenceUser(user), UserTtlMs], cancellationToken))).ConfigureAwait(false);
         }
     }
+
+    private long UserTtlMs => _ttlMs * UserTtlLeases;
 
     /// <summary>Stops refreshing without cleaning up, as a crashed node would (tests).</summary>
     internal async Task SimulateCrashAsync()
