@@ -48,6 +48,9 @@ public interface IMessageStore
     /// <summary>The highest stored seq of <paramref name="chatId"/>, 0 when it has none.</summary>
     Task<long> GetMaxSeqAsync(string chatId, CancellationToken cancellationToken);
 
+    /// <summary>Whether any message is stored at all (tells a first start from lost cluster state).</summary>
+    Task<bool> HasAnyMessageAsync(CancellationToken cancellationToken);
+
     /// <summary>A cheap round trip for the readiness check.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 }

@@ -120,7 +120,12 @@ internal static class ImServiceRegistration
         services.TryAddSingleton<ISequenceAllocator, InProcessSequenceAllocator>();
         if (options.HasRedis)
         {
-            services.AddImRedisClusterState(r => r.Configuration = options.Redis.Configuration!);
+            services.AddImRedisClusterState(r =>
+            {
+                r.Configuration = options.Redis.Configuration!;
+                // The RocketMQ log is durable before the store has the message.
+                r.StoreMayLag = options.HasRocketMq;
+            });
             services.AddImReadinessCheck<RedisHealthCheck>("redis");
         }
     }

@@ -26,6 +26,16 @@ public sealed class ImRedisOptions
     /// </summary>
     public long SeqReseedJump { get; set; } = 1000;
 
+    /// <summary>
+    /// True when the store can lag behind accepted messages (the RocketMQ log): then, once Redis is found to have
+    /// lost the counters (see <see cref="SeqRecoveryWindow"/>), even conversations with no stored message yet
+    /// start above <see cref="SeqReseedJump"/>, since their first messages may still be on their way to the store.
+    /// </summary>
+    public bool StoreMayLag { get; set; }
+
+    /// <summary>How long after the counters were found lost new counters keep jumping; longer than any consumer lag.</summary>
+    public TimeSpan SeqRecoveryWindow { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Timeout of a backplane group add/remove for a connection on another node (the official value).</summary>
     public TimeSpan GroupAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -62,6 +72,10 @@ public sealed class ImRedisOptions
         if (SeqReseedJump < 0)
         {
             yield return "ImRedisOptions.SeqReseedJump must not be negative.";
+        }
+        if (SeqRecoveryWindow <= TimeSpan.Zero)
+        {
+            yield return "ImRedisOptions.SeqRecoveryWindow must be positive.";
         }
         if (GroupAckTimeout <= TimeSpan.Zero)
         {

@@ -29,9 +29,12 @@ public static class RedisServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IRetryQueue>(sp =>
             new RedisRetryQueue(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<ISequenceAllocator>(sp =>
-            new RedisSequenceAllocator(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<RedisKeys>(),
-                sp.GetRequiredService<IMessageStore>(), sp.GetRequiredService<IOptions<ImRedisOptions>>().Value.SeqReseedJump,
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisSequenceAllocator>())));
+        {
+            var options = sp.GetRequiredService<IOptions<ImRedisOptions>>().Value;
+            return new RedisSequenceAllocator(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<RedisKeys>(),
+                sp.GetRequiredService<IMessageStore>(), options.SeqReseedJump, options.StoreMayLag ? options.SeqRecoveryWindow : null,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisSequenceAllocator>());
+        }));
         return services;
     }
 

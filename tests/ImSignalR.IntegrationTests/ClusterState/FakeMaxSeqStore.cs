@@ -4,7 +4,7 @@ using ImSignalR.Domain.Ports;
 
 namespace ImSignalR.IntegrationTests.ClusterState;
 
-/// <summary>A store double that only answers <see cref="GetMaxSeqAsync"/>, which is all an allocator may ask.</summary>
+/// <summary>A store double that only answers what an allocator may ask: <see cref="GetMaxSeqAsync"/> and <see cref="HasAnyMessageAsync"/>.</summary>
 public sealed class FakeMaxSeqStore : IMessageStore
 {
     private readonly ConcurrentDictionary<string, long> _max = new();
@@ -12,6 +12,12 @@ public sealed class FakeMaxSeqStore : IMessageStore
     public int MaxSeqCalls;
 
     public void SetMax(string chatId, long max) => _max[chatId] = max;
+
+    /// <summary>Messages of other conversations are stored (the cluster has history), whatever <see cref="SetMax"/> says.</summary>
+    public bool HasHistory { get; set; }
+
+    public Task<bool> HasAnyMessageAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(HasHistory || _max.Values.Any(m => m > 0));
 
     public Task<long> GetMaxSeqAsync(string chatId, CancellationToken cancellationToken)
     {
@@ -37,5 +43,5 @@ public sealed class FakeMaxSeqStore : IMessageStore
 
     public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static NotSupportedException Unused() => new("The allocator contract only reads GetMaxSeqAsync.");
+    private static NotSupportedException Unused() => new("An allocator only reads GetMaxSeqAsync and HasAnyMessageAsync.");
 }

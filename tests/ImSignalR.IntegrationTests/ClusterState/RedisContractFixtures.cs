@@ -27,5 +27,5 @@ public sealed class RedisSequenceAllocatorFixture : RedisStateFixture, ISequence
 {
     public async Task<ISequenceAllocator[]> CreateAsync(int nodes, IMessageStore store) =>
         (await NodesAsync(nodes)).Select(n => (ISequenceAllocator)new RedisSequenceAllocator(
-            n.Connection, n.Keys, store, 1000, NullLogger.Instance)).ToArray();
+            n.Connection, n.Keys, store, 1000, recoveryWindow: null, NullLogger.Instance)).ToArray();
 }

@@ -311,8 +311,10 @@ public abstract class MessageStoreContract<TFixture> : IClassFixture<TFixture>
         Assert.Contains(1, versions);
         var (a, b) = (TestIds.User("a"), TestIds.User("b"));
         var m = TestIds.Message(a, b, 1, 1_000);
+        Assert.False(await Bounded(nodes[1].Store.HasAnyMessageAsync(default)));
         Assert.Equal(AppendStatus.Appended, (await Bounded(nodes[3].Store.ApplyAsync([new MessageSent(m)], default)))[0].Status);
         Assert.Equal(m, Assert.Single(await Bounded(nodes[0].Store.GetByIdsAsync([m.MsgId], default))));
+        Assert.True(await Bounded(nodes[2].Store.HasAnyMessageAsync(default)));
     }
 
     [Fact]

@@ -92,5 +92,7 @@ internal sealed class RecordingMessageStore : IMessageStore
     public Task<IReadOnlyList<ConversationView>> GetConversationsAsync(string userId, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<IReadOnlyDictionary<string, long>> GetLastSeqByChatAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<long> GetMaxSeqAsync(string chatId, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<bool> HasAnyMessageAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task PingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -86,6 +86,8 @@ internal sealed class FakeStore : IMessageStore
         Task.FromResult<IReadOnlyDictionary<string, long>>(Messages.Values.Where(m => m.ToUserId == userId || m.FromUserId == userId)
             .GroupBy(m => m.ChatId).ToDictionary(g => g.Key, g => g.Max(m => m.Seq)));
 
+    public Task<bool> HasAnyMessageAsync(CancellationToken cancellationToken) => Task.FromResult(!Messages.IsEmpty);
+
     public Task<long> GetMaxSeqAsync(string chatId, CancellationToken cancellationToken) =>
         Task.FromResult(Messages.Values.Where(m => m.ChatId == chatId).Select(m => m.Seq).DefaultIfEmpty(0).Max());
 

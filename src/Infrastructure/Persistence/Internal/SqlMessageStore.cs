@@ -116,6 +116,21 @@ internal abstract partial class SqlMessageStore : IMessageStore
         }
     }
 
+    public async Task<bool> HasAnyMessageAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var any = await connection.ExecuteScalarAsync<long?>(
+                new CommandDefinition(StoreSql.SelectAnyMsgId, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return any is not null;
+        }
+        catch (Exception ex) when (StoreFailures.IsDriverFailure(ex))
+        {
+            throw StoreFailures.Translate(ex, nameof(HasAnyMessageAsync), cancellationToken);
+        }
+    }
+
     public async Task PingAsync(CancellationToken cancellationToken)
     {
         try

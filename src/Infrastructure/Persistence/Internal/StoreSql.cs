@@ -43,6 +43,9 @@ internal static class StoreSql
     public static readonly string SelectUndelivered =
         $"SELECT {MessageColumns} FROM messages WHERE to_user_id = @UserId AND status < @Delivered ORDER BY chat_id, seq LIMIT @Limit";
 
+    /// <summary>The smallest msg_id, by the primary key: one index step, whatever the table's size.</summary>
+    public const string SelectAnyMsgId = "SELECT msg_id FROM messages ORDER BY msg_id LIMIT 1";
+
     public const string SelectMaxSeq = "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE chat_id = @ChatId";
 
     public const string SelectLastSeqByChat = "SELECT chat_id AS ChatId, last_seq AS LastSeq FROM conversations WHERE user_id = @UserId";

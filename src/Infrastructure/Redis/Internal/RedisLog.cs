@@ -43,4 +43,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(5022, LogLevel.Warning, "Sequence counter of chat {ChatId} was missing; seeded at {Seed} from store max {StoreMax}.")]
     public static partial void SequenceSeeded(ILogger logger, string chatId, long seed, long storeMax);
+
+    [LoggerMessage(5023, LogLevel.Warning, "The sequence counters were lost (Redis restarted empty) while the store holds messages; new counters jump for {Window}.")]
+    public static partial void SequenceCountersLost(ILogger logger, TimeSpan window);
 }

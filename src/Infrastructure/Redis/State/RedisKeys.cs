@@ -24,4 +24,10 @@ internal sealed class RedisKeys(string prefix)
     public string RetryPayload => $"{prefix}retry:payload";
 
     public string Sequence(string chatId) => $"{prefix}seq:{chatId}";
+
+    /// <summary>Exists while the sequence counters are intact; its absence next to a non-empty store means Redis lost them.</summary>
+    public string SequenceMarker => $"{prefix}seqstate:marker";
+
+    /// <summary>Exists (with a TTL) while new counters must jump, after the counters were lost.</summary>
+    public string SequenceRecovering => $"{prefix}seqstate:recovering";
 }

@@ -11,7 +11,14 @@ namespace ImSignalR.Infrastructure.Redis.State;
 /// first seed counts. When the store already holds messages the seed jumps <see cref="ImRedisOptions.SeqReseedJump"/>
 /// past its max, because with the RocketMQ log accepted messages may not have reached the store yet.
 /// </summary>
-internal sealed class RedisSequenceAllocator(IRedisClient redis, RedisKeys keys, IMessageStore store, long reseedJump, ILogger logger)
+/// <remarks>
+/// With a store that may lag, a conversation whose only messages are still in the log has no stored row, so
+/// its max reads 0: after a loss of the counters that would repeat seq 1. A marker key tells the cases apart:
+/// it is created with the first counter, so a miss that finds it gone while the store holds messages means the
+/// counters were lost, and for <see cref="ImRedisOptions.SeqRecoveryWindow"/> every new counter then jumps too.
+/// </remarks>
+internal sealed class RedisSequenceAllocator(
+    IRedisClient redis, RedisKeys keys, IMessageStore store, long reseedJump, TimeSpan? recoveryWindow, ILogger logger)
     : ISequenceAllocator
 {
     private static readonly RedisScript IncrementExisting = new("""
@@ -25,6 +32,29 @@ internal sealed class RedisSequenceAllocator(IRedisClient redis, RedisKeys keys,
         if redis.call('EXISTS', KEYS[1]) == 0 then
           redis.call('SET', KEYS[1], ARGV[1])
         end
+        return redis.call('INCR', KEYS[1])
+        """);
+
+    // KEYS: counter, marker, recovering. ARGV: seed, jumped seed, window ms, store has messages ('1', '0', or
+    // '?' = not asked yet). Returns the new seq, or -1 when the marker is gone and the store must be asked.
+    private static readonly RedisScript SeedWatchingForLoss = new("""
+        if redis.call('EXISTS', KEYS[1]) == 1 then
+          return redis.call('INCR', KEYS[1])
+        end
+        if redis.call('EXISTS', KEYS[2]) == 0 then
+          if ARGV[4] == '?' then
+            return -1
+          end
+          redis.call('SET', KEYS[2], '1')
+          if ARGV[4] == '1' then
+            redis.call('SET', KEYS[3], '1', 'PX', ARGV[3])
+          end
+        end
+        local seed = ARGV[1]
+        if redis.call('EXISTS', KEYS[3]) == 1 then
+          seed = ARGV[2]
+        end
+        redis.call('SET', KEYS[1], seed)
         return redis.call('INCR', KEYS[1])
         """);
 
@@ -56,8 +86,32 @@ internal sealed class RedisSequenceAllocator(IRedisClient redis, RedisKeys keys,
         {
             RedisLog.SequenceSeeded(logger, chatId, seed, storeMax);
         }
-        var seeded = await RedisStateCalls.RunAsync(redis.EvaluateAsync(SeedThenIncrement, [key], [seed], cancellationToken)).ConfigureAwait(false);
-        return seeded.AsInt64();
+        if (recoveryWindow is not { } window)
+        {
+            var seeded = await RedisStateCalls.RunAsync(redis.EvaluateAsync(SeedThenIncrement, [key], [seed], cancellationToken)).ConfigureAwait(false);
+            return seeded.AsInt64();
+        }
+        var jumped = storeMax + reseedJump;
+        var windowMs = (long)window.TotalMilliseconds;
+        var next = await SeedWatchingAsync(key, seed, jumped, windowMs, "?", cancellationToken).ConfigureAwait(false);
+        if (next == -1)
+        {
+            var history = await store.HasAnyMessageAsync(cancellationToken).ConfigureAwait(false);
+            if (history)
+            {
+                RedisLog.SequenceCountersLost(logger, window);
+            }
+            next = await SeedWatchingAsync(key, seed, jumped, windowMs, history ? "1" : "0", cancellationToken).ConfigureAwait(false);
+        }
+        return next;
+    }
+
+    private async Task<long> SeedWatchingAsync(string key, long seed, long jumped, long windowMs, string storeHasMessages, CancellationToken cancellationToken)
+    {
+        var reply = await RedisStateCalls.RunAsync(redis.EvaluateAsync(
+            SeedWatchingForLoss, [key, keys.SequenceMarker, keys.SequenceRecovering], [seed, jumped, windowMs, storeHasMessages], cancellationToken))
+            .ConfigureAwait(false);
+        return reply.AsInt64();
     }
 
     public async ValueTask ReseedAsync(string chatId, long storeMaxSeq, CancellationToken cancellationToken)
