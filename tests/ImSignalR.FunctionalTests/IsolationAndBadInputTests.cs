@@ -68,27 +68,38 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
     [Fact]
     public async Task AFloodBeyondTheRateLimitIsRefusedAndOnlyAcceptedSendsAreStored()
     {
+        // The default limit: a burst of 40, then 20 sends per second. 300 sends fired at once outrun it on
+        // any machine; a sequential flood did not on a slow one (100 sends in 3 s fit 40 + 20 × 3).
         await using var alice = await RecordingClient.ConnectAsync(Hub, HubFixture.NewUser("alice"));
         var bobId = HubFixture.NewUser("bob");
-        var accepted = new List<SendResult>();
-        var limited = 0;
-        for (var i = 0; i < 100; i++)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
         {
             try
             {
-                accepted.Add(await alice.SendAsync(bobId, $"flood {i}"));
+                return (Result: await alice.SendAsync(bobId, $"flood {i}"), Limited: false);
             }
             catch (ImServerException ex) when (ex.Code == "IM_RATE_LIMITED")
             {
                 Assert.True(ex.IsRetriable);
-                limited++;
+                return (Result: (SendResult?)null, Limited: true);
             }
-        }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var accepted = outcomes.Where(o => !o.Limited).Select(o => o.Result!).OrderBy(r => r.Seq).ToList();
 
-        Assert.True(limited > 0, "some sends must be rate limited");
-        Assert.InRange(accepted.Count, 40, 99);
-        var stored = await alice.Client.GetHistoryAsync(accepted[0].ChatId, limit: 200);
-        Assert.Equal(accepted.Select(a => a.MsgId), stored.Messages.Select(m => m.MsgId));
+        Assert.Equal(300, accepted.Count + outcomes.Count(o => o.Limited));
+        Assert.True(outcomes.Any(o => o.Limited), "some sends must be rate limited");
+        Assert.InRange(accepted.Count, 40, 40 + (int)Math.Ceiling(20 * seconds) + 1);
+        var stored = new List<string>();
+        ImSignalR.Client.Models.SyncResult page;
+        do
+        {
+            page = await alice.Client.SyncAsync(accepted[0].ChatId, stored.Count == 0 ? 0 : accepted[stored.Count - 1].Seq, 200);
+            stored.AddRange(page.Messages.Select(m => m.MsgId));
+        }
+        while (page.HasMore);
+        Assert.Equal(accepted.Select(a => a.MsgId), stored);
     }
 
     [Theory]
