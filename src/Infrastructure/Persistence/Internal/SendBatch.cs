@@ -76,6 +76,12 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
                         .ConfigureAwait(false);
                 }
             }
+            else if (affected.Sum() == leaders.Count)
+            {
+                // Affected rows count inserts only (the MySQL factory sets UseAffectedRows, and the duplicate-key
+                // update changes nothing), so every row was written: no lookup needed.
+                written.UnionWith(leaders.Select(l => l.Message.MsgId));
+            }
             else
             {
                 written.UnionWith((await SelectByIdsAsync(leaders.Select(l => l.Message.MsgId)).ConfigureAwait(false)).Keys);

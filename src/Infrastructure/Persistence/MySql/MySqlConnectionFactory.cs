@@ -29,6 +29,9 @@ internal sealed class MySqlConnectionFactory : IDbConnectionFactory
         }
         // Content is UTF-8 up to 4 bytes per char (emoji); the schema is utf8mb4 and so is the session.
         builder.CharacterSet = "utf8mb4";
+        // Rows changed, not rows matched: an INSERT … ON DUPLICATE KEY UPDATE then reports exactly the rows
+        // it inserted, which lets a batch skip its read-back when all of them were (SendBatch).
+        builder.UseAffectedRows = true;
         _connectionString = builder.ConnectionString;
         MaxOpenConnections = maxOpenConnections ?? (int)Math.Min(builder.MaximumPoolSize, (uint)(4 * Environment.ProcessorCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenConnections, 1, nameof(maxOpenConnections));
