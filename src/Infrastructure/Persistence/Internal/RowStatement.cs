@@ -3,8 +3,9 @@ using System.Data.Common;
 namespace ImSignalR.Infrastructure.Persistence.Internal;
 
 /// <summary>
-/// Runs one INSERT shape over many rows, <see cref="SqlDialect.MaxRowsPerInsert"/> rows per statement,
-/// with one command and one set of parameter objects per statement size, reused for every chunk.
+/// Runs one statement shape over many rows (a multi-row INSERT, or a single-row INSERT or UPDATE), up to
+/// <c>maxRowsPerStatement</c> rows per statement, with one command and one set of parameter objects per
+/// statement size, reused for every chunk.
 /// </summary>
 /// <remarks>
 /// Why not a Dapper call per chunk: the two engines want opposite shapes. MySQL pays a round trip per

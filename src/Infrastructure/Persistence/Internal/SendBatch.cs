@@ -28,7 +28,7 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
     {
         // Single-row statements report per row whether they wrote it, so rows stored earlier show up
         // among the lost ones after the INSERT; a multi-row INSERT does not say which rows it skipped.
-        var perRow = dialect.MaxRowsPerInsert == 1;
+        var perRow = dialect.PrefersSingleRowStatements;
         var stored = perRow ? [] : await SelectByIdsAsync(sends.Select(s => s.Message.MsgId)).ConfigureAwait(false);
 
         // Within the batch the first occurrence of a msg_id or client key leads; later ones follow its fate.

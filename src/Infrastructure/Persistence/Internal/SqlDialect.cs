@@ -17,6 +17,9 @@ internal abstract class SqlDialect
     /// <summary>Rows per INSERT statement: many where a statement costs a round trip, one where it does not.</summary>
     public abstract int MaxRowsPerInsert { get; }
 
+    /// <summary>One row per statement, re-executed: the engine is in-process (see <see cref="RowStatement"/>).</summary>
+    public bool PrefersSingleRowStatements => MaxRowsPerInsert == 1;
+
     /// <summary>
     /// Wraps a multi-row <c>INSERT INTO messages … VALUES …</c> so that rows colliding with any unique key
     /// are skipped while every other error (truncation, NOT NULL) still fails the statement.

@@ -35,7 +35,7 @@ internal sealed class StatusBatch(DbConnection connection, DbTransaction transac
 
     public async Task ApplyAsync()
     {
-        if (dialect.MaxRowsPerInsert == 1)
+        if (dialect.PrefersSingleRowStatements)
         {
             // No round trips to save: one prepared single-row UPDATE, re-executed.
             var rows = _raises.ConvertAll(r => new object?[] { r.MsgId, r.ToUserId, (int)r.Status });
