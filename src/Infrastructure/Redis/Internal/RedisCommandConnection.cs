@@ -94,9 +94,7 @@ internal sealed class RedisCommandConnection : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var backoff = new ReconnectBackoff(_config.MinReconnectDelay, _config.MaxReconnectDelay);
-        var endpoint = _config.ToString();
-        var everConnected = false;
+        var cycle = new ReconnectCycle(_config, Role, _logger, e => Connected?.Invoke(this, e), e => Disconnected?.Invoke(this, e), _shutdown.Token);
         while (!_shutdown.IsCancellationRequested)
         {
             RedisSocket socket;
@@ -108,10 +106,7 @@ internal sealed class RedisCommandConnection : IAsyncDisposable
             {
                 _connectFailure = ex;
                 FailQueued(ex);
-                var delay = backoff.Next();
-                RedisLog.ConnectFailed(_logger, Role, endpoint, (long)delay.TotalMilliseconds, ex);
-                Disconnected?.Invoke(this, new RedisConnectionEventArgs(Role, ex));
-                await DelayAsync(delay).ConfigureAwait(false);
+                await cycle.FailedAsync(ex).ConfigureAwait(false);
                 continue;
             }
             catch (Exception) when (_shutdown.IsCancellationRequested)
@@ -119,15 +114,9 @@ internal sealed class RedisCommandConnection : IAsyncDisposable
                 return;
             }
 
-            backoff.Reset();
             _connectFailure = null;
             _connected = true;
-            RedisLog.Connected(_logger, Role, endpoint);
-            if (everConnected)
-            {
-                Connected?.Invoke(this, new RedisConnectionEventArgs(Role, null));
-            }
-            everConnected = true;
+            cycle.Succeeded();
 
             Exception error;
             try
@@ -146,20 +135,8 @@ internal sealed class RedisCommandConnection : IAsyncDisposable
             {
                 return;
             }
-            RedisLog.ConnectionBroken(_logger, Role, endpoint, error);
-            FailInflight(new RedisUnavailableException($"The Redis connection to {endpoint} broke; the command may or may not have run.", error));
-            Disconnected?.Invoke(this, new RedisConnectionEventArgs(Role, error));
-        }
-    }
-
-    private async Task DelayAsync(TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _shutdown.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            FailInflight(new RedisUnavailableException($"The Redis connection to {cycle.Endpoint} broke; the command may or may not have run.", error));
+            cycle.Broke(error);
         }
     }
 

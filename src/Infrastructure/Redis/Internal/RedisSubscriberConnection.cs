@@ -128,9 +128,7 @@ internal sealed class RedisSubscriberConnection : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var backoff = new ReconnectBackoff(_config.MinReconnectDelay, _config.MaxReconnectDelay);
-        var endpoint = _config.ToString();
-        var everConnected = false;
+        var cycle = new ReconnectCycle(_config, Role, _logger, e => Connected?.Invoke(this, e), e => Disconnected?.Invoke(this, e), _shutdown.Token);
         while (!_shutdown.IsCancellationRequested)
         {
             RedisSocket? socket = null;
@@ -164,10 +162,7 @@ internal sealed class RedisSubscriberConnection : IAsyncDisposable
                 {
                     await socket.DisposeAsync().ConfigureAwait(false);
                 }
-                var delay = backoff.Next();
-                RedisLog.ConnectFailed(_logger, Role, endpoint, (long)delay.TotalMilliseconds, ex);
-                Disconnected?.Invoke(this, new RedisConnectionEventArgs(Role, ex));
-                await DelayAsync(delay).ConfigureAwait(false);
+                await cycle.FailedAsync(ex).ConfigureAwait(false);
                 continue;
             }
             catch (Exception) when (_shutdown.IsCancellationRequested)
@@ -175,13 +170,7 @@ internal sealed class RedisSubscriberConnection : IAsyncDisposable
                 return;
             }
 
-            backoff.Reset();
-            RedisLog.Connected(_logger, Role, endpoint);
-            if (everConnected)
-            {
-                Connected?.Invoke(this, new RedisConnectionEventArgs(Role, null));
-            }
-            everConnected = true;
+            cycle.Succeeded();
 
             Exception error;
             try
@@ -203,19 +192,7 @@ internal sealed class RedisSubscriberConnection : IAsyncDisposable
             {
                 return;
             }
-            RedisLog.ConnectionBroken(_logger, Role, endpoint, error);
-            Disconnected?.Invoke(this, new RedisConnectionEventArgs(Role, error));
-        }
-    }
-
-    private async Task DelayAsync(TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _shutdown.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            cycle.Broke(error);
         }
     }
 
