@@ -14,8 +14,8 @@ namespace ImSignalR.Infrastructure.Redis.State;
 /// </summary>
 internal sealed class RedisRetryQueue(IRedisClient redis, RedisKeys keys) : IRetryQueue
 {
-    // Keeps each script's unpack() well under Lua's stack limit.
-    private const int RemoveChunk = 1000;
+    // Ids per call: keeps the remove script's unpack() well under Lua's stack limit, and HMGET replies small.
+    private const int IdsPerCall = 1000;
 
     private static readonly RedisScript Schedule = new("""
         if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
@@ -106,7 +106,7 @@ internal sealed class RedisRetryQueue(IRedisClient redis, RedisKeys keys) : IRet
 
     public async ValueTask RemoveAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)
     {
-        foreach (var chunk in msgIds.Chunk(RemoveChunk))
+        foreach (var chunk in msgIds.Chunk(IdsPerCall))
         {
             var args = new RedisArg[chunk.Length];
             for (var i = 0; i < chunk.Length; i++)
@@ -121,7 +121,7 @@ internal sealed class RedisRetryQueue(IRedisClient redis, RedisKeys keys) : IRet
     public async ValueTask<IReadOnlyList<ChatMessage>> GetPendingAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)
     {
         var found = new List<ChatMessage>(msgIds.Count);
-        foreach (var chunk in msgIds.Chunk(RemoveChunk))
+        foreach (var chunk in msgIds.Chunk(IdsPerCall))
         {
             var command = new RedisArg[chunk.Length + 2];
             command[0] = "HMGET";

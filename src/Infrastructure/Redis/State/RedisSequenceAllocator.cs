@@ -28,16 +28,10 @@ internal sealed class RedisSequenceAllocator(
         return false
         """);
 
-    private static readonly RedisScript SeedThenIncrement = new("""
-        if redis.call('EXISTS', KEYS[1]) == 0 then
-          redis.call('SET', KEYS[1], ARGV[1])
-        end
-        return redis.call('INCR', KEYS[1])
-        """);
-
-    // KEYS: counter, marker, recovering. ARGV: seed, jumped seed, window ms, store has messages ('1', '0', or
-    // '?' = not asked yet). Returns the new seq, or -1 when the marker is gone and the store must be asked.
-    private static readonly RedisScript SeedWatchingForLoss = new("""
+    // "Set if still missing, then INCR", watching for lost counters. KEYS: counter, marker, recovering.
+    // ARGV: seed, jumped seed, window ms, store has messages ('1', '0', or '?' = not asked yet; a store that
+    // cannot lag always answers '0'). Returns the new seq, or -1 when the marker is gone and the store must be asked.
+    private static readonly RedisScript Seed = new("""
         if redis.call('EXISTS', KEYS[1]) == 1 then
           return redis.call('INCR', KEYS[1])
         end
@@ -86,14 +80,14 @@ internal sealed class RedisSequenceAllocator(
         {
             RedisLog.SequenceSeeded(logger, chatId, seed, storeMax);
         }
+        var jumped = storeMax + reseedJump;
         if (recoveryWindow is not { } window)
         {
-            var seeded = await RedisStateCalls.RunAsync(redis.EvaluateAsync(SeedThenIncrement, [key], [seed], cancellationToken)).ConfigureAwait(false);
-            return seeded.AsInt64();
+            // The store never lags: its max is exact, and lost counters need no recovery window.
+            return await SeedAsync(key, seed, jumped, 1, "0", cancellationToken).ConfigureAwait(false);
         }
-        var jumped = storeMax + reseedJump;
         var windowMs = (long)window.TotalMilliseconds;
-        var next = await SeedWatchingAsync(key, seed, jumped, windowMs, "?", cancellationToken).ConfigureAwait(false);
+        var next = await SeedAsync(key, seed, jumped, windowMs, "?", cancellationToken).ConfigureAwait(false);
         if (next == -1)
         {
             var history = await store.HasAnyMessageAsync(cancellationToken).ConfigureAwait(false);
@@ -101,15 +95,15 @@ internal sealed class RedisSequenceAllocator(
             {
                 RedisLog.SequenceCountersLost(logger, window);
             }
-            next = await SeedWatchingAsync(key, seed, jumped, windowMs, history ? "1" : "0", cancellationToken).ConfigureAwait(false);
+            next = await SeedAsync(key, seed, jumped, windowMs, history ? "1" : "0", cancellationToken).ConfigureAwait(false);
         }
         return next;
     }
 
-    private async Task<long> SeedWatchingAsync(string key, long seed, long jumped, long windowMs, string storeHasMessages, CancellationToken cancellationToken)
+    private async Task<long> SeedAsync(string key, long seed, long jumped, long windowMs, string storeHasMessages, CancellationToken cancellationToken)
     {
         var reply = await RedisStateCalls.RunAsync(redis.EvaluateAsync(
-            SeedWatchingForLoss, [key, keys.SequenceMarker, keys.SequenceRecovering], [seed, jumped, windowMs, storeHasMessages], cancellationToken))
+            Seed, [key, keys.SequenceMarker, keys.SequenceRecovering], [seed, jumped, windowMs, storeHasMessages], cancellationToken))
             .ConfigureAwait(false);
         return reply.AsInt64();
     }
