@@ -7,7 +7,15 @@ export interface AckBatcherOptions {
   intervalMs?: number;
   /** Pending ids that trigger an immediate flush. Default 100. */
   maxPending?: number;
+  /**
+   * Delay before a failed batch is sent again, by consecutive failed flushes (1, 2, …). Default: the
+   * interval doubling to 10 s, with jitter.
+   */
+  retryDelayMs?: (failures: number) => number;
 }
+
+/** How a flush went: everything sent, or a batch re-queued after a lost connection or a retriable refusal. */
+type FlushFailure = "none" | "connectionLost" | "refused";
 
 /** Sends one `Ack` call; rejects with an {@link ImError}. */
 export type AckSender = (status: AckStatus, msgIds: string[]) => Promise<void>;
@@ -22,8 +30,11 @@ export class AckBatcher {
   private readonly intervalMs: number;
   private readonly maxPending: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private flushing: Promise<void> | undefined;
+  private readonly retryDelayMs: (failures: number) => number;
+  private flushing: Promise<FlushFailure> | undefined;
   private paused = true;
+  /** Consecutive flushes in which a batch failed; reset by a flush that sent everything. */
+  private failures = 0;
 
   constructor(
     private readonly send: AckSender,
@@ -32,6 +43,10 @@ export class AckBatcher {
   ) {
     this.intervalMs = options.intervalMs ?? 200;
     this.maxPending = options.maxPending ?? 100;
+    const interval = this.intervalMs;
+    this.retryDelayMs =
+      options.retryDelayMs ??
+      ((failures) => Math.round(Math.min(10_000, interval * 2 ** Math.min(failures - 1, 10)) * (0.5 + Math.random() * 0.5)));
   }
 
   /** Ids waiting to be sent. */
@@ -47,7 +62,8 @@ export class AckBatcher {
       this.pending[status].add(id);
     }
     if (this.paused) return;
-    if (this.pendingCount >= this.maxPending) void this.flush();
+    // While backing off after a failure, the retry timer sends these too.
+    if (this.pendingCount >= this.maxPending && this.failures === 0) void this.flush();
     else this.schedule();
   }
 
@@ -60,6 +76,7 @@ export class AckBatcher {
   /** Resumes sending (connection up) and flushes what waited. */
   resume(): void {
     this.paused = false;
+    this.failures = 0;
     if (this.pendingCount > 0) void this.flush();
   }
 
@@ -72,15 +89,26 @@ export class AckBatcher {
     }
     const run = this.flushOnce();
     this.flushing = run;
+    let failed: FlushFailure;
     try {
-      await run;
+      failed = await run;
     } finally {
       if (this.flushing === run) this.flushing = undefined;
     }
+    if (failed !== "none") {
+      // Never straight into another flush: a call that fails at once would loop without yielding.
+      // A lost connection waits for resume(); a retriable refusal is retried after a growing delay.
+      this.failures++;
+      if (failed === "refused") this.schedule(this.retryDelayMs(this.failures));
+      return;
+    }
+    this.failures = 0;
     if (!this.paused && this.pendingCount >= this.maxPending) await this.flush();
   }
 
-  private async flushOnce(): Promise<void> {
+  /** Sends every queued id once; says whether a batch failed for a retriable reason and was re-queued. */
+  private async flushOnce(): Promise<FlushFailure> {
+    let failed: FlushFailure = "none";
     // Read first: it implies Delivered, so a Delivered for the same id afterwards changes nothing.
     for (const status of ["Read", "Delivered"] as const) {
       const ids = [...this.pending[status]];
@@ -97,24 +125,25 @@ export class AckBatcher {
           const imError = ImError.fromInvocationError(error);
           if (imError.retriable) {
             this.requeue(status, chunk);
-            if (imError.code !== "IM_CONNECTION_LOST") this.schedule();
+            if (failed !== "refused") failed = imError.code === "IM_CONNECTION_LOST" ? "connectionLost" : "refused";
           }
           this.onError(imError);
         }
       }
     }
+    return failed;
   }
 
   private requeue(status: AckStatus, ids: string[]): void {
     for (const id of ids) this.pending[status].add(id);
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.intervalMs): void {
     if (this.timer !== undefined || this.paused) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, this.intervalMs);
+    }, delayMs);
   }
 
   private clearTimer(): void {

@@ -188,6 +188,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.firstConnect = undefined;
     this.acks.pause();
     this.outbox.stop();
+    this.sequencer.stop();
     await this.transport.stop();
     this.setState("disconnected");
   }

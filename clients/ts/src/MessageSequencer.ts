@@ -30,6 +30,11 @@ export interface SequencerOptions {
   maxResyncRounds?: number;
   /** Pages of undelivered messages read in one catch-up at most. */
   maxUndeliveredPages?: number;
+  /**
+   * Delay before a failed background sync of a conversation is tried again, by consecutive failures
+   * (1, 2, …). Default: 250 ms doubling to 10 s, with jitter.
+   */
+  retryDelayMs?: (failures: number) => number;
 }
 
 interface ChatState {
@@ -39,6 +44,10 @@ interface ChatState {
   /** Pushes held back because of a gap or a running sync, by seq. */
   buffer: Map<number, MessageDto>;
   syncing: Promise<void> | undefined;
+  /** Consecutive failed syncs; reset by a sync that completes. */
+  failures: number;
+  /** A scheduled retry of a failed sync. */
+  retryTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
@@ -52,7 +61,11 @@ export class MessageSequencer {
   private readonly seen: LruSet;
   private readonly maxResyncRounds: number;
   private readonly maxUndeliveredPages: number;
+  private readonly retryDelayMs: (failures: number) => number;
   private holdAll = false;
+  /** Bumped by every {@link hold}: a catch-up releases only the hold it started itself. */
+  private holdGeneration = 0;
+  private stopped = false;
 
   constructor(
     private readonly deps: SequencerDeps,
@@ -61,6 +74,7 @@ export class MessageSequencer {
     this.seen = new LruSet(options.dedupeCapacity ?? 10_000);
     this.maxResyncRounds = options.maxResyncRounds ?? 2;
     this.maxUndeliveredPages = options.maxUndeliveredPages ?? 50;
+    this.retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
   }
 
   /** The newest seq handed to the app in `chatId`, if known. */
@@ -79,15 +93,31 @@ export class MessageSequencer {
     state.cursor = Math.max(state.cursor ?? 0, seq);
   }
 
-  /** Holds every push until {@link release} (the connection is being re-established). */
+  /**
+   * Holds every push until {@link release} (the connection is being re-established). A catch-up that is
+   * running when the hold comes does not release it: the next connection's catch-up does.
+   */
   hold(): void {
     this.holdAll = true;
+    this.holdGeneration++;
   }
 
   /** Stops holding: releases buffered pushes in seq order, syncing conversations where a gap remains. */
   release(): void {
+    if (this.stopped) return;
     this.holdAll = false;
-    for (const state of this.chats.values()) this.settle(state);
+    for (const state of this.chats.values()) {
+      // The connection is back: a sync waiting out a failure's delay may run now.
+      this.clearRetry(state);
+      this.settle(state);
+    }
+  }
+
+  /** Stops for good: no sync starts or retries after this. */
+  stop(): void {
+    this.stopped = true;
+    this.holdAll = true;
+    for (const state of this.chats.values()) this.clearRetry(state);
   }
 
   /** A pushed message (or this client's own confirmed send). */
@@ -117,7 +147,8 @@ export class MessageSequencer {
    * seq), then syncs every conversation that lags. Pushes are held meanwhile and released afterwards.
    */
   async catchUp(): Promise<void> {
-    this.holdAll = true;
+    this.hold();
+    const generation = this.holdGeneration;
     try {
       for (let page = 0; page < this.maxUndeliveredPages; page++) {
         const result = await this.deps.fetchUndelivered();
@@ -145,7 +176,9 @@ export class MessageSequencer {
         if (!result.hasMore || result.messages.length === 0) break;
       }
     } finally {
-      this.release();
+      // A drop during the catch-up put a newer hold in place: releasing it now would start syncs that
+      // fail at once while the transport reconnects. The next catch-up releases it.
+      if (generation === this.holdGeneration) this.release();
     }
   }
 
@@ -153,10 +186,22 @@ export class MessageSequencer {
   syncChat(chatId: string): Promise<void> {
     const state = this.state(chatId);
     if (state.syncing !== undefined) return state.syncing;
-    const run = this.runSync(state).finally(() => {
-      state.syncing = undefined;
-      if (!this.holdAll) this.settle(state);
-    });
+    this.clearRetry(state);
+    const run = this.runSync(state).then(
+      () => {
+        state.syncing = undefined;
+        state.failures = 0;
+        if (!this.holdAll) this.settle(state);
+      },
+      (error: unknown) => {
+        state.syncing = undefined;
+        state.failures++;
+        // Never straight into the next sync: a call that fails at once would make that a loop that
+        // starves the event loop. Retry after a growing delay, or when the next catch-up releases.
+        this.scheduleRetry(state);
+        throw error;
+      },
+    );
     state.syncing = run;
     return run;
   }
@@ -186,9 +231,22 @@ export class MessageSequencer {
     }
   }
 
+  private scheduleRetry(state: ChatState): void {
+    if (this.stopped || state.retryTimer !== undefined) return;
+    state.retryTimer = setTimeout(() => {
+      state.retryTimer = undefined;
+      if (!this.holdAll) this.settle(state);
+    }, this.retryDelayMs(state.failures));
+  }
+
+  private clearRetry(state: ChatState): void {
+    if (state.retryTimer !== undefined) clearTimeout(state.retryTimer);
+    state.retryTimer = undefined;
+  }
+
   /** Delivers what is contiguous in the buffer; a remaining gap starts a sync. */
   private settle(state: ChatState): void {
-    if (state.buffer.size === 0 || state.syncing !== undefined) return;
+    if (this.stopped || state.buffer.size === 0 || state.syncing !== undefined || state.retryTimer !== undefined) return;
     this.drain(state);
     if (state.buffer.size > 0) this.syncInBackground(state);
   }
@@ -235,8 +293,14 @@ export class MessageSequencer {
   private state(chatId: string): ChatState {
     let state = this.chats.get(chatId);
     if (state === undefined) {
-      this.chats.set(chatId, (state = { chatId, cursor: undefined, buffer: new Map(), syncing: undefined }));
+      this.chats.set(chatId, (state = { chatId, cursor: undefined, buffer: new Map(), syncing: undefined, failures: 0, retryTimer: undefined }));
     }
     return state;
   }
+}
+
+/** 250 ms doubling to 10 s, each scaled by a random factor in [0.5, 1). */
+function defaultRetryDelayMs(failures: number): number {
+  const base = Math.min(10_000, 250 * 2 ** Math.min(Math.max(failures - 1, 0), 10));
+  return Math.round(base * (0.5 + Math.random() * 0.5));
 }

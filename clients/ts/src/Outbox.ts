@@ -27,6 +27,8 @@ interface Lane {
   entries: OutboxEntry[];
   running: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Consecutive retriable failures of the head; kept across pumps so the delay grows, reset on success. */
+  failures: number;
 }
 
 /**
@@ -80,6 +82,12 @@ export class Outbox {
   /** The connection is up: every lane resumes. */
   connectionUp(): void {
     this.connected = true;
+    // A new connection is worth an attempt now; a lane's failure count stays, so a server that keeps
+    // refusing is still backed off from.
+    for (const lane of this.lanes.values()) {
+      if (lane.timer !== undefined) clearTimeout(lane.timer);
+      lane.timer = undefined;
+    }
     this.pumpAll();
   }
 
@@ -109,14 +117,13 @@ export class Outbox {
   private async pump(lane: Lane): Promise<void> {
     if (lane.running || lane.timer !== undefined || !this.connected || this.stopped) return;
     lane.running = true;
-    let failures = 0;
     try {
       while (this.connected && !this.stopped) {
         const head = lane.entries[0];
         if (head === undefined) return;
         try {
           const result = await this.deps.send(head.request);
-          failures = 0;
+          lane.failures = 0;
           await this.finish(lane, head);
           this.waiters.get(head.request.clientMsgId)?.resolve(result);
           this.waiters.delete(head.request.clientMsgId);
@@ -127,13 +134,15 @@ export class Outbox {
           // A lost connection waits for connectionUp, unless the transport is already back.
           if (imError.code === "IM_CONNECTION_LOST" && !this.connected) return;
           if (imError.retriable) {
-            failures++;
+            lane.failures++;
+            // delayFor(n) is the delay before attempt n + 1: exponential with jitter up to its cap.
             lane.timer = setTimeout(() => {
               lane.timer = undefined;
               void this.pump(lane);
-            }, Math.max(50, this.deps.backoff.delayFor(failures)));
+            }, Math.max(50, this.deps.backoff.delayFor(lane.failures + 1)));
             return;
           }
+          lane.failures = 0;
           await this.finish(lane, head);
           this.waiters.get(head.request.clientMsgId)?.reject(imError);
           this.waiters.delete(head.request.clientMsgId);
@@ -153,7 +162,7 @@ export class Outbox {
 
   private lane(toUserId: string): Lane {
     let lane = this.lanes.get(toUserId);
-    if (lane === undefined) this.lanes.set(toUserId, (lane = { entries: [], running: false, timer: undefined }));
+    if (lane === undefined) this.lanes.set(toUserId, (lane = { entries: [], running: false, timer: undefined, failures: 0 }));
     return lane;
   }
 

@@ -112,3 +112,43 @@ describe("AckBatcher", () => {
     ]);
   });
 });
+
+describe("AckBatcher while the connection is lost", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it.each([99, 100, 250])("does not resend %i pending ids in a loop when every call fails with a lost connection", async (n) => {
+    let calls = 0;
+    // Past 1,000 calls the sender stops answering, so a loop without delay ends in a failed count, not a hang.
+    const send = (): Promise<void> =>
+      ++calls > 1000 ? new Promise(() => {}) : Promise.reject(new Error("Invocation canceled due to the underlying connection being closed."));
+    const batcher = new AckBatcher(send, { intervalMs: 200, maxPending: 100 });
+    batcher.resume();
+    batcher.enqueue("Delivered", ids(n));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toBeLessThan(15);
+    expect(batcher.pendingCount).toBe(n);
+  });
+
+  it("backs off between failed flushes and sends what waited once a call succeeds", async () => {
+    let calls = 0;
+    let up = false;
+    const sent: string[] = [];
+    const send = async (_status: AckStatus, batch: string[]): Promise<void> => {
+      // Past 1,000 calls the sender stops answering (a loop without delay fails the count instead of hanging).
+      if (++calls > 1000) return new Promise(() => {});
+      if (!up) throw new Error("HubException: IM_STATE_UNAVAILABLE: redis is away");
+      sent.push(...batch);
+    };
+    const batcher = new AckBatcher(send, { intervalMs: 100, maxPending: 100 });
+    batcher.resume();
+    batcher.enqueue("Delivered", ids(150));
+    await vi.advanceTimersByTimeAsync(5000);
+    const failedCalls = calls;
+    expect(failedCalls).toBeLessThan(20);
+    up = true;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(new Set(sent).size).toBe(150);
+    expect(batcher.pendingCount).toBe(0);
+  });
+});

@@ -5,6 +5,7 @@ import { MemoryClientStorage } from "../src/MemoryClientStorage.js";
 import type { MessageDto, MessageStatusEvent } from "../src/models.js";
 import { FakeChatServer } from "./fakes/FakeChatServer.js";
 import { FakeTransport } from "./fakes/FakeTransport.js";
+import { ReconnectingTransport } from "./fakes/ReconnectingTransport.js";
 
 const clients: ImChatClient[] = [];
 afterEach(async () => {
@@ -169,5 +170,51 @@ describe("ImChatClient", () => {
     const second = makeClient(server, "bob", storage);
     await second.client.connect();
     await vi.waitFor(() => expect(contents(second.messages)).toEqual(["2"]));
+  });
+});
+
+describe("ImChatClient while the transport is reconnecting", () => {
+  const CHAT = "c2c:alice:bob";
+  const push = (seq: number): MessageDto => ({
+    msgId: `m${seq}`,
+    clientMsgId: `c${seq}`,
+    chatId: CHAT,
+    seq,
+    fromUserId: "alice",
+    toUserId: "bob",
+    content: String(seq),
+    msgFormat: 1,
+    ext: null,
+    sendTime: seq,
+    status: 1,
+  });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("does not spin on failing syncs when the connection drops during the catch-up with a push held above a gap", async () => {
+    const storage = new MemoryClientStorage();
+    await storage.saveCursor("bob", CHAT, 2);
+    const transport = new ReconnectingTransport();
+    transport.answer = async (method, arg) => {
+      const request = (arg ?? {}) as { chatId?: string };
+      if (method === "SyncMessages" && request.chatId === undefined) {
+        return { messages: [], hasMore: false, maxSeqByChat: { [CHAT]: 8 } };
+      }
+      if (method === "SyncMessages") {
+        // The catch-up syncs the lagging conversation: a push above the gap arrives, then the socket drops.
+        transport.push("ReceiveC2C", push(9));
+        transport.drop();
+        return new Promise(() => {});
+      }
+      return {};
+    };
+    const client = new ImChatClient({ url: "http://fake", userId: "bob", accessTokenFactory: () => "t", transport, storage });
+    clients.push(client);
+    const errors: string[] = [];
+    client.on("error", (e) => errors.push(e.code));
+    await client.connect();
+    await sleep(300);
+    // A timer fired, so the event loop was not frozen; and the refused calls stayed few.
+    expect(transport.refused).toBeLessThan(10);
+    expect(errors.length).toBeLessThan(10);
   });
 });

@@ -133,3 +133,47 @@ describe("Outbox", () => {
     expect(s.attempts).toEqual(["same"]);
   });
 });
+
+describe("Outbox retry delay", () => {
+  it("grows with consecutive failures and starts again from the first step after a success", async () => {
+    vi.useFakeTimers();
+    try {
+      let failing = true;
+      const times: number[] = [];
+      const outbox = new Outbox({
+        storage: new MemoryClientStorage(),
+        userId: "alice",
+        backoff: new BackoffRetryPolicy({ initialDelayMs: 100, maxDelayMs: 3200, random: () => 0.999 }),
+        send: (r) => {
+          times.push(Date.now());
+          return failing ? Promise.reject(new Error("HubException: IM_STORE_UNAVAILABLE: down")) : ok(r);
+        },
+        onSent: () => {},
+        onFailed: () => {},
+      });
+      outbox.connectionUp();
+      const first = outbox.enqueue(req("1"));
+      await vi.advanceTimersByTimeAsync(20_000);
+      const gaps = times.slice(1).map((t, i) => t - times[i]!);
+      // Exponential up to the cap: never fewer than ~2× the previous gap until the cap, and far fewer
+      // attempts than a constant first-step delay would make (20 s / 50 ms = 400).
+      expect(times.length).toBeLessThan(15);
+      expect(Math.max(...gaps)).toBeGreaterThanOrEqual(3000);
+      for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(Math.min(gaps[i - 1]!, 3000));
+      failing = false;
+      await vi.advanceTimersByTimeAsync(4000);
+      await expect(first).resolves.toMatchObject({ msgId: "m-1" });
+      // After the success, a new failure waits the first step again, not the cap.
+      failing = true;
+      const before = times.length;
+      const second = outbox.enqueue(req("2"));
+      await vi.advanceTimersByTimeAsync(400);
+      expect(times.length - before).toBeGreaterThanOrEqual(2);
+      failing = false;
+      await vi.advanceTimersByTimeAsync(4000);
+      await expect(second).resolves.toBeDefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

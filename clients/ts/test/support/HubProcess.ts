@@ -35,8 +35,8 @@ export class HubProcess {
 
   async start(): Promise<void> {
     if (!existsSync(hubDll)) throw new Error(`${hubDll} not found: run 'dotnet build src/Hub -c Release' first`);
-    const port = await freePort();
-    this.url = `http://127.0.0.1:${port}`;
+    // A restart keeps the port (and the data folder), so clients reconnect to the same address.
+    if (this.url === "") this.url = `http://127.0.0.1:${await freePort()}`;
     this.child = spawn("dotnet", [hubDll], {
       // The content root is the project folder, so wwwroot (the demo page) is served.
       cwd: join(repoRoot, "src", "Hub"),
@@ -79,7 +79,18 @@ export class HubProcess {
     return this.output;
   }
 
+  /** Stops the process (SIGTERM, graceful) and starts it again on the same port with the same data. */
+  async restart(): Promise<void> {
+    await this.terminate();
+    await this.start();
+  }
+
   async stop(): Promise<void> {
+    await this.terminate();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async terminate(): Promise<void> {
     const child = this.child;
     this.child = undefined;
     if (child !== undefined && child.exitCode === null && child.signalCode === null) {
@@ -89,7 +100,6 @@ export class HubProcess {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
       clearTimeout(timer);
     }
-    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
