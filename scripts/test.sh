@@ -154,7 +154,8 @@ run_ts_suites() {
   for suite in test:unit test:integration test:browser; do
     report="${suite#test:}"
     log "clients/ts: $suite"
-    (cd clients/ts && npm run --silent "${suite/test:unit/test}") 2>&1 | grep -E '(✓|×|FAIL|Test Files|Tests|Error)' | tail -40
+    # Bounded: a frozen event loop (issue 21) or a hung hub must fail the suite, not stall CI.
+    (cd clients/ts && timeout 900 npm run --silent "${suite/test:unit/test}") 2>&1 | grep -E '(✓|×|FAIL|Test Files|Tests|Error|\[figure\])' | tail -40
     count_vitest "clients/ts/test-results/$report.json" "ts $report"
   done
 }
