@@ -34,7 +34,8 @@ internal static class QueryPlanCases
             ("GetLastSeqByChat", StoreSql.SelectLastSeqByChat, new { UserId = me }),
             ("GetConversations", StoreSql.SelectConversations, new { UserId = me, Limit = 50 }),
             ("Apply: client-key lookup", StoreSql.SelectByClientMsgIds(2), new { f0 = s.FromUserId, c0 = s.ClientMsgId, f1 = me, c1 = "x" }),
-            ("Apply: raise status", StoreSql.RaiseStatus, new { Status = 4, Ids = ids, ToUserId = me }),
+            ("Apply: select by ids", StoreSql.SelectByIdList(3), new { i0 = ids[0], i1 = ids[1], i2 = ids[2] }),
+            ("Apply: raise status", StoreSql.RaiseStatus(3), new { Status = 4, i0 = ids[0], i1 = ids[1], i2 = ids[2], ToUserId = me }),
             ("Apply: raise one status", StoreSql.RaiseStatusOfOne, new { p0_0 = s.MsgId, p0_1 = me, p0_2 = 4 }),
         ];
     }
