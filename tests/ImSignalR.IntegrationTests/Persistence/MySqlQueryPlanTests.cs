@@ -15,7 +15,7 @@ public sealed class MySqlQueryPlanTests(MySqlStoreFixture fixture, ITestOutputHe
     [Fact]
     public async Task NoStoreStatementScansAWholeTable()
     {
-        var cases = await QueryPlanCases.SeedAndBuildAsync(fixture.Store);
+        var cases = await QueryPlanCases.SeedAndBuildAsync(fixture.Store, mySql: true);
         await using var connection = new MySqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
         var report = new StringBuilder();

@@ -48,4 +48,10 @@ internal abstract class SqlDialect
     /// written to be re-runnable (IF NOT EXISTS) — the migrator lock keeps two nodes from interleaving.
     /// </summary>
     public abstract bool TransactionalDdl { get; }
+
+    /// <summary>
+    /// True when the engine chose this transaction as a deadlock victim and rolled all of it back: nothing
+    /// was written, so the batch may simply run again.
+    /// </summary>
+    public virtual bool IsDeadlockVictim(Exception exception) => false;
 }

@@ -13,6 +13,9 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// </summary>
 internal abstract partial class SqlMessageStore
 {
+    /// <summary>Runs of one batch that a deadlock may cost before the failure reaches the caller.</summary>
+    private const int MaxDeadlockAttempts = 3;
+
     public async Task<IReadOnlyList<AppendOutcome>> ApplyAsync(IReadOnlyList<LogEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -20,15 +23,23 @@ internal abstract partial class SqlMessageStore
         {
             return [];
         }
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await RunInWriteTransactionAsync(
-                (connection, transaction, token) => ApplyInTransactionAsync(connection, transaction, events, token),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (StoreFailures.IsDriverFailure(ex))
-        {
-            throw StoreFailures.Translate(ex, nameof(ApplyAsync), cancellationToken);
+            try
+            {
+                return await RunInWriteTransactionAsync(
+                    (connection, transaction, token) => ApplyInTransactionAsync(connection, transaction, events, token),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < MaxDeadlockAttempts && Dialect.IsDeadlockVictim(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // Rolled back whole by the engine: run the batch again (concurrent writers of one conversation
+                // or one user's acks can meet in the opposite lock order).
+            }
+            catch (Exception ex) when (StoreFailures.IsDriverFailure(ex))
+            {
+                throw StoreFailures.Translate(ex, nameof(ApplyAsync), cancellationToken);
+            }
         }
     }
 

@@ -68,9 +68,13 @@ internal static class StoreSql
     public const string RaiseStatusOfOne =
         "UPDATE messages SET status = @p0_2 WHERE msg_id = @p0_0 AND to_user_id = @p0_1 AND status < @p0_2";
 
-    /// <summary>Raises the status of <paramref name="ids"/> ids (<c>@i0</c>…) sent to <c>@ToUserId</c> to <c>@Status</c>.</summary>
+    /// <summary>
+    /// MySQL: raises the status of <paramref name="ids"/> ids (<c>@i0</c>…) sent to <c>@ToUserId</c> to <c>@Status</c>.
+    /// The primary key is forced: read through <c>ix_messages_to_status</c> instead, two concurrent acks of
+    /// one user lock the same rows in different orders and deadlock.
+    /// </summary>
     public static string RaiseStatus(int ids) =>
-        $"UPDATE messages SET status = @Status WHERE msg_id IN ({IdList(ids)}) AND to_user_id = @ToUserId AND status < @Status";
+        $"UPDATE messages FORCE INDEX (PRIMARY) SET status = @Status WHERE msg_id IN ({IdList(ids)}) AND to_user_id = @ToUserId AND status < @Status";
 
     /// <summary><see cref="SelectByIds"/> with the ids bound one by one (<c>@i0</c>…), for a <see cref="StatementRound"/>.</summary>
     public static string SelectByIdList(int ids) => $"SELECT {MessageColumns} FROM messages WHERE msg_id IN ({IdList(ids)})";

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Infrastructure.Persistence.Internal;
+using MySqlConnector;
 
 namespace ImSignalR.Infrastructure.Persistence.MySql.Internal;
 
@@ -39,6 +40,9 @@ internal sealed class MySqlDialect : SqlDialect
         "last_msg_id = IF(VALUES(last_seq) > last_seq, VALUES(last_msg_id), last_msg_id), " +
         "last_seq = GREATEST(last_seq, VALUES(last_seq)), " +
         "updated_at = GREATEST(updated_at, VALUES(updated_at))";
+
+    // ER_LOCK_DEADLOCK: InnoDB rolled the victim's whole transaction back.
+    public override bool IsDeadlockVictim(Exception exception) => exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock };
 
     public override async Task AcquireMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken)
     {
