@@ -23,24 +23,29 @@ public static class PersistenceServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var factory = new SqliteConnectionFactory(connectionString);
         EnsureDirectory(factory.DataSource);
-        return services.AddStore(factory, SqliteDialect.Instance, f => new SqliteMessageStore(f));
+        return services.AddStore(_ => factory, SqliteDialect.Instance, f => new SqliteMessageStore(f));
     }
 
     /// <summary>
-    /// The MySQL/MariaDB store (MySql.Data, e.g. <c>Server=…;Port=3306;Database=im;Uid=…;Pwd=…</c>).
-    /// Registers <see cref="IDbConnectionFactory"/>, <see cref="IMessageStore"/> and <see cref="StoreMigrator"/>.
+    /// The MySQL/MariaDB store (MySqlConnector, e.g. <c>Server=…;Port=3306;Database=im;Uid=…;Pwd=…</c>).
+    /// Registers <see cref="IDbConnectionFactory"/> (one <c>MySqlDataSource</c>, disposed with the container),
+    /// <see cref="IMessageStore"/> and <see cref="StoreMigrator"/>.
     /// </summary>
     public static IServiceCollection AddImMySqlStore(this IServiceCollection services, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return services.AddStore(new MySqlConnectionFactory(connectionString), MySqlDialect.Instance, f => new MySqlMessageStore(f));
+        // Checked here so that a bad connection string fails at registration, not at the first send.
+        var settings = MySqlConnectionFactory.StoreConnectionString(connectionString);
+        return services.AddStore(sp => new MySqlConnectionFactory(settings, sp.GetService<ILoggerFactory>()),
+            MySqlDialect.Instance, f => new MySqlMessageStore(f));
     }
 
-    private static IServiceCollection AddStore(this IServiceCollection services, IDbConnectionFactory factory, SqlDialect dialect,
-        Func<IDbConnectionFactory, IMessageStore> createStore)
+    private static IServiceCollection AddStore(this IServiceCollection services, Func<IServiceProvider, IDbConnectionFactory> createFactory,
+        SqlDialect dialect, Func<IDbConnectionFactory, IMessageStore> createStore)
     {
-        services.TryAddSingleton(factory);
+        // A factory delegate, not an instance: the container then disposes what the factory holds (the MySQL pool).
+        services.TryAddSingleton(createFactory);
         services.TryAddSingleton(sp => createStore(sp.GetRequiredService<IDbConnectionFactory>()));
         services.TryAddSingleton(sp => new StoreMigrator(sp.GetRequiredService<IDbConnectionFactory>(), dialect,
             sp.GetService<ILogger<StoreMigrator>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<StoreMigrator>.Instance));

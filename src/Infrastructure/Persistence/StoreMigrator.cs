@@ -91,13 +91,8 @@ public sealed class StoreMigrator
     private async Task EnsureMigrationsTableAsync(
         System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_dialect.MigrationsTableExists,
-            transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (exists == 0)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(_dialect.CreateMigrationsTable, transaction: transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
+        await connection.ExecuteAsync(new CommandDefinition(_dialect.CreateMigrationsTable, transaction: transaction,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     private static async Task<HashSet<int>> AppliedVersionsAsync(

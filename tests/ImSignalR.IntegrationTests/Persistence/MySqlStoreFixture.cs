@@ -3,7 +3,7 @@ using ImSignalR.Domain.Ports;
 using ImSignalR.Infrastructure.Persistence;
 using ImSignalR.Infrastructure.Persistence.MySql;
 using Microsoft.Extensions.DependencyInjection;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace ImSignalR.IntegrationTests.Persistence;
 

@@ -7,7 +7,8 @@ namespace ImSignalR.IntegrationTests.Persistence;
 /// <summary>Every read and update statement of the store, with realistic parameters, for EXPLAIN tests.</summary>
 internal static class QueryPlanCases
 {
-    public static async Task<IReadOnlyList<(string Name, string Sql, object Parameters)>> SeedAndBuildAsync(IMessageStore store)
+    /// <param name="mySql">Adds the statements only the MySQL write path sends (its batched round).</param>
+    public static async Task<IReadOnlyList<(string Name, string Sql, object Parameters)>> SeedAndBuildAsync(IMessageStore store, bool mySql)
     {
         // Enough rows that a planner prefers an index to a scan on a table that would otherwise be tiny.
         var me = TestIds.User("plan");
@@ -23,7 +24,7 @@ internal static class QueryPlanCases
         }
         var s = sample!;
         long[] ids = [s.MsgId, s.MsgId + 1, s.MsgId + 2];
-        return
+        List<(string Name, string Sql, object Parameters)> cases =
         [
             ("GetByIds", StoreSql.SelectByIds, new { Ids = ids }),
             ("FindByClientMsgId", StoreSql.SelectByClientMsgId, new { s.FromUserId, s.ClientMsgId }),
@@ -34,8 +35,13 @@ internal static class QueryPlanCases
             ("GetLastSeqByChat", StoreSql.SelectLastSeqByChat, new { UserId = me }),
             ("GetConversations", StoreSql.SelectConversations, new { UserId = me, Limit = 50 }),
             ("Apply: client-key lookup", StoreSql.SelectByClientMsgIds(2), new { f0 = s.FromUserId, c0 = s.ClientMsgId, f1 = me, c1 = "x" }),
-            ("Apply: raise status", StoreSql.RaiseStatus, new { Status = 4, Ids = ids, ToUserId = me }),
             ("Apply: raise one status", StoreSql.RaiseStatusOfOne, new { p0_0 = s.MsgId, p0_1 = me, p0_2 = 4 }),
         ];
+        if (mySql)
+        {
+            cases.Add(("Apply: select by ids", StoreSql.SelectByIdList(3), new { i0 = ids[0], i1 = ids[1], i2 = ids[2] }));
+            cases.Add(("Apply: raise status", StoreSql.RaiseStatus(3), new { Status = 4, i0 = ids[0], i1 = ids[1], i2 = ids[2], ToUserId = me }));
+        }
+        return cases;
     }
 }

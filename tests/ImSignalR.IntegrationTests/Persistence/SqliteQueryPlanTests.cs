@@ -11,7 +11,7 @@ public sealed class SqliteQueryPlanTests(SqliteStoreFixture fixture, ITestOutput
     [Fact]
     public async Task NoStoreStatementScansAWholeTable()
     {
-        var cases = await QueryPlanCases.SeedAndBuildAsync(fixture.Store);
+        var cases = await QueryPlanCases.SeedAndBuildAsync(fixture.Store, mySql: false);
         await using var connection = new SqliteConnection($"Data Source={fixture.DatabasePath}");
         await connection.OpenAsync();
         await connection.ExecuteAsync(new CommandDefinition("ANALYZE", commandType: System.Data.CommandType.Text));

@@ -6,112 +6,47 @@ using ImSignalR.Domain.Ports;
 namespace ImSignalR.Infrastructure.Persistence.Internal;
 
 /// <summary>
-/// Inserts the <see cref="MessageSent"/> events of one batch inside the caller's transaction and decides
-/// each one's outcome without aborting the others:
+/// Writes one batch inside the caller's transaction — the <see cref="MessageSent"/> events, then the
+/// batch's <see cref="StatusBatch"/> — and decides each send's outcome without aborting the others:
 /// <list type="number">
-/// <item>rows whose msg_id is stored already are redeliveries → Duplicate of the stored row (looked up
-/// before the INSERT for multi-row statements, after it for the rows a single-row statement skipped);</item>
-/// <item>the rest go in INSERTs that skip unique-key conflicts;</item>
-/// <item>a row the INSERT wrote → Appended; a row it skipped lost to a unique key:
-/// the same (from_user_id, client_msg_id) → Duplicate of that message, otherwise (chat_id, seq) is taken
-/// by a different message → SeqConflict;</item>
+/// <item>within the batch the first occurrence of a msg_id or (from_user_id, client_msg_id) leads and
+/// later ones follow its fate;</item>
+/// <item>leaders go in INSERTs that skip unique-key conflicts;</item>
+/// <item>a leader whose msg_id was stored before the batch is a redelivery → Duplicate of the stored row;
+/// one the INSERT wrote → Appended; one it skipped lost to a unique key: the same (from_user_id,
+/// client_msg_id) → Duplicate of that message, otherwise (chat_id, seq) is taken by a different message
+/// → SeqConflict;</item>
 /// <item>both users' conversation rows are raised for the written rows only.</item>
 /// </list>
 /// MySQL runs this at READ COMMITTED, so the checks after the INSERT see rows a concurrent writer
 /// committed while our INSERT waited on its key lock.
 /// </summary>
+/// <remarks>
+/// The two engines get opposite shapes (see <see cref="RowStatement"/>). SQLite: prepared single-row
+/// statements, which report per row whether they wrote it. MySQL: one <see cref="StatementRound"/> (one
+/// round trip) that reads which ids are stored already, inserts, and — betting that every row is new,
+/// the normal case — raises the conversations and applies the statuses behind a SAVEPOINT. When the
+/// INSERT's own count (UseAffectedRows: inserts only) shows the bet lost, the round is rolled back to the
+/// savepoint and redone for the rows actually written.
+/// </remarks>
 internal sealed class SendBatch(DbConnection connection, DbTransaction transaction, SqlDialect dialect, CancellationToken cancellationToken)
 {
     private const int MaxClientKeysPerQuery = 200;
 
-    public async Task ApplyAsync(List<(int Index, ChatMessage Message)> sends, AppendOutcome[] outcomes)
+    private const string Savepoint = "im_conversations";
+
+    public async Task ApplyAsync(List<(int Index, ChatMessage Message)> sends, AppendOutcome[] outcomes, StatusBatch statuses)
     {
-        // Single-row statements report per row whether they wrote it, so rows stored earlier show up
-        // among the lost ones after the INSERT; a multi-row INSERT does not say which rows it skipped.
-        var perRow = dialect.PrefersSingleRowStatements;
-        var stored = perRow ? [] : await SelectByIdsAsync(sends.Select(s => s.Message.MsgId)).ConfigureAwait(false);
-
-        // Within the batch the first occurrence of a msg_id or client key leads; later ones follow its fate.
-        var leaders = new List<(int Index, ChatMessage Message)>();
-        var followers = new List<(int Index, int LeaderIndex)>();
-        var leaderById = new Dictionary<long, int>();
-        var leaderByClientKey = new Dictionary<(string, string), int>();
-        foreach (var send in sends)
+        var (leaders, followers) = Lead(sends);
+        if (dialect.PrefersSingleRowStatements)
         {
-            var message = send.Message;
-            if (stored.TryGetValue(message.MsgId, out var existing))
-            {
-                outcomes[send.Index] = AppendOutcome.DuplicateOf(existing);
-            }
-            else if (leaderById.TryGetValue(message.MsgId, out var leader)
-                || leaderByClientKey.TryGetValue((message.FromUserId, message.ClientMsgId), out leader))
-            {
-                followers.Add((send.Index, leader));
-            }
-            else
-            {
-                leaderById[message.MsgId] = send.Index;
-                leaderByClientKey[(message.FromUserId, message.ClientMsgId)] = send.Index;
-                leaders.Add(send);
-            }
+            await ApplyRowByRowAsync(leaders, outcomes).ConfigureAwait(false);
+            await statuses.ApplyRowByRowAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
-
-        if (leaders.Count > 0)
+        else
         {
-            var affected = await InsertAsync(leaders.ConvertAll(l => l.Message)).ConfigureAwait(false);
-            var written = new HashSet<long>(leaders.Count);
-            Dictionary<long, ChatMessage> storedEarlier = [];
-            if (perRow)
-            {
-                for (var i = 0; i < leaders.Count; i++)
-                {
-                    if (affected[i] == 1)
-                    {
-                        written.Add(leaders[i].Message.MsgId);
-                    }
-                }
-                if (written.Count < leaders.Count)
-                {
-                    storedEarlier = await SelectByIdsAsync(leaders.Where(l => !written.Contains(l.Message.MsgId)).Select(l => l.Message.MsgId))
-                        .ConfigureAwait(false);
-                }
-            }
-            else if (affected.Sum() == leaders.Count)
-            {
-                // Affected rows count inserts only (the MySQL factory sets UseAffectedRows, and the duplicate-key
-                // update changes nothing), so every row was written: no lookup needed.
-                written.UnionWith(leaders.Select(l => l.Message.MsgId));
-            }
-            else
-            {
-                written.UnionWith((await SelectByIdsAsync(leaders.Select(l => l.Message.MsgId)).ConfigureAwait(false)).Keys);
-            }
-            var lost = leaders.FindAll(l => !written.Contains(l.Message.MsgId) && !storedEarlier.ContainsKey(l.Message.MsgId));
-            var byClientKey = await SelectByClientKeysAsync(lost.ConvertAll(l => l.Message)).ConfigureAwait(false);
-            var appended = new List<ChatMessage>(leaders.Count);
-            foreach (var (index, message) in leaders)
-            {
-                if (written.Contains(message.MsgId))
-                {
-                    outcomes[index] = AppendOutcome.Appended;
-                    appended.Add(message);
-                }
-                else if (storedEarlier.TryGetValue(message.MsgId, out var earlier))
-                {
-                    outcomes[index] = AppendOutcome.DuplicateOf(earlier);
-                }
-                else if (byClientKey.TryGetValue((message.FromUserId, message.ClientMsgId), out var first))
-                {
-                    outcomes[index] = AppendOutcome.DuplicateOf(first);
-                }
-                else
-                {
-                    outcomes[index] = AppendOutcome.Conflict;
-                }
-            }
-            await UpsertConversationsAsync(appended).ConfigureAwait(false);
+            await ApplyInRoundsAsync(leaders, outcomes, statuses).ConfigureAwait(false);
         }
-
         foreach (var (index, leaderIndex) in followers)
         {
             var leaderOutcome = outcomes[leaderIndex];
@@ -124,38 +59,158 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
         }
     }
 
-    /// <returns>Rows affected, per statement.</returns>
-    private Task<int[]> InsertAsync(List<ChatMessage> messages)
+    private static (List<(int Index, ChatMessage Message)> Leaders, List<(int Index, int LeaderIndex)> Followers) Lead(
+        List<(int Index, ChatMessage Message)> sends)
     {
-        var rows = messages.ConvertAll(m => new object?[]
+        var leaders = new List<(int Index, ChatMessage Message)>();
+        var followers = new List<(int Index, int LeaderIndex)>();
+        var leaderById = new Dictionary<long, int>();
+        var leaderByClientKey = new Dictionary<(string, string), int>();
+        foreach (var send in sends)
         {
-            m.MsgId, m.ChatId, m.Seq, m.FromUserId, m.ToUserId, m.ClientMsgId, m.MsgFormat, m.Content, m.Ext, m.SendTime, (int)m.Status,
-        });
-        return RowStatement.ExecuteAsync(connection, transaction, dialect.MaxRowsPerInsert, rows, StoreSql.MessageInsertColumnCount,
-            count => dialect.InsertMessagesIgnoringConflicts(StoreSql.MessageInsertColumns, StoreSql.ValuesList(count, StoreSql.MessageInsertColumnCount)),
-            cancellationToken);
+            var message = send.Message;
+            if (leaderById.TryGetValue(message.MsgId, out var leader)
+                || leaderByClientKey.TryGetValue((message.FromUserId, message.ClientMsgId), out leader))
+            {
+                followers.Add((send.Index, leader));
+            }
+            else
+            {
+                leaderById[message.MsgId] = send.Index;
+                leaderByClientKey[(message.FromUserId, message.ClientMsgId)] = send.Index;
+                leaders.Add(send);
+            }
+        }
+        return (leaders, followers);
     }
 
-    private async Task UpsertConversationsAsync(List<ChatMessage> appended)
+    private async Task ApplyRowByRowAsync(List<(int Index, ChatMessage Message)> leaders, AppendOutcome[] outcomes)
     {
-        if (appended.Count == 0)
+        if (leaders.Count == 0)
         {
             return;
         }
-        // One row per (user, chat), holding the highest seq of the batch; sorted so that concurrent
-        // batches lock conversation rows in the same order (no lock-order deadlocks on MySQL).
+        var affected = await RowStatement.ExecuteAsync(connection, transaction, 1, MessageRows(leaders), StoreSql.MessageInsertColumnCount,
+            count => dialect.InsertMessagesIgnoringConflicts(StoreSql.MessageInsertColumns, StoreSql.ValuesList(count, StoreSql.MessageInsertColumnCount)),
+            cancellationToken).ConfigureAwait(false);
+        var written = new HashSet<long>(leaders.Count);
+        for (var i = 0; i < leaders.Count; i++)
+        {
+            if (affected[i] == 1)
+            {
+                written.Add(leaders[i].Message.MsgId);
+            }
+        }
+        // A skipped row was stored earlier under its msg_id (a redelivery) or lost to another unique key.
+        var stored = written.Count == leaders.Count ? []
+            : await SelectByIdsAsync(leaders.Where(l => !written.Contains(l.Message.MsgId)).Select(l => l.Message.MsgId)).ConfigureAwait(false);
+        var appended = await DecideAsync(leaders, stored, written, outcomes).ConfigureAwait(false);
+        var rows = ConversationRows(appended);
+        await RowStatement.ExecuteAsync(connection, transaction, 1, rows, StoreSql.ConversationInsertColumnCount,
+            count => dialect.UpsertConversations(StoreSql.ConversationInsertColumns, StoreSql.ValuesList(count, StoreSql.ConversationInsertColumnCount)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyInRoundsAsync(List<(int Index, ChatMessage Message)> leaders, AppendOutcome[] outcomes, StatusBatch statuses)
+    {
+        var stored = new Dictionary<long, ChatMessage>();
+        long inserted = 0;
+        var round = new StatementRound();
+        if (leaders.Count > 0)
+        {
+            SelectByIds(round, leaders.Select(l => l.Message.MsgId), stored);
+            foreach (var chunk in MessageRows(leaders).Chunk(dialect.MaxRowsPerInsert))
+            {
+                round.AddCounted(dialect.InsertMessagesIgnoringConflicts(StoreSql.MessageInsertColumns, StoreSql.ValuesList(chunk.Length, StoreSql.MessageInsertColumnCount)),
+                    RowParameters(chunk), n => inserted += n);
+            }
+            round.Add("SAVEPOINT " + Savepoint, []);
+            UpsertConversations(round, leaders.ConvertAll(l => l.Message));
+        }
+        statuses.AddTo(round);
+        await round.ExecuteAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (stored.Count == 0 && inserted == leaders.Count)
+        {
+            // The bet held: every leader was new and written, so the conversations and statuses applied are right.
+            foreach (var (index, _) in leaders)
+            {
+                outcomes[index] = AppendOutcome.Appended;
+            }
+            return;
+        }
+
+        round.Add("ROLLBACK TO SAVEPOINT " + Savepoint, []);
+        var fresh = leaders.FindAll(l => !stored.ContainsKey(l.Message.MsgId));
+        var written = new HashSet<long>(fresh.Count);
+        if (inserted == fresh.Count)
+        {
+            written.UnionWith(fresh.Select(l => l.Message.MsgId));
+        }
+        else
+        {
+            // Present now but not before the INSERT: written by it (or by a writer that committed meanwhile, the same row).
+            var present = new Dictionary<long, ChatMessage>();
+            SelectByIds(round, fresh.Select(l => l.Message.MsgId), present);
+            await round.ExecuteAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            written.UnionWith(present.Keys);
+        }
+        var appended = await DecideAsync(leaders, stored, written, outcomes).ConfigureAwait(false);
+        UpsertConversations(round, appended);
+        statuses.AddTo(round);
+        await round.ExecuteAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets each leader's outcome; returns the messages written by this batch.</summary>
+    private async Task<List<ChatMessage>> DecideAsync(List<(int Index, ChatMessage Message)> leaders, Dictionary<long, ChatMessage> stored,
+        HashSet<long> written, AppendOutcome[] outcomes)
+    {
+        var lost = leaders.FindAll(l => !written.Contains(l.Message.MsgId) && !stored.ContainsKey(l.Message.MsgId));
+        var byClientKey = await SelectByClientKeysAsync(lost.ConvertAll(l => l.Message)).ConfigureAwait(false);
+        var appended = new List<ChatMessage>(leaders.Count);
+        foreach (var (index, message) in leaders)
+        {
+            if (stored.TryGetValue(message.MsgId, out var earlier))
+            {
+                outcomes[index] = AppendOutcome.DuplicateOf(earlier);
+            }
+            else if (written.Contains(message.MsgId))
+            {
+                outcomes[index] = AppendOutcome.Appended;
+                appended.Add(message);
+            }
+            else if (byClientKey.TryGetValue((message.FromUserId, message.ClientMsgId), out var first))
+            {
+                outcomes[index] = AppendOutcome.DuplicateOf(first);
+            }
+            else
+            {
+                outcomes[index] = AppendOutcome.Conflict;
+            }
+        }
+        return appended;
+    }
+
+    private static List<object?[]> MessageRows(List<(int Index, ChatMessage Message)> leaders) =>
+        leaders.ConvertAll(l => l.Message).ConvertAll(m => new object?[]
+        {
+            m.MsgId, m.ChatId, m.Seq, m.FromUserId, m.ToUserId, m.ClientMsgId, m.MsgFormat, m.Content, m.Ext, m.SendTime, (int)m.Status,
+        });
+
+    /// <summary>
+    /// One row per (user, chat), holding the highest seq of the batch; sorted so that concurrent batches
+    /// lock conversation rows in the same order (no lock-order deadlocks on MySQL).
+    /// </summary>
+    private static List<object?[]> ConversationRows(List<ChatMessage> appended)
+    {
         var newest = new Dictionary<(string User, string Chat), (string Peer, ChatMessage Message)>();
         foreach (var m in appended)
         {
             Raise(newest, m.FromUserId, m.ToUserId, m);
             Raise(newest, m.ToUserId, m.FromUserId, m);
         }
-        var rows = newest.OrderBy(kv => kv.Key.User, StringComparer.Ordinal).ThenBy(kv => kv.Key.Chat, StringComparer.Ordinal)
+        return newest.OrderBy(kv => kv.Key.User, StringComparer.Ordinal).ThenBy(kv => kv.Key.Chat, StringComparer.Ordinal)
             .Select(kv => new object?[] { kv.Key.User, kv.Key.Chat, kv.Value.Peer, kv.Value.Message.MsgId, kv.Value.Message.Seq, 0L, kv.Value.Message.SendTime })
             .ToList();
-        await RowStatement.ExecuteAsync(connection, transaction, dialect.MaxRowsPerInsert, rows, StoreSql.ConversationInsertColumnCount,
-            count => dialect.UpsertConversations(StoreSql.ConversationInsertColumns, StoreSql.ValuesList(count, StoreSql.ConversationInsertColumnCount)),
-            cancellationToken).ConfigureAwait(false);
 
         static void Raise(Dictionary<(string, string), (string, ChatMessage)> newest, string user, string peer, ChatMessage m)
         {
@@ -164,6 +219,42 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
             {
                 newest[key] = (peer, m);
             }
+        }
+    }
+
+    private void UpsertConversations(StatementRound round, List<ChatMessage> appended)
+    {
+        foreach (var chunk in ConversationRows(appended).Chunk(dialect.MaxRowsPerInsert))
+        {
+            round.Add(dialect.UpsertConversations(StoreSql.ConversationInsertColumns, StoreSql.ValuesList(chunk.Length, StoreSql.ConversationInsertColumnCount)),
+                RowParameters(chunk));
+        }
+    }
+
+    private static List<KeyValuePair<string, object?>> RowParameters(object?[][] rows)
+    {
+        var parameters = new List<KeyValuePair<string, object?>>(rows.Length * (rows.Length == 0 ? 0 : rows[0].Length));
+        for (var r = 0; r < rows.Length; r++)
+        {
+            for (var c = 0; c < rows[r].Length; c++)
+            {
+                parameters.Add(new("@" + StoreSql.ParameterName(r, c), rows[r][c]));
+            }
+        }
+        return parameters;
+    }
+
+    private static void SelectByIds(StatementRound round, IEnumerable<long> ids, Dictionary<long, ChatMessage> into)
+    {
+        var parser = (Func<DbDataReader, MessageRow>?)null;
+        foreach (var chunk in ids.Distinct().Chunk(SqlMessageStore.MaxIdsPerQuery))
+        {
+            round.AddQuery(StoreSql.SelectByIdList(chunk.Length), StoreSql.IdParameters(chunk), reader =>
+            {
+                parser ??= reader.GetRowParser<MessageRow>();
+                var row = parser(reader);
+                into[row.MsgId] = row.ToMessage();
+            });
         }
     }
 

@@ -32,13 +32,8 @@ internal abstract class SqlDialect
     /// </summary>
     public abstract string UpsertConversations(string columns, string valuesList);
 
+    /// <summary>Creates <c>schema_migrations</c> unless it exists (re-runnable).</summary>
     public abstract string CreateMigrationsTable { get; }
-
-    /// <summary>
-    /// Returns 1 when <c>schema_migrations</c> exists. Checked before creating it because MySql.Data 8.0.16
-    /// loses track of the protocol after the "table exists" note of CREATE TABLE IF NOT EXISTS on MariaDB.
-    /// </summary>
-    public abstract string MigrationsTableExists { get; }
 
     /// <summary>File- or server-level settings the migrator applies before taking its lock (SQLite: WAL).</summary>
     public virtual Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -53,4 +48,10 @@ internal abstract class SqlDialect
     /// written to be re-runnable (IF NOT EXISTS) — the migrator lock keeps two nodes from interleaving.
     /// </summary>
     public abstract bool TransactionalDdl { get; }
+
+    /// <summary>
+    /// True when the engine chose this transaction as a deadlock victim and rolled all of it back: nothing
+    /// was written, so the batch may simply run again.
+    /// </summary>
+    public virtual bool IsDeadlockVictim(Exception exception) => false;
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
@@ -14,6 +13,9 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// </summary>
 internal abstract partial class SqlMessageStore
 {
+    /// <summary>Runs of one batch that a deadlock may cost before the failure reaches the caller.</summary>
+    private const int MaxDeadlockAttempts = 3;
+
     public async Task<IReadOnlyList<AppendOutcome>> ApplyAsync(IReadOnlyList<LogEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -21,15 +23,23 @@ internal abstract partial class SqlMessageStore
         {
             return [];
         }
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await RunInWriteTransactionAsync(
-                (connection, transaction, token) => ApplyInTransactionAsync(connection, transaction, events, token),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (StoreFailures.IsDriverFailure(ex))
-        {
-            throw StoreFailures.Translate(ex, nameof(ApplyAsync), cancellationToken);
+            try
+            {
+                return await RunInWriteTransactionAsync(
+                    (connection, transaction, token) => ApplyInTransactionAsync(connection, transaction, events, token),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < MaxDeadlockAttempts && Dialect.IsDeadlockVictim(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // Rolled back whole by the engine: run the batch again (concurrent writers of one conversation
+                // or one user's acks can meet in the opposite lock order).
+            }
+            catch (Exception ex) when (StoreFailures.IsDriverFailure(ex))
+            {
+                throw StoreFailures.Translate(ex, nameof(ApplyAsync), cancellationToken);
+            }
         }
     }
 
@@ -38,43 +48,27 @@ internal abstract partial class SqlMessageStore
     {
         var outcomes = new AppendOutcome[events.Count];
         var sends = new List<(int Index, ChatMessage Message)>();
+        var statuses = new StatusBatch(Dialect);
         for (var i = 0; i < events.Count; i++)
         {
-            if (events[i] is MessageSent sent)
+            switch (events[i])
             {
-                sends.Add((i, sent.Message));
-            }
-            else
-            {
-                outcomes[i] = AppendOutcome.Appended;
-            }
-        }
-        if (sends.Count > 0)
-        {
-            var batch = new SendBatch(connection, transaction, Dialect, cancellationToken);
-            await batch.ApplyAsync(sends, outcomes).ConfigureAwait(false);
-        }
-        var statuses = new StatusBatch(connection, transaction, Dialect, cancellationToken);
-        foreach (var @event in events)
-        {
-            switch (@event)
-            {
-                case MessageSent:
+                case MessageSent sent:
+                    sends.Add((i, sent.Message));
                     break;
                 case MessageOffline offline:
                     statuses.Add(offline);
+                    outcomes[i] = AppendOutcome.Appended;
                     break;
                 case MessagesAcked acked:
                     statuses.Add(acked);
+                    outcomes[i] = AppendOutcome.Appended;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown log event type {@event.GetType().Name}.", nameof(events));
+                    throw new ArgumentException($"Unknown log event type {events[i].GetType().Name}.", nameof(events));
             }
         }
-        if (!statuses.IsEmpty)
-        {
-            await statuses.ApplyAsync().ConfigureAwait(false);
-        }
+        await new SendBatch(connection, transaction, Dialect, cancellationToken).ApplyAsync(sends, outcomes, statuses).ConfigureAwait(false);
         return outcomes;
     }
 }

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Dapper;
 using ImSignalR.Domain.Messaging;
 
 namespace ImSignalR.Infrastructure.Persistence.Internal;
@@ -10,7 +9,7 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// batch does not matter and all of them can be grouped: the acks of a busy node arrive as many small
 /// events, and a statement each was half of the writer's work.
 /// </summary>
-internal sealed class StatusBatch(DbConnection connection, DbTransaction transaction, SqlDialect dialect, CancellationToken cancellationToken)
+internal sealed class StatusBatch(SqlDialect dialect)
 {
     private readonly List<(long MsgId, string ToUserId, MessageStatus Status)> _raises = [];
     private readonly Dictionary<(string User, string Chat), long> _readSeqs = [];
@@ -33,30 +32,33 @@ internal sealed class StatusBatch(DbConnection connection, DbTransaction transac
         }
     }
 
-    public async Task ApplyAsync()
+    /// <summary>SQLite: one prepared single-row UPDATE, re-executed (no round trips to save).</summary>
+    public async Task ApplyRowByRowAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        if (dialect.PrefersSingleRowStatements)
+        var rows = _raises.ConvertAll(r => new object?[] { r.MsgId, r.ToUserId, (int)r.Status });
+        await RowStatement.ExecuteAsync(connection, transaction, 1, rows, 3, _ => StoreSql.RaiseStatusOfOne, cancellationToken).ConfigureAwait(false);
+        var readSeqs = _readSeqs.Select(kv => new object?[] { kv.Value, kv.Key.User, kv.Key.Chat }).ToList();
+        await RowStatement.ExecuteAsync(connection, transaction, 1, readSeqs, 3, _ => RaiseReadSeq("@p0_0", "@p0_1", "@p0_2"), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>MySQL: one <c>UPDATE … IN (…)</c> per recipient and status, one read_seq raise per conversation, all in <paramref name="round"/>.</summary>
+    public void AddTo(StatementRound round)
+    {
+        foreach (var group in _raises.GroupBy(r => (r.ToUserId, r.Status)))
         {
-            // No round trips to save: one prepared single-row UPDATE, re-executed.
-            var rows = _raises.ConvertAll(r => new object?[] { r.MsgId, r.ToUserId, (int)r.Status });
-            await RowStatement.ExecuteAsync(connection, transaction, 1, rows, 3, _ => StoreSql.RaiseStatusOfOne, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // One UPDATE … IN (…) per recipient and status.
-            foreach (var group in _raises.GroupBy(r => (r.ToUserId, r.Status)))
+            foreach (var chunk in group.Select(r => r.MsgId).Distinct().Chunk(SqlMessageStore.MaxIdsPerQuery))
             {
-                foreach (var chunk in group.Select(r => r.MsgId).Distinct().Chunk(SqlMessageStore.MaxIdsPerQuery))
-                {
-                    await connection.ExecuteAsync(new CommandDefinition(StoreSql.RaiseStatus,
-                        new { Status = (int)group.Key.Status, Ids = chunk, group.Key.ToUserId }, transaction,
-                        cancellationToken: cancellationToken)).ConfigureAwait(false);
-                }
+                round.Add(StoreSql.RaiseStatus(chunk.Length),
+                    StoreSql.IdParameters(chunk, new("@Status", (int)group.Key.Status), new("@ToUserId", group.Key.ToUserId)));
             }
         }
-        var readSeqs = _readSeqs.Select(kv => new object?[] { kv.Value, kv.Key.User, kv.Key.Chat }).ToList();
-        await RowStatement.ExecuteAsync(connection, transaction, 1, readSeqs, 3,
-            _ => $"UPDATE conversations SET read_seq = {dialect.Greatest("read_seq", "@p0_0")} WHERE user_id = @p0_1 AND chat_id = @p0_2",
-            cancellationToken).ConfigureAwait(false);
+        foreach (var ((user, chat), seq) in _readSeqs)
+        {
+            round.Add(RaiseReadSeq("@Seq", "@UserId", "@ChatId"), [new("@Seq", seq), new("@UserId", user), new("@ChatId", chat)]);
+        }
     }
+
+    private string RaiseReadSeq(string seq, string user, string chat) =>
+        $"UPDATE conversations SET read_seq = {dialect.Greatest("read_seq", seq)} WHERE user_id = {user} AND chat_id = {chat}";
 }

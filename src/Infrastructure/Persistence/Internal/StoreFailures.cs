@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using ImSignalR.Domain.Errors;
+using MySqlConnector;
 
 namespace ImSignalR.Infrastructure.Persistence.Internal;
 
@@ -10,8 +11,14 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// </summary>
 internal static class StoreFailures
 {
+    /// <summary>
+    /// Server errors, command timeouts and failed connects are <see cref="DbException"/>s in both drivers
+    /// (MySqlConnector: <c>MySqlException</c> with its <c>ErrorCode</c>); a connection lost mid-reply surfaces
+    /// as an <see cref="IOException"/> (MySqlConnector's end-of-stream) or, when the reply no longer parses,
+    /// as <see cref="MySqlProtocolException"/>. All of them mean "the store did not answer": retriable.
+    /// </summary>
     public static bool IsDriverFailure(Exception exception) => exception is
-        DbException or TimeoutException or SocketException or IOException;
+        DbException or TimeoutException or SocketException or IOException or MySqlProtocolException;
 
     public static Exception Translate(Exception exception, string operation, CancellationToken cancellationToken)
     {

@@ -68,8 +68,31 @@ internal static class StoreSql
     public const string RaiseStatusOfOne =
         "UPDATE messages SET status = @p0_2 WHERE msg_id = @p0_0 AND to_user_id = @p0_1 AND status < @p0_2";
 
-    public const string RaiseStatus =
-        "UPDATE messages SET status = @Status WHERE msg_id IN @Ids AND to_user_id = @ToUserId AND status < @Status";
+    /// <summary>
+    /// MySQL: raises the status of <paramref name="ids"/> ids (<c>@i0</c>…) sent to <c>@ToUserId</c> to <c>@Status</c>.
+    /// The primary key is forced: read through <c>ix_messages_to_status</c> instead, two concurrent acks of
+    /// one user lock the same rows in different orders and deadlock.
+    /// </summary>
+    public static string RaiseStatus(int ids) =>
+        $"UPDATE messages FORCE INDEX (PRIMARY) SET status = @Status WHERE msg_id IN ({IdList(ids)}) AND to_user_id = @ToUserId AND status < @Status";
+
+    /// <summary><see cref="SelectByIds"/> with the ids bound one by one (<c>@i0</c>…), for a <see cref="StatementRound"/>.</summary>
+    public static string SelectByIdList(int ids) => $"SELECT {MessageColumns} FROM messages WHERE msg_id IN ({IdList(ids)})";
+
+    /// <summary>Binds <paramref name="ids"/> as <c>@i0</c>, <c>@i1</c>… (see <see cref="IdList"/>), after <paramref name="more"/>.</summary>
+    public static List<KeyValuePair<string, object?>> IdParameters(IReadOnlyList<long> ids, params KeyValuePair<string, object?>[] more)
+    {
+        var parameters = new List<KeyValuePair<string, object?>>(ids.Count + more.Length);
+        parameters.AddRange(more);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            parameters.Add(new("@i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), ids[i]));
+        }
+        return parameters;
+    }
+
+    private static string IdList(int count) =>
+        string.Join(", ", Enumerable.Range(0, count).Select(i => "@i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary><c>(@p0_0, @p0_1, …), (@p1_0, …)</c> for <paramref name="rows"/> rows of <paramref name="columns"/> values.</summary>
     public static string ValuesList(int rows, int columns)

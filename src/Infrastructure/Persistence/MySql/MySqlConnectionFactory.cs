@@ -1,79 +1,55 @@
 using System.Data.Common;
-// The driver seam: MySqlConnector exposes the same MySqlConnection/MySqlConnectionStringBuilder names,
-// so swapping drivers is this using line plus the PackageReference.
-using MySql.Data.MySqlClient;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
 
 namespace ImSignalR.Infrastructure.Persistence.MySql;
 
 /// <summary>
-/// Opens pooled MySQL/MariaDB connections. Note: MySql.Data 8.0.16 implements the async ADO.NET methods
-/// synchronously; MySqlConnector (when the registry serves it) makes them truly asynchronous.
+/// Opens MySQL/MariaDB connections from one <see cref="MySqlDataSource"/> (MySqlConnector): one pool per
+/// store, truly asynchronous I/O, disposed with the container.
 /// </summary>
 /// <remarks>
-/// Because every "async" call blocks a thread, at most <see cref="MaxOpenConnections"/> connections are open
-/// at once; the others wait here, asynchronously. Without the gate, 100 senders starting together (each
-/// conversation's first seq reads the store) blocked 100 thread-pool threads on a 2-core machine, and the
-/// pool's own wait (Connection Timeout) failed the group-commit writer's next batch.
+/// Settings forced on top of the operator's connection string:
+/// <list type="bullet">
+/// <item><c>UseAffectedRows=true</c>: rows changed, not rows matched, so an
+/// <c>INSERT … ON DUPLICATE KEY UPDATE msg_id = msg_id</c> reports exactly the rows it inserted and a batch
+/// whose rows were all written skips reading them back (<see cref="Internal.SendBatch"/>).</item>
+/// <item><c>AllowUserVariables=false</c>: every <c>@name</c> in the store's SQL is a parameter; a typo then
+/// fails instead of reading a NULL session variable.</item>
+/// <item><c>IgnoreCommandTransaction=false</c>: a command that forgets its transaction fails loudly.</item>
+/// </list>
+/// Left at the driver's defaults on purpose: <c>ConnectionReset=true</c> (a pooled connection is reset on
+/// open, one pipelined round trip, which also proves it still reaches the server after a restart) and
+/// <c>Pipelining=true</c>. The character set is always utf8mb4 in MySqlConnector.
 /// </remarks>
-internal sealed class MySqlConnectionFactory : IDbConnectionFactory
+internal sealed class MySqlConnectionFactory : IDbConnectionFactory, IAsyncDisposable, IDisposable
 {
-    private readonly string _connectionString;
-    private readonly SemaphoreSlim _gate;
+    private readonly MySqlDataSource _dataSource;
 
-    public MySqlConnectionFactory(string connectionString, int? maxOpenConnections = null)
+    public MySqlConnectionFactory(string connectionString, ILoggerFactory? loggerFactory = null)
+    {
+        _dataSource = new MySqlDataSourceBuilder(StoreConnectionString(connectionString)).UseLoggerFactory(loggerFactory).Build();
+    }
+
+    /// <summary>The operator's connection string with the store's settings (see the remarks) applied.</summary>
+    /// <exception cref="ArgumentException">It names no server or no database.</exception>
+    public static string StoreConnectionString(string connectionString)
     {
         var builder = new MySqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrWhiteSpace(builder.Server) || string.IsNullOrWhiteSpace(builder.Database))
         {
             throw new ArgumentException("The MySQL connection string needs 'Server' and 'Database'.", nameof(connectionString));
         }
-        // Content is UTF-8 up to 4 bytes per char (emoji); the schema is utf8mb4 and so is the session.
-        builder.CharacterSet = "utf8mb4";
-        // Rows changed, not rows matched: an INSERT … ON DUPLICATE KEY UPDATE then reports exactly the rows
-        // it inserted, which lets a batch skip its read-back when all of them were (SendBatch).
         builder.UseAffectedRows = true;
-        _connectionString = builder.ConnectionString;
-        MaxOpenConnections = maxOpenConnections ?? (int)Math.Min(builder.MaximumPoolSize, (uint)(4 * Environment.ProcessorCount));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenConnections, 1, nameof(maxOpenConnections));
-        _gate = new SemaphoreSlim(MaxOpenConnections, MaxOpenConnections);
+        builder.AllowUserVariables = false;
+        builder.IgnoreCommandTransaction = false;
+        return builder.ConnectionString;
     }
 
-    /// <summary>At most this many connections are open at once (4 per core, within the driver's pool size).</summary>
-    public int MaxOpenConnections { get; }
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Connections open now (for tests and diagnostics).</summary>
-    public int OpenConnections => MaxOpenConnections - _gate.CurrentCount;
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var connection = new MySqlConnection(_connectionString);
-        var released = 0;
-        void Release()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                _gate.Release();
-            }
-        }
-        // Close and Dispose both end in a StateChange to Closed; that frees the slot exactly once.
-        connection.StateChange += (_, e) =>
-        {
-            if (e.CurrentState == System.Data.ConnectionState.Closed && e.OriginalState != System.Data.ConnectionState.Closed)
-            {
-                Release();
-            }
-        };
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            Release();
-            throw;
-        }
-    }
+    public void Dispose() => _dataSource.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Infrastructure.Persistence.Internal;
+using MySqlConnector;
 
 namespace ImSignalR.Infrastructure.Persistence.MySql.Internal;
 
@@ -25,9 +26,6 @@ internal sealed class MySqlDialect : SqlDialect
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL) " +
         "ENGINE = InnoDB DEFAULT CHARSET = utf8mb4";
 
-    public override string MigrationsTableExists =>
-        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'";
-
     public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
     // Not INSERT IGNORE: IGNORE also turns truncation and NOT NULL errors into warnings. A no-op
@@ -43,6 +41,9 @@ internal sealed class MySqlDialect : SqlDialect
         "last_seq = GREATEST(last_seq, VALUES(last_seq)), " +
         "updated_at = GREATEST(updated_at, VALUES(updated_at))";
 
+    // ER_LOCK_DEADLOCK: InnoDB rolled the victim's whole transaction back.
+    public override bool IsDeadlockVictim(Exception exception) => exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock };
+
     public override async Task AcquireMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var got = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -55,9 +56,7 @@ internal sealed class MySqlDialect : SqlDialect
         }
     }
 
-    // DO, not SELECT: MariaDB describes RELEASE_LOCK's column with character set 0, which MySql.Data 8.0.16
-    // cannot map (KeyNotFoundException while reading the result metadata).
     public override Task ReleaseMigrationLockAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("DO RELEASE_LOCK(CONCAT(@Prefix, DATABASE()))",
+        connection.ExecuteAsync(new CommandDefinition("SELECT RELEASE_LOCK(CONCAT(@Prefix, DATABASE()))",
             new { Prefix = MigrationLockPrefix }, cancellationToken: cancellationToken));
 }

@@ -19,9 +19,6 @@ internal sealed class SqliteDialect : SqlDialect
     public override string CreateMigrationsTable =>
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)";
 
-    public override string MigrationsTableExists =>
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
-
     public override string Greatest(string a, string b) => $"MAX({a}, {b})";
 
     // DO NOTHING without a target covers every uniqueness constraint (PK and both unique indexes), and,
