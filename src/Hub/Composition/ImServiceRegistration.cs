@@ -132,9 +132,7 @@ internal static class ImServiceRegistration
 
     private static void AddAuth(IServiceCollection services)
     {
-        services.AddSingleton<TokenValidation>();
-        services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
+        services.AddImJwtBearer();
         services.AddAuthorization();
         services.AddSingleton<IUserIdProvider, SubClaimUserIdProvider>();
     }
