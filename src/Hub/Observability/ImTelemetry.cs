@@ -1,0 +1,95 @@
+using System.Diagnostics.Metrics;
+using ImSignalR.Domain.Services;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ImSignalR.Hub.Observability;
+
+/// <summary>
+/// OpenTelemetry for the node: the <c>ImSignalR</c> meter and the framework's own meters (ASP.NET Core
+/// hosting, Kestrel, SignalR connections, routing, authentication, the runtime) to <c>/metrics</c>
+/// in Prometheus text, and — only when an OTLP endpoint is configured — the same metrics plus the
+/// traces of a send (hub invocation → <c>im.send</c> → <c>im.log.append</c>, <c>im.push</c>) over OTLP.
+/// </summary>
+internal static class ImTelemetry
+{
+    /// <summary>The product's setting; when set it wins over the standard variable.</summary>
+    public const string OtlpEndpointSetting = "Im:Telemetry:OtlpEndpoint";
+
+    /// <summary>The OpenTelemetry standard; the exporter also reads the other <c>OTEL_EXPORTER_OTLP_*</c> variables.</summary>
+    public const string StandardOtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    public const string ServiceName = "imsignalr";
+
+    /// <summary>
+    /// Milliseconds, the resolution the hand-written exporter had: from a sub-millisecond in-memory
+    /// path to multi-second store stalls. OpenTelemetry's default buckets start at 5 ms.
+    /// </summary>
+    internal static readonly double[] DurationBucketsMs = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+
+    // Framework meters AddAspNetCoreInstrumentation does not enable by itself (new in .NET 10).
+    private static readonly string[] FrameworkMeters =
+    [
+        "Microsoft.AspNetCore.Authentication",
+        "Microsoft.AspNetCore.Authorization",
+        "Microsoft.AspNetCore.MemoryPool",
+    ];
+
+    // The hub's own spans: SignalR's invocation activity, parent of im.send.
+    private const string SignalRServerSource = "Microsoft.AspNetCore.SignalR.Server";
+
+    public static IServiceCollection AddImTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var otlp = OtlpEndpoint(configuration);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(MessagingMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(FrameworkMeters)
+                    .AddView(DurationView)
+                    .AddPrometheusExporter();
+                if (otlp is not null)
+                {
+                    metrics.AddOtlpExporter(o => Target(o, otlp));
+                }
+            });
+        if (otlp is not null)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(MessagingTracing.SourceName, SignalRServerSource)
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter(o => Target(o, otlp)));
+        }
+        return services;
+    }
+
+    private static MetricStreamConfiguration? DurationView(Instrument instrument) =>
+        instrument.Meter.Name == MessagingMetrics.MeterName && instrument is Histogram<double>
+            ? new ExplicitBucketHistogramConfiguration { Boundaries = DurationBucketsMs }
+            : null;
+
+    /// <summary>The OTLP endpoint, or null when none is configured (then nothing is exported but <c>/metrics</c>).</summary>
+    private static Uri? OtlpEndpoint(IConfiguration configuration)
+    {
+        var (setting, value) = configuration[OtlpEndpointSetting] is { Length: > 0 } own
+            ? (OtlpEndpointSetting, own)
+            : (StandardOtlpEndpointSetting, configuration[StandardOtlpEndpointSetting]);
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            throw new OptionsValidationException(setting, typeof(Uri), [$"{setting} must be an absolute http(s) URI, was '{value}'."]);
+        }
+        return endpoint;
+    }
+
+    private static void Target(OtlpExporterOptions options, Uri endpoint) => options.Endpoint = endpoint;
+}
