@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using ImSignalR.Domain.Services;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -16,11 +15,13 @@ namespace ImSignalR.Hub.Observability;
 /// </summary>
 internal static class ImTelemetry
 {
-    /// <summary>The product's setting; when set it wins over the standard variable.</summary>
-    public const string OtlpEndpointSetting = "Im:Telemetry:OtlpEndpoint";
-
-    /// <summary>The OpenTelemetry standard; the exporter also reads the other <c>OTEL_EXPORTER_OTLP_*</c> variables.</summary>
-    public const string StandardOtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    /// <summary>
+    /// OTLP is on when the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (environment or any other
+    /// configuration source). The exporter reads it and the other <c>OTEL_EXPORTER_OTLP_*</c> settings
+    /// itself (protocol, headers, timeout) and appends <c>/v1/traces</c>, <c>/v1/metrics</c> for
+    /// http/protobuf; setting the endpoint in code would send both signals to one path.
+    /// </summary>
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     public const string ServiceName = "imsignalr";
 
@@ -43,7 +44,7 @@ internal static class ImTelemetry
 
     public static IServiceCollection AddImTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var otlp = OtlpEndpoint(configuration);
+        var otlp = OtlpConfigured(configuration);
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics =>
@@ -54,17 +55,17 @@ internal static class ImTelemetry
                     .AddMeter(FrameworkMeters)
                     .AddView(DurationView)
                     .AddPrometheusExporter();
-                if (otlp is not null)
+                if (otlp)
                 {
-                    metrics.AddOtlpExporter(o => Target(o, otlp));
+                    metrics.AddOtlpExporter();
                 }
             });
-        if (otlp is not null)
+        if (otlp)
         {
             telemetry.WithTracing(tracing => tracing
                 .AddSource(MessagingTracing.SourceName, SignalRServerSource)
                 .AddAspNetCoreInstrumentation()
-                .AddOtlpExporter(o => Target(o, otlp)));
+                .AddOtlpExporter());
         }
         return services;
     }
@@ -74,22 +75,18 @@ internal static class ImTelemetry
             ? new ExplicitBucketHistogramConfiguration { Boundaries = DurationBucketsMs }
             : null;
 
-    /// <summary>The OTLP endpoint, or null when none is configured (then nothing is exported but <c>/metrics</c>).</summary>
-    private static Uri? OtlpEndpoint(IConfiguration configuration)
+    /// <summary>True when an OTLP endpoint is configured; a malformed one stops the start, naming the setting.</summary>
+    private static bool OtlpConfigured(IConfiguration configuration)
     {
-        var (setting, value) = configuration[OtlpEndpointSetting] is { Length: > 0 } own
-            ? (OtlpEndpointSetting, own)
-            : (StandardOtlpEndpointSetting, configuration[StandardOtlpEndpointSetting]);
+        var value = configuration[OtlpEndpointSetting];
         if (string.IsNullOrEmpty(value))
         {
-            return null;
+            return false;
         }
         if (!Uri.TryCreate(value, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
         {
-            throw new OptionsValidationException(setting, typeof(Uri), [$"{setting} must be an absolute http(s) URI, was '{value}'."]);
+            throw new OptionsValidationException(OtlpEndpointSetting, typeof(Uri), [$"{OtlpEndpointSetting} must be an absolute http(s) URI, was '{value}'."]);
         }
-        return endpoint;
+        return true;
     }
-
-    private static void Target(OtlpExporterOptions options, Uri endpoint) => options.Endpoint = endpoint;
 }

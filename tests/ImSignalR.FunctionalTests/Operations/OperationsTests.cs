@@ -61,6 +61,7 @@ public sealed class OperationsTests
     [InlineData("Im__Limits__SendsPerSecond", "0", "Im:Limits:SendsPerSecond")]
     [InlineData("Im__Store__Provider", "Oracle", "Im:Store:Provider")]
     [InlineData("Im__Auth__SigningKey", "short", "Im:Auth:SigningKey")]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "not a uri", "OTEL_EXPORTER_OTLP_ENDPOINT")]
     public async Task AWrongSettingStopsTheProcessWithAMessageNamingIt(string variable, string value, string setting)
     {
         var data = Directory.CreateTempSubdirectory("imsignalr-badconfig-").FullName;
