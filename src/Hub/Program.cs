@@ -14,7 +14,7 @@ var options = builder.AddImSignalR();
 var app = builder.Build();
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ImSignalR.Hub");
 // Listen before the first measurement, or /metrics misses what happened before its first scrape.
-app.Services.GetRequiredService<ImSignalR.Hub.Observability.PrometheusExporter>();
+app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
 
 // Versioned migrations before anything reads or writes (SPEC §7).
 await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);

@@ -4,7 +4,9 @@ namespace ImSignalR.Domain.Services;
 
 /// <summary>
 /// The product's instruments (meter <c>ImSignalR</c>). Names follow OpenTelemetry conventions; the
-/// Prometheus endpoint turns dots into underscores.
+/// host's Prometheus exporter turns dots into underscores and appends the unit and <c>_total</c>
+/// (<c>im.send.duration</c> in ms is <c>im_send_duration_milliseconds</c>). Every tag value must come
+/// from a fixed set, never from client input, or a client could grow the series without bound.
 /// </summary>
 public sealed class MessagingMetrics
 {

@@ -69,16 +69,19 @@ public sealed class SendService
     public async Task<SendC2CResult> SendAsync(string fromUserId, SendC2CRequest? request, string? senderConnectionId, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = MessagingTracing.Source.StartActivity("im.send");
         try
         {
             var draft = Validate(fromUserId, request);
             var result = await SendValidatedAsync(draft, senderConnectionId, cancellationToken).ConfigureAwait(false);
             _metrics.SendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            activity?.SetTag("im.duplicate", result.Duplicate);
             return result;
         }
         catch (ImException ex)
         {
             _metrics.SendsRejected.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToWire()));
+            MessagingTracing.Fail(activity, ex.Code.ToWire());
             throw;
         }
     }
@@ -134,6 +137,8 @@ public sealed class SendService
             ChatMessage message;
             Task<AppendOutcome> durable;
             var started = Stopwatch.GetTimestamp();
+            // Spans the seq allocation and the wait for durability: the cost of G1.
+            using var activity = MessagingTracing.Source.StartActivity("im.log.append");
             try
             {
                 // The lock covers allocating the seq and taking the place in the log, so the log
@@ -154,9 +159,10 @@ public sealed class SendService
                     return (message, outcome);
                 }
             }
-            catch (ImException)
+            catch (ImException ex)
             {
                 _metrics.LogErrors.Add(1);
+                MessagingTracing.Fail(activity, ex.Code.ToWire());
                 throw;
             }
 
@@ -174,6 +180,7 @@ public sealed class SendService
     {
         // From here on the message is durable: nothing below may fail the send. Every failure only
         // degrades the fast path, and sync (G5) still returns the message.
+        using var activity = MessagingTracing.Source.StartActivity("im.push");
         var dto = MessageDto.From(message);
         var online = true;
         try
@@ -203,6 +210,7 @@ public sealed class SendService
         {
             await _offline.MarkAsync(message, "offline", cancellationToken).ConfigureAwait(false);
         }
+        activity?.SetTag("im.recipient.online", online);
 
         await PushQuietlyAsync(() => _pusher.PushToSenderDevicesAsync(dto, senderConnectionId, cancellationToken), "sender-sync").ConfigureAwait(false);
     }

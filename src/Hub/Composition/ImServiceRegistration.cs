@@ -46,7 +46,7 @@ internal static class ImServiceRegistration
         AddMessageLog(services, options, builder.Configuration);
         AddAuth(services);
         AddHub(services, options, builder);
-        services.AddImOperations();
+        services.AddImOperations(builder.Configuration);
         services.AddImReadinessCheck<StoreHealthCheck>("store");
         if (options.HasRole("sweeper"))
         {
@@ -71,10 +71,9 @@ internal static class ImServiceRegistration
             RetryLease = options.Retry.Lease,
             DedupeWindow = options.Retry.DedupeWindow,
         });
-        services.AddSingleton(sp => new Meter(MessagingMetrics.MeterName));
+        services.AddSingleton(sp => sp.GetRequiredService<IMeterFactory>().Create(MessagingMetrics.MeterName));
         services.AddSingleton(sp => new MessagingMetrics(sp.GetRequiredService<Meter>()));
         services.AddSingleton(sp => new ConnectionGauge(sp.GetRequiredService<Meter>()));
-        services.AddSingleton<PrometheusExporter>();
         services.AddSingleton(sp => new SnowflakeIdGenerator(NodeIdentity.Resolve(options, sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OfflineMarker>();
         services.AddSingleton<SendService>();
@@ -132,9 +131,7 @@ internal static class ImServiceRegistration
 
     private static void AddAuth(IServiceCollection services)
     {
-        services.AddSingleton<TokenValidation>();
-        services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
+        services.AddImJwtBearer();
         services.AddAuthorization();
         services.AddSingleton<IUserIdProvider, SubClaimUserIdProvider>();
     }

@@ -13,11 +13,13 @@ internal static class OperationsRegistration
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// Web-layer metrics and the hub's graceful shutdown. Needs the <see cref="Meter"/> the domain
-    /// registers; call after the hub protocols are added (it wraps them to count binding failures).
+    /// Telemetry (OpenTelemetry, <c>/metrics</c>, OTLP when configured), web-layer metrics and the
+    /// hub's graceful shutdown. Needs the <see cref="Meter"/> the domain registers; call after the hub
+    /// protocols are added (it wraps them to count binding failures).
     /// </summary>
-    public static IServiceCollection AddImOperations(this IServiceCollection services)
+    public static IServiceCollection AddImOperations(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddImTelemetry(configuration);
         CountingHubProtocol.Decorate(services);
         services.AddSingleton(sp => new HubMetrics(sp.GetRequiredService<Meter>()));
         services.AddSingleton<ConnectionDrain>();

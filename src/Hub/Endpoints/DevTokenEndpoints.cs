@@ -7,11 +7,11 @@ namespace ImSignalR.Hub.Endpoints;
 /// <summary><c>POST /api/dev/token</c> (SPEC §3.1): mapped only when <c>Im:Auth:DevTokens</c> is on.</summary>
 internal static class DevTokenEndpoints
 {
-    private static readonly HashSet<string> KnownScopes = new(StringComparer.Ordinal) { TokenValidation.SendScope };
+    private static readonly HashSet<string> KnownScopes = new(StringComparer.Ordinal) { ImClaims.SendScope };
 
     public static void MapDevTokens(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/dev/token", (DevTokenRequest? request, TokenValidation tokens) =>
+        app.MapPost("/api/dev/token", (DevTokenRequest? request, DevTokenIssuer tokens) =>
         {
             if (!UserIds.IsValid(request?.UserId))
             {

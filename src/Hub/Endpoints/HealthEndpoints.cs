@@ -14,8 +14,8 @@ internal static class HealthEndpoints
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteAsync }).AllowAnonymous();
-        app.MapGet("/metrics", (PrometheusExporter exporter) =>
-            Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8")).AllowAnonymous();
+        // OpenTelemetry's Prometheus exporter (text 0.0.4, or OpenMetrics when the scraper asks for it).
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
     }
 
     private static Task WriteAsync(HttpContext context, HealthReport report)

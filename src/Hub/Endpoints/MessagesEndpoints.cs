@@ -23,9 +23,9 @@ internal static class MessagesEndpoints
 
         api.MapPost("/messages", (ServiceSendRequest? request, ClaimsPrincipal user, SendService send, CancellationToken ct) =>
         {
-            if (!TokenValidation.HasScope(user, TokenValidation.SendScope))
+            if (!ImClaims.HasScope(user, ImClaims.SendScope))
             {
-                return Task.FromResult(ImResults.Error(new ImException(ImErrorCode.Forbidden, $"Sending on behalf of a user needs the '{TokenValidation.SendScope}' scope.")));
+                return Task.FromResult(ImResults.Error(new ImException(ImErrorCode.Forbidden, $"Sending on behalf of a user needs the '{ImClaims.SendScope}' scope.")));
             }
             return ImResults.Run(() =>
             {

@@ -58,7 +58,7 @@ internal sealed class ImHubFilter : IHubFilter
         catch (ImException ex)
         {
             HubLog.Refused(_logger, method, ex.Code.ToWire());
-            _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ex.Code.ToWire()), new KeyValuePair<string, object?>("op", method));
+            _metrics.CountRejection(ex.Code.ToWire(), MetricLabels.HubOperation(method));
             throw new HubException(ex.WireMessage);
         }
         catch (HubException)
@@ -67,7 +67,7 @@ internal sealed class ImHubFilter : IHubFilter
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ImErrorCode.Internal.ToWire()), new KeyValuePair<string, object?>("op", method));
+            _metrics.CountRejection(ImErrorCode.Internal.ToWire(), MetricLabels.HubOperation(method));
             HubLog.UnexpectedError(_logger, method, ex);
             throw new HubException($"{ImErrorCode.Internal.ToWire()}: an unexpected error occurred; it was logged.");
         }
@@ -87,7 +87,7 @@ internal sealed class ImHubFilter : IHubFilter
             if (_drain.IsStopping)
             {
                 context.Context.Items[RejectedKey] = true;
-                _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ImErrorCode.ShuttingDown.ToWire()), new KeyValuePair<string, object?>("op", "connect"));
+                _metrics.CountRejection(ImErrorCode.ShuttingDown.ToWire(), MetricLabels.Connect);
                 throw new HubException($"{ImErrorCode.ShuttingDown.ToWire()}: the node is shutting down; connect to another node.");
             }
             await next(context);
@@ -96,7 +96,7 @@ internal sealed class ImHubFilter : IHubFilter
         }
         catch (HubException ex) when (ex.Message.StartsWith(ImErrorCode.TooManyConnections.ToWire(), StringComparison.Ordinal))
         {
-            _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", ImErrorCode.TooManyConnections.ToWire()), new KeyValuePair<string, object?>("op", "connect"));
+            _metrics.CountRejection(ImErrorCode.TooManyConnections.ToWire(), MetricLabels.Connect);
             HubLog.TooManyConnections(_logger, context.Context.ConnectionId, _limits.MaxConnectionsPerUser);
             throw;
         }
@@ -121,7 +121,7 @@ internal sealed class ImHubFilter : IHubFilter
         };
         if (code is not null)
         {
-            _metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("op", "receive"));
+            _metrics.CountRejection(code, MetricLabels.Receive);
             HubLog.FrameRejected(_logger, context.Context.ConnectionId, code);
         }
         await next(context, exception);

@@ -27,7 +27,8 @@ internal sealed class CountingHubProtocol(IHubProtocol inner, MessagingMetrics m
         var parsed = inner.TryParseMessage(ref input, binder, out message);
         if (message is InvocationBindingFailureMessage failure)
         {
-            metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", Code), new KeyValuePair<string, object?>("op", failure.Target));
+            // The target is whatever the client sent, a made-up name included: bound it.
+            metrics.CountRejection(Code, MetricLabels.HubOperation(failure.Target));
         }
         return parsed;
     }

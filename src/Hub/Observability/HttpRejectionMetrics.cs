@@ -34,7 +34,7 @@ internal sealed class HttpRejectionMetrics(RequestDelegate next, MessagingMetric
             return;
         }
         var code = context.Items.TryGetValue(CodeItem, out var item) && item is string fromResult ? fromResult : CodeFor(status);
-        metrics.Rejections.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("op", Operation(context)));
+        metrics.CountRejection(code, Operation(context));
     }
 
     private static string CodeFor(int status) => status switch
@@ -48,17 +48,18 @@ internal sealed class HttpRejectionMetrics(RequestDelegate next, MessagingMetric
         _ => ImErrorCode.InvalidArgument.ToWire(),
     };
 
-    // Bounded label values: the hub path is "connect", REST uses the route pattern, anything else "http".
+    // Bounded label values: the hub path is "connect", REST uses the route pattern (the app's own
+    // routes) and a known HTTP method, anything else "http".
     private static string Operation(HttpContext context)
     {
         if (context.Request.Path.StartsWithSegments(Domain.Contracts.HubMethods.HubPath))
         {
-            return "connect";
+            return MetricLabels.Connect;
         }
         if (context.GetEndpoint() is RouteEndpoint route && route.RoutePattern.RawText is { } pattern)
         {
-            return context.Request.Method + " " + pattern;
+            return MetricLabels.HttpMethod(context.Request.Method) + " " + pattern;
         }
-        return "http";
+        return MetricLabels.Http;
     }
 }

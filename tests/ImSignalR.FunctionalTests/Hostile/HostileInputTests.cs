@@ -30,12 +30,19 @@ public sealed class HostileInputTests(HubFixture fixture) : IClassFixture<HubFix
     [InlineData("wrong-issuer")]
     [InlineData("alg-none")]
     [InlineData("malformed")]
+    [InlineData("too-long")]
+    [InlineData("bad-sub")]
     public async Task BadTokensGet401AtNegotiateConnectAndRestAndAreCounted(string kind)
     {
         var token = HostileTokens.For(kind, HubFixture.NewUser("mallory"));
         var before = await Hub.ScrapeAsync();
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Get, "/api/conversations", token));
+        using (var rest = await SendAsync(HttpMethod.Get, "/api/conversations", token))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, rest.StatusCode);
+            // IncludeErrorDetails off: the challenge names the scheme and says nothing about why.
+            Assert.Equal("Bearer", rest.Headers.WwwAuthenticate.ToString());
+        }
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1", token));
         await using (var client = new ImChatClient(new ImChatClientOptions { HubUri = Hub.HubUri, AccessTokenProvider = _ => ValueTask.FromResult(token) }))
         {
@@ -52,6 +59,46 @@ public sealed class HostileInputTests(HubFixture fixture) : IClassFixture<HubFix
             Assert.True(after.Value("im_auth_failures_total", labels) >= before.Value("im_auth_failures_total", labels) + 3,
                 $"im_auth_failures_total{{reason={reason}}} must move by 3");
         }
+        await AssertReadyAsync();
+    }
+
+    [Fact]
+    public async Task AnAccessTokenInTheQueryIsAcceptedOnTheHubPathOnly()
+    {
+        var token = Uri.EscapeDataString(await Hub.TokenAsync(HubFixture.NewUser("alice")));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Get, "/api/conversations?access_token=" + token, null));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(HttpMethod.Post, "/hubs/chat/negotiate?negotiateVersion=1&access_token=" + token, null));
+        await using var raw = await RawHubSocket.ConnectAsync(Hub, Uri.UnescapeDataString(token)); // the WebSocket carries it in the query
+        await AssertReadyAsync();
+    }
+
+    [Fact]
+    public async Task FiveThousandMadeUpHubMethodNamesDoNotGrowMetrics()
+    {
+        const int names = 5000;
+        await using var raw = await RawHubSocket.ConnectAsync(Hub, await Hub.TokenAsync(HubFixture.NewUser("mallory")));
+        var before = await Hub.ScrapeAsync();
+        var labels = new[] { ("code", "IM_INVALID_ARGUMENT"), ("op", "other") };
+
+        // Fire-and-forget invocations (no invocationId: no reply to read), then one call whose
+        // completion says every frame before it was handled.
+        for (var i = 0; i < names; i += 100)
+        {
+            var batch = string.Concat(Enumerable.Range(i, 100).Select(n =>
+                $"{{\"type\":1,\"target\":\"madeUp{n}_{Guid.NewGuid():N}\",\"arguments\":[]}}" + RawHubSocket.RecordSeparator));
+            await raw.SendTextAsync(batch);
+        }
+        await raw.SendTextAsync("{\"type\":1,\"invocationId\":\"last\",\"target\":\"GetConversations\",\"arguments\":[]}" + RawHubSocket.RecordSeparator);
+        Assert.NotNull(await raw.ReceiveTypeAsync(3, TimeSpan.FromSeconds(30)));
+
+        // Summed over every series: counted however it is labelled (OpenTelemetry's overflow series included).
+        var after = await Hub.WaitForAsync(Rejections, before.Value(Rejections) + names);
+        // A few series may appear by themselves (a new HTTP route, a GC generation); 5,000 may not.
+        Assert.True(after.Samples.Count - before.Samples.Count < 50,
+            $"/metrics grew from {before.Samples.Count} to {after.Samples.Count} samples");
+        Assert.DoesNotContain(after.Samples, s => s.Labels.Values.Any(v => v.StartsWith("madeUp", StringComparison.Ordinal)));
+        Assert.Equal(before.Value(Rejections, labels) + names, after.Value(Rejections, labels));
         await AssertReadyAsync();
     }
 
@@ -300,13 +347,18 @@ public sealed class HostileInputTests(HubFixture fixture) : IClassFixture<HubFix
 
     private async Task<HttpStatusCode> StatusAsync(HttpMethod method, string path, string? token)
     {
+        using var response = await SendAsync(method, path, token);
+        return response.StatusCode;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token)
+    {
         using var request = new HttpRequestMessage(method, path);
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
-        using var response = await Hub.Http.SendAsync(request);
-        return response.StatusCode;
+        return await Hub.Http.SendAsync(request);
     }
 
     private async Task<JsonElement[]> ConversationsAsync(string userId)

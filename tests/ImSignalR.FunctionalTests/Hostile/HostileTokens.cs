@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ImSignalR.FunctionalTests.Infrastructure;
@@ -16,6 +17,10 @@ public static class HostileTokens
         "wrong-issuer" => TestTokens.Create(sub, issuer: "evil-issuer"),
         "alg-none" => Unsigned(sub),
         "malformed" => "not.a.jwt",
+        // Validly signed, but over the 4 KB bound: refused before it is parsed.
+        "too-long" => Signed(sub, new string('p', 5000)),
+        // Validly signed, but its sub is not a user id (SPEC §3.1).
+        "bad-sub" => TestTokens.Create("mallory/../" + sub + " !"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -27,6 +32,8 @@ public static class HostileTokens
         "wrong-signature" => "signature",
         "wrong-audience" => "audience",
         "wrong-issuer" => "issuer",
+        "too-long" => "too_long",
+        "bad-sub" => "bad_sub",
         _ => "", // alg=none and garbage: any reason, as long as one is counted
     };
 
@@ -43,6 +50,23 @@ public static class HostileTokens
             exp = now.AddHours(1).ToUnixTimeSeconds(),
         }));
         return header + "." + payload + ".";
+    }
+
+    private static string Signed(string sub, string padding)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" }));
+        var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            sub,
+            iss = "imsignalr",
+            aud = "imsignalr",
+            nbf = now.AddMinutes(-1).ToUnixTimeSeconds(),
+            exp = now.AddHours(1).ToUnixTimeSeconds(),
+            padding,
+        }));
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(TestTokens.DevKey), Encoding.ASCII.GetBytes(header + "." + payload));
+        return header + "." + payload + "." + Base64Url(signature);
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -38,10 +38,22 @@ public sealed class OperationsTests
         Assert.True(after.Value("im_sync_requests_total") >= before.Value("im_sync_requests_total") + 1);
         Assert.True(after.Value("im_pushes_total") >= before.Value("im_pushes_total") + 3);
         Assert.Equal(2, after.Value("im_connections"));
-        Assert.Equal("histogram", after.Types["im_send_duration_ms"]);
-        Assert.True(after.Value("im_send_duration_ms_count") >= before.Value("im_send_duration_ms_count") + 2);
-        Assert.True(after.Value("im_log_append_duration_ms_count") >= before.Value("im_log_append_duration_ms_count") + 2);
-        Assert.True(after.Value("im_send_duration_ms_bucket", ("le", "+Inf")) >= 2);
+        // OpenTelemetry names a histogram after its unit (ms → milliseconds).
+        Assert.Equal("histogram", after.Types["im_send_duration_milliseconds"]);
+        Assert.True(after.Value("im_send_duration_milliseconds_count") >= before.Value("im_send_duration_milliseconds_count") + 2);
+        Assert.True(after.Value("im_log_append_duration_milliseconds_count") >= before.Value("im_log_append_duration_milliseconds_count") + 2);
+        Assert.True(after.Value("im_send_duration_milliseconds_bucket", ("le", "+Inf")) >= 2);
+        // The View keeps the old resolution: sub-millisecond buckets up to 10 s, not OpenTelemetry's defaults (0, 5, 10, …).
+        foreach (var histogram in new[] { "im_send_duration_milliseconds", "im_log_append_duration_milliseconds" })
+        {
+            var bounds = after.Samples.Where(s => s.Name == histogram + "_bucket").Select(s => s.Labels["le"]).Distinct().ToList();
+            Assert.Equal(["0.25", "0.5", "1", "2", "5", "10", "25", "50", "100", "250", "500", "1000", "2500", "5000", "10000", "+Inf"], bounds);
+        }
+        // The framework's meters come along: ASP.NET Core hosting, Kestrel, SignalR's connections, the runtime.
+        Assert.Contains(after.Samples, s => s.Name == "http_server_request_duration_seconds_count");
+        Assert.Contains(after.Samples, s => s.Name == "kestrel_active_connections");
+        Assert.Contains(after.Samples, s => s.Name.StartsWith("signalr_server_", StringComparison.Ordinal));
+        Assert.Contains(after.Samples, s => s.Name.StartsWith("dotnet_", StringComparison.Ordinal));
         Assert.Contains(bob.Received, m => m.MsgId == neverAcked.MsgId);
     }
 
@@ -49,6 +61,7 @@ public sealed class OperationsTests
     [InlineData("Im__Limits__SendsPerSecond", "0", "Im:Limits:SendsPerSecond")]
     [InlineData("Im__Store__Provider", "Oracle", "Im:Store:Provider")]
     [InlineData("Im__Auth__SigningKey", "short", "Im:Auth:SigningKey")]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "not a uri", "OTEL_EXPORTER_OTLP_ENDPOINT")]
     public async Task AWrongSettingStopsTheProcessWithAMessageNamingIt(string variable, string value, string setting)
     {
         var data = Directory.CreateTempSubdirectory("imsignalr-badconfig-").FullName;
