@@ -5,11 +5,11 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace ImSignalR.Bench.Micro;
 
-/// <summary>Our MessagePack protocol against the built-in JSON protocol, writing and parsing ReceiveC2C.</summary>
+/// <summary>The MessagePack protocol as the hub registers it against the built-in JSON protocol, writing and parsing ReceiveC2C.</summary>
 [MemoryDiagnoser]
 public class HubProtocolBenchmarks
 {
-    private readonly IHubProtocol _messagePack = new MessagePackHubProtocol();
+    private readonly IHubProtocol _messagePack = ImMessagePackHubProtocol.Create();
     private readonly IHubProtocol _json = new JsonHubProtocol();
     private readonly ReceiveC2CBinder _binder = new();
     private readonly ArrayBufferWriter<byte> _output = new(4096);

@@ -9,7 +9,7 @@ namespace ImSignalR.Bench.Micro;
 /// <summary>"Bytes/msg": the framed size of the benchmarked message in the benchmark's protocol.</summary>
 internal sealed class MessageSizeColumn : IColumn
 {
-    private static readonly Lazy<int> MessagePackSize = new(() => new MessagePackHubProtocol().GetMessageBytes(ReceiveC2CInvocation.Create()).Length);
+    private static readonly Lazy<int> MessagePackSize = new(() => ImMessagePackHubProtocol.Create().GetMessageBytes(ReceiveC2CInvocation.Create()).Length);
     private static readonly Lazy<int> JsonSize = new(() => new JsonHubProtocol().GetMessageBytes(ReceiveC2CInvocation.Create()).Length);
 
     public string Id => nameof(MessageSizeColumn);

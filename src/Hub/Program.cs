@@ -31,7 +31,8 @@ app.UseAuthorization();
 app.MapImHealth();
 if (options.HasRole("hub"))
 {
-    app.MapHub<ChatHub>(HubMethods.HubPath);
+    // Stateful reconnect (SPEC §3.1): a client that asks for it resumes the same connection after a short drop.
+    app.MapHub<ChatHub>(HubMethods.HubPath, hub => hub.AllowStatefulReconnects = true);
     app.MapImRest();
     if (options.Auth.DevTokens ?? options.IsEmbedded)
     {

@@ -1,6 +1,8 @@
 namespace ImSignalR.Domain.Contracts;
 
-/// <summary>Names on the wire, shared by the hub, the SDKs' tests and the backplane.</summary>
+/// <summary>Names on the wire, shared by the hub, the SDKs' tests and the backplane. The wire types of
+/// this namespace carry <c>[DataContract]</c> and a <c>[DataMember]</c> name per member equal to its JSON
+/// (camelCase) name: the MessagePack protocol keys its maps by them (SPEC §3.4).</summary>
 public static class HubMethods
 {
     public const string HubPath = "/hubs/chat";

@@ -1,22 +1,35 @@
+using System.Runtime.Serialization;
 using ImSignalR.Domain.Messaging;
 
 namespace ImSignalR.Domain.Contracts;
 
 /// <summary>A message on the wire (<c>ReceiveC2C</c>, sync, history).</summary>
+[DataContract]
 public sealed class MessageDto
 {
+    [DataMember(Name = "msgId")]
     public required string MsgId { get; init; }
+    [DataMember(Name = "clientMsgId")]
     public required string ClientMsgId { get; init; }
+    [DataMember(Name = "chatId")]
     public required string ChatId { get; init; }
+    [DataMember(Name = "seq")]
     public required long Seq { get; init; }
+    [DataMember(Name = "fromUserId")]
     public required string FromUserId { get; init; }
+    [DataMember(Name = "toUserId")]
     public required string ToUserId { get; init; }
+    [DataMember(Name = "content")]
     public required string Content { get; init; }
+    [DataMember(Name = "msgFormat")]
     public required int MsgFormat { get; init; }
+    [DataMember(Name = "ext")]
     public string? Ext { get; init; }
     /// <summary>Acceptance time, Unix milliseconds.</summary>
+    [DataMember(Name = "sendTime")]
     public required long SendTime { get; init; }
     /// <summary>Delivery status as the store knows it (1 reached, 2 offline, 3 delivered, 4 read).</summary>
+    [DataMember(Name = "status")]
     public required int Status { get; init; }
 
     public static MessageDto From(ChatMessage m) => new()

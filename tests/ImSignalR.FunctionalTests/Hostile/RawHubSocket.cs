@@ -1,13 +1,17 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using ImSignalR.FunctionalTests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace ImSignalR.FunctionalTests.Hostile;
 
 /// <summary>
-/// A bare WebSocket to the hub with a hand-made JSON handshake, to send bytes no SDK would send
-/// (invalid UTF-8, lone surrogates, oversized frames) and to read frames exactly as the server wrote them.
+/// A bare WebSocket to the hub with a hand-made handshake (JSON, or MessagePack for binary frames), to
+/// send bytes no SDK would send (invalid UTF-8, lone surrogates, oversized frames) and to read frames
+/// exactly as the server wrote them.
 /// </summary>
 public sealed class RawHubSocket : IAsyncDisposable
 {
@@ -15,6 +19,7 @@ public sealed class RawHubSocket : IAsyncDisposable
 
     private readonly ClientWebSocket _socket = new();
     private readonly StringBuilder _pending = new();
+    private readonly ArrayBufferWriter<byte> _pendingBinary = new();
 
     private RawHubSocket()
     {
@@ -24,13 +29,13 @@ public sealed class RawHubSocket : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<RawHubSocket> ConnectAsync(HubProcess hub, string token)
+    public static async Task<RawHubSocket> ConnectAsync(HubProcess hub, string token, string protocol = "json")
     {
         var raw = new RawHubSocket();
         var uri = new UriBuilder(hub.HubUri) { Scheme = "ws", Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await raw._socket.ConnectAsync(uri, timeout.Token);
-        await raw.SendTextAsync("{\"protocol\":\"json\",\"version\":1}" + RecordSeparator);
+        await raw.SendTextAsync($"{{\"protocol\":\"{protocol}\",\"version\":1}}" + RecordSeparator);
         var handshake = await raw.ReceiveFrameAsync(TimeSpan.FromSeconds(10));
         if (handshake is null || handshake.Trim() != "{}")
         {
@@ -45,6 +50,48 @@ public sealed class RawHubSocket : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+    }
+
+    public async Task SendBinaryAsync(byte[] bytes)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, timeout.Token);
+    }
+
+    /// <summary>The next message of a binary (MessagePack) connection, or null once the server closed the socket.</summary>
+    public async Task<HubMessage?> ReceiveMessageAsync(IHubProtocol protocol, IInvocationBinder binder, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var input = new ReadOnlySequence<byte>(_pendingBinary.WrittenMemory);
+            if (protocol.TryParseMessage(ref input, binder, out var message))
+            {
+                var rest = input.ToArray();
+                _pendingBinary.ResetWrittenCount();
+                _pendingBinary.Write(rest);
+                return message;
+            }
+            if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseSent))
+            {
+                return null;
+            }
+            WebSocketReceiveResult result;
+            try
+            {
+                result = await _socket.ReceiveAsync(buffer, cts.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                return null;
+            }
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+            _pendingBinary.Write(buffer.AsSpan(0, result.Count));
+        }
     }
 
     /// <summary>The next record (without its separator), or null once the server closed the socket.</summary>

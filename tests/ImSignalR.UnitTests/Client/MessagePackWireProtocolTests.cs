@@ -11,11 +11,11 @@ using ClientProtocol = sdk::ImSignalR.Client.Protocol.MessagePack.MessagePackWir
 
 namespace ImSignalR.UnitTests.Client;
 
-/// <summary>The SDK's MessagePack protocol against the server's, byte for byte in both directions.</summary>
+/// <summary>The SDK's MessagePack protocol against the server's (the official one, as the hub registers it), in both directions.</summary>
 public sealed class MessagePackWireProtocolTests
 {
     private readonly ClientProtocol _client = new();
-    private readonly MessagePackHubProtocol _server = new();
+    private readonly ImMessagePackHubProtocol _server = ImMessagePackHubProtocol.Create();
 
     [Fact]
     public void AnInvocationTheClientWritesBindsOnTheServerWithCamelCaseMembers()

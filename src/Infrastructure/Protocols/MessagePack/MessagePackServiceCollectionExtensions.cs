@@ -5,25 +5,20 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ImSignalR.Infrastructure.Protocols.MessagePack;
 
-/// <summary>Registers the project's own <c>messagepack</c> hub protocol (the official package does not restore here).</summary>
+/// <summary>Registers the official <c>messagepack</c> hub protocol with the project's wire options.</summary>
 public static class MessagePackServiceCollectionExtensions
 {
-    /// <summary>Adds the <c>messagepack</c> hub protocol next to JSON; clients choose one in the handshake.</summary>
-    public static ISignalRServerBuilder AddImMessagePackProtocol(this ISignalRServerBuilder builder) =>
-        builder.AddImMessagePackProtocol(static _ => { });
-
-    /// <summary>Adds the <c>messagepack</c> hub protocol and configures its input limits.</summary>
-    public static ISignalRServerBuilder AddImMessagePackProtocol(
-        this ISignalRServerBuilder builder, Action<MessagePackHubProtocolOptions> configure)
+    /// <summary>
+    /// Adds the <c>messagepack</c> hub protocol next to JSON; clients choose one in the handshake.
+    /// Not <c>AddMessagePackProtocol()</c>: that registers the bare official protocol, and a second
+    /// protocol of the same name would make which one answers depend on registration order.
+    /// </summary>
+    public static ISignalRServerBuilder AddImMessagePackProtocol(this ISignalRServerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddOptions<MessagePackHubProtocolOptions>()
-            .Configure(configure)
-            .Validate(o => o.MaxDepth > 0 && o.MaxStringLength > 0 && o.MaxBinaryLength >= 0 && o.MaxArrayLength >= 0
-                && o.MaxMapLength >= 0 && o.MaxMessageSize > 0, "MessagePack limits must be positive.")
-            .ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, MessagePackHubProtocol>());
+            .Configure(o => o.SerializerOptions = MessagePackWire.SerializerOptions);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, ImMessagePackHubProtocol>());
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using ImSignalR.Infrastructure.Protocols.MessagePack;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -8,24 +9,17 @@ namespace ImSignalR.UnitTests.Protocols.MessagePack;
 public sealed class MessagePackRegistrationTests
 {
     [Fact]
-    public void AddImMessagePackProtocolRegistersOneMessagePackProtocolNextToJson()
+    public void AddImMessagePackProtocolRegistersOneMessagePackProtocolWithTheWireOptions()
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSignalR().AddImMessagePackProtocol().AddImMessagePackProtocol(o => o.MaxDepth = 16);
+        services.AddSignalR().AddImMessagePackProtocol().AddImMessagePackProtocol();
         using var provider = services.BuildServiceProvider();
-        var names = provider.GetServices<IHubProtocol>().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
-        Assert.Equal(["json", "messagepack"], names);
-        Assert.Equal(16, provider.GetRequiredService<IOptions<MessagePackHubProtocolOptions>>().Value.MaxDepth);
-    }
 
-    [Fact]
-    public void InvalidLimitsFailValidation()
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSignalR().AddImMessagePackProtocol(o => o.MaxDepth = 0);
-        using var provider = services.BuildServiceProvider();
-        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<MessagePackHubProtocolOptions>>().Value);
+        var protocols = provider.GetServices<IHubProtocol>().OrderBy(p => p.Name, StringComparer.Ordinal).ToArray();
+        Assert.Equal(["json", "messagepack"], protocols.Select(p => p.Name));
+        Assert.IsType<ImMessagePackHubProtocol>(protocols[1]);
+        Assert.Equal(2, protocols[1].Version); // version 2 carries the ack/sequence messages of stateful reconnect
+        Assert.Same(MessagePackWire.SerializerOptions, provider.GetRequiredService<IOptions<MessagePackHubProtocolOptions>>().Value.SerializerOptions);
     }
 }

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 namespace ImSignalR.UnitTests.Protocols.MessagePack;
 
 /// <summary>Frames exactly as @microsoft/signalr-protocol-msgpack 10.x writeMessage() produces them
-/// (captured under Node), parsed by our server side.</summary>
+/// (captured under Node), parsed by the official protocol as the hub registers it.</summary>
 public sealed class OfficialTsClientFramesTests
 {
     private static readonly FakeInvocationBinder Binder = new FakeInvocationBinder()
@@ -17,7 +17,7 @@ public sealed class OfficialTsClientFramesTests
     private static List<HubMessage> ParseAll(string hex)
     {
         var input = new ReadOnlySequence<byte>(Hex.Bytes(hex));
-        var protocol = new MessagePackHubProtocol();
+        var protocol = ImMessagePackHubProtocol.Create();
         var messages = new List<HubMessage>();
         while (protocol.TryParseMessage(ref input, Binder, out var message))
         {
