@@ -1,3 +1,4 @@
+using ImSignalR.Client.Connections;
 using ImSignalR.Client.Models;
 using ImSignalR.Client.Reliability;
 
