@@ -5,6 +5,7 @@ using ImSignalR.Infrastructure.Protocols.MessagePack;
 using ImSignalR.Infrastructure.Protocols.MessagePack.Codec;
 using ImSignalR.Infrastructure.Protocols.MessagePack.Internal.Converters;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using MessagePackHubProtocol = ImSignalR.Infrastructure.Protocols.MessagePack.MessagePackHubProtocol;
 
 namespace ImSignalR.UnitTests.Protocols.MessagePack;
 

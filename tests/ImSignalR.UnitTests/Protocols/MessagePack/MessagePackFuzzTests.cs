@@ -3,6 +3,7 @@ using ImSignalR.Domain.Contracts;
 using ImSignalR.Infrastructure.Protocols.MessagePack;
 using ImSignalR.Infrastructure.Protocols.MessagePack.Codec;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using MessagePackHubProtocol = ImSignalR.Infrastructure.Protocols.MessagePack.MessagePackHubProtocol;
 using Xunit.Abstractions;
 
 namespace ImSignalR.UnitTests.Protocols.MessagePack;

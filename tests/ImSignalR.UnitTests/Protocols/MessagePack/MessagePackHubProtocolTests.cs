@@ -4,6 +4,7 @@ using ImSignalR.Infrastructure.Protocols.MessagePack.Codec;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using MessagePackHubProtocol = ImSignalR.Infrastructure.Protocols.MessagePack.MessagePackHubProtocol;
 
 namespace ImSignalR.UnitTests.Protocols.MessagePack;
 
