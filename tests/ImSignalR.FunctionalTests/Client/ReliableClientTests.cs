@@ -87,7 +87,7 @@ public sealed class ReliableClientTests(ITestOutputHelper output)
         foreach (var threshold in new[] { 50, 200, 350 })
         {
             await Eventually.TrueAsync(() => bob.Received.Count >= threshold || sends.All(s => s.IsCompleted), $"{threshold} received", TimeSpan.FromSeconds(60));
-            bob.Client.Connection.Abort();
+            bob.Client.AbortConnection();
             drops++;
             await Eventually.TrueAsync(() => bob.Client.IsConnected, "bob reconnects", TimeSpan.FromSeconds(30));
         }
