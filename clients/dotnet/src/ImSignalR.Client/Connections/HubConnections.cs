@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using MessagePack;
+using MessagePack.Resolvers;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
@@ -14,15 +15,21 @@ internal static class HubConnections
     /// <summary>The protocol names <see cref="ImChatClientOptions.Protocol"/> accepts.</summary>
     public static bool IsKnownProtocol(string name) => name is "json" or "messagepack";
 
+    /// <summary>Same nesting bound as the hub (and System.Text.Json's default MaxDepth).</summary>
+    public const int MessagePackMaxDepth = 64;
+
     /// <summary>
-    /// The MessagePack serializer settings, the same as the hub's: SignalR's default resolver chain
-    /// (enums as strings, then the standard resolvers, then contractless), in which the wire models'
-    /// <c>[DataContract]</c>/<c>[DataMember(Name = "camelName")]</c> attributes decide the map keys,
-    /// so MessagePack carries the JSON names both ways (SPEC §3.4). Untrusted-data security: the
-    /// server's bytes are input. A model member without <c>[DataMember]</c> would silently drop out of
-    /// MessagePack; the SDK's unit tests check every model.
+    /// The MessagePack serializer settings, the hub's own: the standard resolver, in which the wire
+    /// models' <c>[DataContract]</c>/<c>[DataMember(Name = "camelName")]</c> attributes decide the map
+    /// keys, so MessagePack carries the JSON names both ways (SPEC §3.4). Not SignalR's default
+    /// contractless resolver: a type without <c>[DataContract]</c> fails to serialize instead of
+    /// travelling under its PascalCase C# names. A member without <c>[DataMember]</c> would still drop
+    /// out silently; <c>SdkWireNameTests</c> checks every model. Untrusted-data security: the server's
+    /// bytes are input (collision-resistant hashing, the depth bound).
     /// </summary>
-    public static MessagePackSerializerOptions MessagePackOptions { get; } = new MessagePackHubProtocolOptions().SerializerOptions;
+    public static MessagePackSerializerOptions MessagePackOptions { get; } = MessagePackSerializerOptions.Standard
+        .WithResolver(StandardResolver.Instance)
+        .WithSecurity(MessagePackSecurity.UntrustedData.WithMaximumObjectGraphDepth(MessagePackMaxDepth));
 
     /// <param name="options">The client's settings.</param>
     /// <param name="accessTokenProvider">Called at each connect; its token goes in the <c>Authorization</c> header.</param>

@@ -15,7 +15,7 @@ namespace ImSignalR.UnitTests.Client;
 /// them (a member without <c>[DataMember]</c> would silently drop out of MessagePack), and the values
 /// survive the round trip.
 /// </summary>
-public sealed class WireNameTests
+public sealed class SdkWireNameTests
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
