@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ImSignalR.Client.Transport;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImSignalR.Bench;
 
@@ -31,7 +31,7 @@ internal static class ConnectionsScenario
         var before = await ServerSample.TakeAsync([hub], ct).ConfigureAwait(false);
         var rssBefore = hub.RssBytes();
 
-        var connections = new ImHubConnection?[count];
+        var connections = new HubConnection?[count];
         var failures = 0;
         var connect = Stopwatch.StartNew();
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = ct }, async (i, t) =>
@@ -40,7 +40,7 @@ internal static class ConnectionsScenario
             {
                 connections[i] = await LoadRunner.OpenAsync(hub.HubUri, tokens, userIds[i], t).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ImSignalR.Client.ImConnectionException or TimeoutException)
+            catch (Exception ex) when (ex is HttpRequestException or System.Net.WebSockets.WebSocketException or TimeoutException or OperationCanceledException or IOException)
             {
                 Interlocked.Increment(ref failures);
             }
@@ -49,7 +49,7 @@ internal static class ConnectionsScenario
         await Task.Delay(Settle, ct).ConfigureAwait(false);
         var rssAfter = hub.RssBytes();
         var after = await ServerSample.TakeAsync([hub], ct).ConfigureAwait(false);
-        var open = connections.Count(c => c is { IsConnected: true });
+        var open = connections.Count(c => c is { State: HubConnectionState.Connected });
         context.Add(new BenchResult
         {
             Scenario = relay ? "conn-relay" : "connections",
@@ -75,7 +75,7 @@ internal static class ConnectionsScenario
                 {
                     await connection.DisposeAsync().ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is OperationCanceledException or ImSignalR.Client.ImConnectionException or System.Net.WebSockets.WebSocketException)
+                catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.WebSockets.WebSocketException)
                 {
                     // Closing anyway.
                 }

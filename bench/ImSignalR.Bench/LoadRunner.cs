@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ImSignalR.Client;
 using ImSignalR.Client.Models;
-using ImSignalR.Client.Transport;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImSignalR.Bench;
 
@@ -21,7 +21,7 @@ internal sealed class LoadRunner : IAsyncDisposable
 
     private readonly LoadTarget _target;
     private readonly int _contentBytes;
-    private readonly List<ImHubConnection> _senders = [];
+    private readonly List<HubConnection> _senders = [];
     private readonly List<Receiver> _receivers = [];
     private readonly List<string> _receiverIds = [];
     private long _nextMessage;
@@ -35,12 +35,12 @@ internal sealed class LoadRunner : IAsyncDisposable
     public static async Task<LoadRunner> ConnectAsync(LoadTarget target, string userPrefix, int pairs, int contentBytes, CancellationToken cancellationToken)
     {
         var runner = new LoadRunner(target, contentBytes);
-        var senders = new ImHubConnection[pairs];
+        var senders = new HubConnection[pairs];
         var receivers = new Receiver[pairs];
         await Parallel.ForAsync(0, pairs, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             senders[i] = await OpenAsync(target.SenderHub, target.TokenFor, $"{userPrefix}s{i}", ct).ConfigureAwait(false);
-            var receiver = new ImHubConnection(Options(target.ReceiverHub, target.TokenFor, $"{userPrefix}r{i}"));
+            var receiver = BenchConnections.Create(target.ReceiverHub, target.TokenFor, $"{userPrefix}r{i}");
             receivers[i] = new Receiver(receiver, target.Acks);
             await receiver.StartAsync(ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
@@ -50,20 +50,20 @@ internal sealed class LoadRunner : IAsyncDisposable
         return runner;
     }
 
-    public static async Task<ImHubConnection> OpenAsync(Uri hub, Func<string, CancellationToken, Task<string>> tokenFor, string userId, CancellationToken cancellationToken)
+    public static async Task<HubConnection> OpenAsync(Uri hub, Func<string, CancellationToken, Task<string>> tokenFor, string userId, CancellationToken cancellationToken)
     {
-        var connection = new ImHubConnection(Options(hub, tokenFor, userId));
-        await connection.StartAsync(cancellationToken).ConfigureAwait(false);
+        var connection = BenchConnections.Create(hub, tokenFor, userId);
+        try
+        {
+            await connection.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         return connection;
     }
-
-    private static HubConnectionOptions Options(Uri hub, Func<string, CancellationToken, Task<string>> tokenFor, string userId) => new()
-    {
-        HubUri = hub,
-        AccessTokenProvider = async ct => await tokenFor(userId, ct).ConfigureAwait(false),
-        InvocationTimeout = TimeSpan.FromSeconds(60),
-        ServerTimeout = TimeSpan.FromSeconds(120),
-    };
 
     /// <summary>Closed loop: each sender keeps <paramref name="window"/> sends outstanding.</summary>
     public Task<LoadPhaseResult> RunClosedAsync(string prefix, int window, TimeSpan warmup, TimeSpan duration, TimeSpan drainTimeout, CancellationToken cancellationToken) =>
@@ -187,11 +187,11 @@ internal sealed class LoadRunner : IAsyncDisposable
         var request = new SendRequest { ClientMsgId = clientMsgId, ToUserId = _receiverIds[pair], Content = Content(sentAt, clientMsgId) };
         try
         {
-            var result = await _senders[pair].InvokeAsync<JsonElement>(_target.SendMethod, [request], CancellationToken.None).ConfigureAwait(false);
+            var result = await BenchConnections.InvokeAsync<JsonElement>(_senders[pair], _target.SendMethod, [request], CancellationToken.None).ConfigureAwait(false);
             var duplicate = result.ValueKind == JsonValueKind.Object && result.TryGetProperty("duplicate", out var d) && d.ValueKind == JsonValueKind.True;
             phase.Sent(clientMsgId, pair, sentAt, duplicate);
         }
-        catch (Exception ex) when (ex is ImServerException or ImConnectionException or TimeoutException)
+        catch (Exception ex) when (BenchConnections.IsCallFailure(ex))
         {
             phase.Failed();
         }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ImSignalR.Client;
-using ImSignalR.Client.Transport;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImSignalR.Bench;
 
@@ -15,7 +14,7 @@ internal sealed class Receiver : IAsyncDisposable
     private const int MaxAckIds = 200;
     private static readonly TimeSpan AckInterval = TimeSpan.FromMilliseconds(5);
 
-    private readonly ImHubConnection _connection;
+    private readonly HubConnection _connection;
     private readonly bool _acks;
     private readonly HashSet<string> _seenMsgIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _msgIdByClientId = new(StringComparer.Ordinal);
@@ -24,11 +23,11 @@ internal sealed class Receiver : IAsyncDisposable
     private Task? _ackLoop;
     private Phase? _phase;
 
-    public Receiver(ImHubConnection connection, bool acks)
+    public Receiver(HubConnection connection, bool acks)
     {
         _connection = connection;
         _acks = acks;
-        // Handlers run one at a time per connection (the SDK dispatches in order): no locks on the counters.
+        // Handlers run one at a time per connection (the client dispatches in order): no locks on the counters.
         connection.On<BenchMessage>("ReceiveC2C", OnMessage);
     }
 
@@ -129,9 +128,9 @@ internal sealed class Receiver : IAsyncDisposable
             }
             try
             {
-                await _connection.InvokeAsync<System.Text.Json.JsonElement>("Ack", [new { msgIds = batch, status = "Delivered" }], _stop.Token).ConfigureAwait(false);
+                await BenchConnections.InvokeAsync<System.Text.Json.JsonElement>(_connection, "Ack", [new { msgIds = batch, status = "Delivered" }], _stop.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ImServerException or ImConnectionException or TimeoutException or OperationCanceledException)
+            catch (Exception ex) when (BenchConnections.IsCallFailure(ex))
             {
                 AckErrors++;
             }

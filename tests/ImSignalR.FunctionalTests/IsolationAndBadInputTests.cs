@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using ImSignalR.Client;
 using ImSignalR.Client.Models;
-using ImSignalR.Client.Transport;
 using ImSignalR.FunctionalTests.Infrastructure;
 
 namespace ImSignalR.FunctionalTests;
@@ -51,8 +50,8 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
         await AssertCode("IM_INVALID_MSG_FORMAT", () => alice.Client.SendC2CAsync(ok with { ClientMsgId = "fmt", MsgFormat = 42 }));
         await AssertCode("IM_INVALID_ARGUMENT", () => alice.Client.SendC2CAsync(ok with { ClientMsgId = "empty", Content = "" }));
         // Missing fields altogether (a raw object without them).
-        await AssertCode("IM_INVALID_CLIENT_MSG_ID", () => alice.Client.Connection.InvokeAsync<SendResult>("SendC2C", [new { toUserId = bobId }], default));
-        await AssertCode("IM_INVALID_ARGUMENT", () => alice.Client.Connection.InvokeAsync<SendResult>("SendC2C", [null], default));
+        await AssertCode("IM_INVALID_CLIENT_MSG_ID", () => alice.Client.InvokeRawAsync<SendResult>("SendC2C", [new { toUserId = bobId }], default));
+        await AssertCode("IM_INVALID_ARGUMENT", () => alice.Client.InvokeRawAsync<SendResult>("SendC2C", [null], default));
         await AssertCode("IM_PAGE_TOO_LARGE", () => alice.Client.SyncAsync(limit: 201));
         await AssertCode("IM_INVALID_CHAT_ID", () => alice.Client.SyncAsync("not-a-chat", 0));
         await AssertCode("IM_INVALID_STATUS", () => alice.Client.AckAsync(["1"], "Seen"));

@@ -66,13 +66,15 @@ public sealed class ReliableClientTests(ITestOutputHelper output)
         output.WriteLine($"{protocol}: bob received {bob.Received.Count}, alice statuses {alice.Statuses.Count}");
     }
 
-    [Fact]
-    public async Task ReceiverThatLosesItsSocketWhileFiveHundredMessagesAreSentSeesEachOnceInSeqOrder()
+    [Theory]
+    [InlineData("json")]
+    [InlineData("messagepack")]
+    public async Task ReceiverThatLosesItsSocketWhileFiveHundredMessagesAreSentSeesEachOnceInSeqOrder(string protocol)
     {
         const int total = 500;
         await using var hub = await HubProcess.StartAsync(FastHub);
-        await using var alice = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("alice"), reliable: true, configure: Fast);
-        await using var bob = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("bob"), reliable: true, configure: Fast);
+        await using var alice = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("alice"), protocol, reliable: true, configure: Fast);
+        await using var bob = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("bob"), protocol, reliable: true, configure: Fast);
         var reconnects = 0;
         bob.Client.StateChanged += change =>
         {
@@ -87,7 +89,7 @@ public sealed class ReliableClientTests(ITestOutputHelper output)
         foreach (var threshold in new[] { 50, 200, 350 })
         {
             await Eventually.TrueAsync(() => bob.Received.Count >= threshold || sends.All(s => s.IsCompleted), $"{threshold} received", TimeSpan.FromSeconds(60));
-            bob.Client.Connection.Abort();
+            bob.Client.AbortConnection();
             drops++;
             await Eventually.TrueAsync(() => bob.Client.IsConnected, "bob reconnects", TimeSpan.FromSeconds(30));
         }
@@ -96,7 +98,7 @@ public sealed class ReliableClientTests(ITestOutputHelper output)
         await Eventually.TrueAsync(() => bob.Received.Count >= total, "every message", TimeSpan.FromSeconds(60));
         await Task.Delay(2500); // replays of anything unacked would show up as repeats by now
         var received = bob.Received.ToArray();
-        output.WriteLine($"drops {drops}, reconnects {reconnects}, received {received.Length}, distinct {received.Select(m => m.MsgId).Distinct().Count()}, acked {bob.Client.AckedCount}");
+        output.WriteLine($"{protocol}: drops {drops}, reconnects {reconnects}, received {received.Length}, distinct {received.Select(m => m.MsgId).Distinct().Count()}, acked {bob.Client.AckedCount}");
         Assert.Equal(total, received.Length);
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), received.Select(m => m.Seq));
         Assert.Equal(results.OrderBy(r => r.Seq).Select(r => r.MsgId), received.Select(m => m.MsgId));
@@ -104,13 +106,15 @@ public sealed class ReliableClientTests(ITestOutputHelper output)
         Assert.Equal(drops, reconnects);
     }
 
-    [Fact]
-    public async Task SendsInFlightWhenTheHubRestartsAreAcceptedExactlyOnce()
+    [Theory]
+    [InlineData("json")]
+    [InlineData("messagepack")]
+    public async Task SendsInFlightWhenTheHubRestartsAreAcceptedExactlyOnce(string protocol)
     {
         const int total = 300;
         await using var hub = await HubProcess.StartAsync(FastHub);
         var bobId = HubFixture.NewUser("bob");
-        await using var alice = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("alice"), reliable: true, configure: Fast);
+        await using var alice = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("alice"), protocol, reliable: true, configure: Fast);
 
         var sends = Enumerable.Range(0, total)
             .Select(i => alice.Client.SendC2CAsync(new SendRequest { ClientMsgId = $"r{i}", ToUserId = bobId, Content = $"m{i}" }))
@@ -125,7 +129,7 @@ public sealed class ReliableClientTests(ITestOutputHelper output)
         await hub.StartAsync();
         var results = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(120));
 
-        await using var bob = await RecordingClient.ConnectAsync(hub, bobId);
+        await using var bob = await RecordingClient.ConnectAsync(hub, bobId, protocol);
         var chatId = results[0].ChatId;
         var stored = new List<ImMessage>();
         SyncResult page;
@@ -136,7 +140,7 @@ public sealed class ReliableClientTests(ITestOutputHelper output)
         }
         while (page.HasMore);
 
-        output.WriteLine($"accepted before kill {beforeKill}, attempts {alice.Client.SendAttempts}, duplicates reported {results.Count(r => r.Duplicate)}, stored {stored.Count}");
+        output.WriteLine($"{protocol}: accepted before kill {beforeKill}, attempts {alice.Client.SendAttempts}, duplicates reported {results.Count(r => r.Duplicate)}, stored {stored.Count}");
         Assert.Equal(total, stored.Count);
         Assert.All(stored.GroupBy(m => m.ClientMsgId), g => Assert.Single(g));
         Assert.Equal(Enumerable.Range(0, total).Select(i => $"r{i}"), stored.Select(m => m.ClientMsgId)); // issue order kept

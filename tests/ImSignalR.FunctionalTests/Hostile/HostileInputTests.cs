@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using ImSignalR.Client;
 using ImSignalR.Client.Models;
-using ImSignalR.Client.Transport;
 using ImSignalR.FunctionalTests.Infrastructure;
 using ImSignalR.FunctionalTests.Operations;
 
@@ -109,7 +108,7 @@ public sealed class HostileInputTests(HubFixture fixture) : IClassFixture<HubFix
         await using var bob = await RecordingClient.ConnectAsync(Hub, HubFixture.NewUser("bob"));
         var carolId = HubFixture.NewUser("carol");
 
-        var result = await alice.Client.Connection.InvokeAsync<SendResult>("SendC2C",
+        var result = await alice.Client.InvokeRawAsync<SendResult>("SendC2C",
             [new { clientMsgId = "forged-1", toUserId = bob.UserId, content = "who am i", msgFormat = 1, fromUserId = carolId }], default);
 
         var stored = (await bob.Client.SyncAsync(result!.ChatId, 0)).Messages.Single();

@@ -54,10 +54,10 @@ public sealed class RecordingClient : IAsyncDisposable
     /// retriable errors until they succeed.
     /// </summary>
     public async Task<SendResult> SendAsync(string to, string content, string? clientMsgId = null) =>
-        (await Client.Connection.InvokeAsync<SendResult>(
+        await Client.InvokeRawAsync<SendResult>(
             "SendC2C",
             [new SendRequest { ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"), ToUserId = to, Content = content }],
-            CancellationToken.None))!;
+            CancellationToken.None);
 
     public ValueTask DisposeAsync() => Client.DisposeAsync();
 }

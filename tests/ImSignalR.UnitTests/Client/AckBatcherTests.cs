@@ -1,6 +1,5 @@
-extern alias sdk;
-using sdk::ImSignalR.Client;
-using sdk::ImSignalR.Client.Reliability;
+using ImSignalR.Client;
+using ImSignalR.Client.Reliability;
 
 namespace ImSignalR.UnitTests.Client;
 

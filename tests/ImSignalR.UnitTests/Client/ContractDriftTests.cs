@@ -1,7 +1,6 @@
-extern alias sdk;
 using System.Reflection;
 using ImSignalR.Domain.Contracts;
-using Sdk = sdk::ImSignalR.Client.Models;
+using Sdk = ImSignalR.Client.Models;
 
 namespace ImSignalR.UnitTests.Client;
 
@@ -36,13 +35,22 @@ public sealed class ContractDriftTests
         Assert.Empty(clientMembers.Keys.Except(Members(server).Keys));
     }
 
-    [Fact]
-    public void TheSdkSendsOnlyMembersTheHubBinds()
+    public static TheoryData<Type, Type> RequestPairs => new()
     {
-        var hub = Members(typeof(SendC2CRequest));
-        foreach (var (name, kind) in Members(typeof(Sdk.SendRequest)))
+        { typeof(SendC2CRequest), typeof(Sdk.SendRequest) },
+        { typeof(AckRequest), typeof(Sdk.AckRequest) },
+        { typeof(SyncRequest), typeof(Sdk.SyncRequest) },
+        { typeof(HistoryRequest), typeof(Sdk.HistoryRequest) },
+    };
+
+    [Theory]
+    [MemberData(nameof(RequestPairs))]
+    public void TheSdkSendsOnlyMembersTheHubBinds(Type server, Type client)
+    {
+        var hub = Members(server);
+        foreach (var (name, kind) in Members(client))
         {
-            Assert.True(hub.TryGetValue(name, out var hubKind), $"the hub's SendC2CRequest has no '{name}'");
+            Assert.True(hub.TryGetValue(name, out var hubKind), $"the hub's {server.Name} has no '{name}'");
             Assert.Equal(hubKind, kind);
         }
     }

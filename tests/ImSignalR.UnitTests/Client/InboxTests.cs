@@ -1,7 +1,6 @@
-extern alias sdk;
 using System.Collections.Concurrent;
-using sdk::ImSignalR.Client.Models;
-using sdk::ImSignalR.Client.Reliability;
+using ImSignalR.Client.Models;
+using ImSignalR.Client.Reliability;
 
 namespace ImSignalR.UnitTests.Client;
 

@@ -1,7 +1,6 @@
-extern alias sdk;
-using sdk::ImSignalR.Client;
-using sdk::ImSignalR.Client.Models;
-using sdk::ImSignalR.Client.Reliability;
+using ImSignalR.Client;
+using ImSignalR.Client.Models;
+using ImSignalR.Client.Reliability;
 
 namespace ImSignalR.UnitTests.Client;
 

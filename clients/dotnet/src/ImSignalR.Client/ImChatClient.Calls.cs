@@ -1,3 +1,4 @@
+using ImSignalR.Client.Connections;
 using ImSignalR.Client.Models;
 using ImSignalR.Client.Reliability;
 
@@ -13,6 +14,7 @@ public sealed partial class ImChatClient
     /// to one recipient are accepted in call order.
     /// </summary>
     /// <exception cref="ImServerException">The server refused the message for good (e.g. <c>IM_CONTENT_TOO_LARGE</c>).</exception>
+    /// <exception cref="ImProtocolException">The server's answer does not fit the SDK's model (a server of another version).</exception>
     /// <exception cref="OperationCanceledException">Cancelled; if it was already sent once, it may have been accepted.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed before the server confirmed it.</exception>
     public Task<SendResult> SendC2CAsync(SendRequest request, CancellationToken cancellationToken = default)

@@ -1,6 +1,7 @@
 using ImSignalR.Client.Models;
 using ImSignalR.Client.Reliability;
-using ImSignalR.Client.Transport;
+using ImSignalR.Client.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImSignalR.Client;
 
@@ -84,19 +85,33 @@ public sealed partial class ImChatClient : IHubCallsSource
 
     private async Task ConnectOnceAsync(CancellationToken cancellationToken)
     {
-        var connection = new ImHubConnection(_options.ToConnectionOptions(TokenProvider()));
-        var calls = new HubConnectionCalls(connection);
+        var calls = new HubConnectionCalls(_options, TokenProvider());
+        var connection = calls.Connection;
+        // The official client runs these one at a time in arrival order; both only queue (the inbox
+        // and the status pump do the rest), so a slow app handler never holds up the connection.
         connection.On<ImMessage>("ReceiveC2C", OnPushAsync);
-        connection.On<MessageStatusUpdate>("MessageStatus", s => RaiseAsync(StatusReceived, s));
-        connection.Closed += error => OnConnectionClosed(calls, error);
+        connection.On<MessageStatusUpdate>("MessageStatus", status =>
+        {
+            _statuses.Writer.TryWrite(status);
+            return Task.CompletedTask;
+        });
+        connection.Closed += error =>
+        {
+            OnConnectionClosed(calls, error);
+            return Task.CompletedTask;
+        };
         try
         {
             await connection.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
+            await calls.DisposeAsync().ConfigureAwait(false);
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw StartFailure(ex);
         }
         lock (_stateGate)
         {
@@ -109,11 +124,11 @@ public sealed partial class ImChatClient : IHubCallsSource
         if (_stopping.IsCancellationRequested)
         {
             // Disposed while this attempt was connecting.
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await calls.DisposeAsync().ConfigureAwait(false);
             return;
         }
         SetState(ImConnectionState.Connected, null);
-        if (!connection.IsConnected)
+        if (!calls.IsConnected)
         {
             // Lost before it was published: its Closed event was ignored, so handle the loss here.
             OnConnectionClosed(calls, new ImConnectionException("The connection was lost right after it opened."));
@@ -125,16 +140,24 @@ public sealed partial class ImChatClient : IHubCallsSource
         }
     }
 
-    private Func<CancellationToken, ValueTask<string?>>? TokenProvider()
+    private Exception StartFailure(Exception ex) => ex switch
+    {
+        // A handshake response that is not valid SignalR.
+        InvalidDataException or System.Text.Json.JsonException => new ImProtocolException($"The hub at {_options.HubUri} answered the handshake with an invalid message: {ex.Message}", ex),
+        // Unreachable, refused (HTTP 401 and the like), handshake refused or timed out.
+        _ => new ImConnectionException($"Could not connect to {_options.HubUri}: {ex.Message}", ex),
+    };
+
+    private Func<Task<string?>>? TokenProvider()
     {
         var provider = _options.AccessTokenProvider;
         if (provider is null)
         {
             return null;
         }
-        return async cancellationToken =>
+        return async () =>
         {
-            var token = await provider(cancellationToken).ConfigureAwait(false);
+            var token = await provider(_stopping.Token).ConfigureAwait(false);
             if (JwtSubject.TryRead(token) is { } subject)
             {
                 Volatile.Write(ref _userId, subject);
@@ -156,8 +179,9 @@ public sealed partial class ImChatClient : IHubCallsSource
         return Task.CompletedTask;
     }
 
-    private void OnConnectionClosed(HubConnectionCalls calls, ImConnectionException? error)
+    private void OnConnectionClosed(HubConnectionCalls calls, Exception? error)
     {
+        calls.MarkEnded();
         lock (_stateGate)
         {
             if (_current != calls)
@@ -175,8 +199,10 @@ public sealed partial class ImChatClient : IHubCallsSource
         {
             _inbox.BeginResync();
         }
-        SetState(ImConnectionState.Reconnecting, error);
-        _ = calls.Connection.DisposeAsync().AsTask();
+        SetState(ImConnectionState.Reconnecting, error as ImConnectionException
+            ?? new ImConnectionException(error is null ? "The server closed the connection." : "The connection was lost: " + error.Message, error));
+        // Not awaited: this runs inside the connection's own Closed event.
+        _ = calls.DisposeAsync().AsTask();
         _ = ReconnectAsync();
     }
 

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using ImSignalR.Client.Models;
 using ImSignalR.Client.Reliability;
-using ImSignalR.Client.Transport;
+using ImSignalR.Client.Connections;
 
 namespace ImSignalR.Client;
 
@@ -26,8 +26,10 @@ public sealed partial class ImChatClient : IAsyncDisposable
     private readonly Outbox _outbox;
     private readonly AckBatcher _acks;
     private readonly Channel<ImMessage> _released = Channel.CreateUnbounded<ImMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<MessageStatusUpdate> _statuses = Channel.CreateUnbounded<MessageStatusUpdate>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Channel<ImMessage>> _messages;
     private readonly Task _pump;
+    private readonly Task _statusPump;
     private string? _userId;
 
     /// <summary>Creates a client; call <see cref="ConnectAsync"/> to open it.</summary>
@@ -47,6 +49,7 @@ public sealed partial class ImChatClient : IAsyncDisposable
         _acks = new AckBatcher(this, options.AckFlushInterval, options.SendRetryInitialDelay);
         _outbox = new Outbox(this, options.OutboxCapacity, options.SendRetryInitialDelay, options.SendRetryMaxDelay, _inbox.OnOwnSend);
         _pump = Task.Run(PumpAsync);
+        _statusPump = Task.Run(PumpStatusesAsync);
     }
 
     /// <summary>A new message for the app: once per msgId, in seq order per conversation (with
@@ -73,8 +76,13 @@ public sealed partial class ImChatClient : IAsyncDisposable
     /// <summary>The user id (<c>sub</c>) of the last token used, when the token is a JWT.</summary>
     public string? UserId => Volatile.Read(ref _userId);
 
-    /// <summary>The current connection (tests drop it with <see cref="ImHubConnection.Abort"/>).</summary>
-    internal ImHubConnection Connection => CurrentCalls?.Connection ?? throw new ImConnectionException("Not connected.");
+    /// <summary>Drops the current connection's socket without a close handshake, as a lost network
+    /// does (tests of reconnect use it).</summary>
+    internal void AbortConnection() => (CurrentCalls ?? throw new ImConnectionException("Not connected.")).Abort();
+
+    /// <summary>One raw call on the current connection, with no retry (tests of the server's answers).</summary>
+    internal Task<T> InvokeRawAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken = default) =>
+        (CurrentCalls ?? throw new ImConnectionException("Not connected.")).InvokeAsync<T>(method, arguments, cancellationToken);
 
     /// <summary>SendC2C calls made by the outbox, resends included.</summary>
     internal long SendAttempts => _outbox.Attempts;
@@ -98,12 +106,14 @@ public sealed partial class ImChatClient : IAsyncDisposable
         var calls = CurrentCalls;
         if (calls is not null)
         {
-            await calls.Connection.DisposeAsync().ConfigureAwait(false);
+            await calls.DisposeAsync().ConfigureAwait(false);
         }
         await _outbox.DisposeAsync().ConfigureAwait(false);
         await _acks.DisposeAsync().ConfigureAwait(false);
         _released.Writer.TryComplete();
+        _statuses.Writer.TryComplete();
         await _pump.ConfigureAwait(false);
+        await _statusPump.ConfigureAwait(false);
         if (_messages.IsValueCreated)
         {
             _messages.Value.Writer.TryComplete();
@@ -135,6 +145,14 @@ public sealed partial class ImChatClient : IAsyncDisposable
                     AckIfToMe(message);
                 }
             }
+        }
+    }
+
+    private async Task PumpStatusesAsync()
+    {
+        await foreach (var status in _statuses.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            await RaiseAsync(StatusReceived, status).ConfigureAwait(false);
         }
     }
 

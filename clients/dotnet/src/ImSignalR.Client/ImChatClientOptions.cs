@@ -1,18 +1,20 @@
-using ImSignalR.Client.Transport;
+using ImSignalR.Client.Connections;
 
 namespace ImSignalR.Client;
 
 /// <summary>Settings of an <see cref="ImChatClient"/>. Immutable: build one with an object initializer or <c>with</c>.</summary>
 public sealed record ImChatClientOptions
 {
-    /// <summary>The hub URL, e.g. <c>http://localhost:5000/hubs/chat</c> (http/https become ws/wss).</summary>
+    /// <summary>The hub URL, e.g. <c>http://localhost:5000/hubs/chat</c>. The client speaks WebSockets
+    /// to it directly (no negotiate request), through the official SignalR .NET client.</summary>
     public required Uri HubUri { get; init; }
 
     /// <summary>Called before every connection attempt, so an expired token is replaced on reconnect.
-    /// The token goes in the <c>Authorization</c> header and the <c>access_token</c> query.</summary>
+    /// The token goes in the <c>Authorization</c> header of the WebSocket request.</summary>
     public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; init; }
 
-    /// <summary>Hub protocol: <c>json</c> (default) or <c>messagepack</c>.</summary>
+    /// <summary>Hub protocol: <c>json</c> (default) or <c>messagepack</c> (the official MessagePack hub
+    /// protocol, with the same camelCase member names as JSON).</summary>
     public string Protocol { get; init; } = "json";
 
     /// <summary>A ping is sent when nothing was sent for this long (server default: 15 s).</summary>
@@ -65,17 +67,6 @@ public sealed record ImChatClientOptions
     /// <see cref="ImChatClient.Messages"/> is first read.</summary>
     public int MessageBufferCapacity { get; init; } = 10_000;
 
-    internal HubConnectionOptions ToConnectionOptions(Func<CancellationToken, ValueTask<string?>>? tokenProvider) => new()
-    {
-        HubUri = HubUri,
-        AccessTokenProvider = tokenProvider,
-        Protocol = Protocol,
-        KeepAliveInterval = KeepAliveInterval,
-        ServerTimeout = ServerTimeout,
-        HandshakeTimeout = HandshakeTimeout,
-        InvocationTimeout = InvocationTimeout,
-    };
-
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(HubUri);
@@ -88,6 +79,9 @@ public sealed record ImChatClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(SendRetryInitialDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(SendRetryMaxDelay, SendRetryInitialDelay);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AckFlushInterval, TimeSpan.Zero);
-        _ = global::ImSignalR.Client.Protocol.HubProtocols.Create(Protocol);
+        if (!HubConnections.IsKnownProtocol(Protocol))
+        {
+            throw new ArgumentException($"Unknown hub protocol '{Protocol}'. Supported: json, messagepack.", nameof(Protocol));
+        }
     }
 }

@@ -1,6 +1,7 @@
 namespace ImSignalR.Client;
 
-/// <summary>The server sent bytes that are not a valid SignalR message; the connection is closed.</summary>
+/// <summary>The server answered with something the SDK cannot read: an invalid handshake response at
+/// connect, or a call result that does not fit the SDK's model.</summary>
 public sealed class ImProtocolException : Exception
 {
     /// <summary>Creates the exception.</summary>

@@ -53,8 +53,10 @@ internal sealed class AckBatcher : IAsyncDisposable
         {
             await _loop.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
+            // Stopping (the client disposes its connection first): acks still queued are dropped; the
+            // server re-pushes those messages and the next session's sync covers them.
         }
         _stopping.Dispose();
     }
@@ -110,7 +112,7 @@ internal sealed class AckBatcher : IAsyncDisposable
             {
                 await Task.Delay(_retryDelay, cancellationToken).ConfigureAwait(false);
             }
-            catch (ImServerException)
+            catch (Exception ex) when (ex is ImServerException or ImProtocolException)
             {
                 // Refused for good (e.g. ids that are not ours): resending cannot help; the server's
                 // retry budget and the next sync still bound what happens to those messages.
