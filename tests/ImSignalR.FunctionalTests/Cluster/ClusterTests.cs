@@ -5,14 +5,18 @@ using ImSignalR.FunctionalTests.Infrastructure;
 
 namespace ImSignalR.FunctionalTests.Cluster;
 
-/// <summary>Issue 4 acceptance: real hub processes on Redis + MariaDB, driven by the .NET SDK.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
+/// <summary>
+/// Issue 4 acceptance: real hub processes on Redis + MariaDB, driven by the .NET SDK; run on one Redis server
+/// (<see cref="ClusterTests"/>) and on a 3-master Redis Cluster (<see cref="RedisClusterTests"/>).
+/// </summary>
+public abstract class ClusterSuite(ClusterRedis redis)
 {
+    protected Task<ClusterFixture> StartAsync() => ClusterFixture.StartAsync(redis: redis);
+
     [Fact]
     public async Task SendPushAckAndStatusWorkAcrossNodesAndReachEveryDevice()
     {
-        await using var cluster = await ClusterFixture.StartAsync();
+        await using var cluster = await StartAsync();
         var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
         var aliceId = HubFixture.NewUser("alice");
         var bobId = HubFixture.NewUser("bob");
@@ -39,7 +43,7 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public async Task KillingTheRecipientsNodeLosesNothingAndItsClaimedRetriesAreReplayedByTheOtherNode()
     {
-        await using var cluster = await ClusterFixture.StartAsync();
+        await using var cluster = await StartAsync();
         var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
         var bobId = HubFixture.NewUser("bob");
         await using var alice = await RecordingClient.ConnectAsync(node1, HubFixture.NewUser("alice"));
@@ -92,11 +96,19 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
             "node 1 replays an entry sent before node 2 died", TimeSpan.FromSeconds(20));
         await bob.DisposeAsync();
     }
+}
 
+/// <summary>
+/// The suite on one private Redis server, plus the Redis restart with data loss, which needs a server the test
+/// controls: restarting masters of the shared cluster would disturb every suite running on it.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output) : ClusterSuite(ClusterRedis.PrivateServer)
+{
     [Fact]
     public async Task ARedisRestartLosingAllDataLosesNoAcceptedMessageAndRepeatsNoSeq()
     {
-        await using var cluster = await ClusterFixture.StartAsync();
+        await using var cluster = await StartAsync();
         var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
         var bobId = HubFixture.NewUser("bob");
         await using var alice = await RecordingClient.ConnectAsync(node1, HubFixture.NewUser("alice"));
@@ -171,6 +183,10 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
         await Eventually.TrueAsync(async () => (await cluster.Nodes[1].Http.GetAsync("/health/ready")).IsSuccessStatusCode, "node 2 ready again", TimeSpan.FromSeconds(60));
     }
 }
+
+/// <summary>The suite on the 3-master Redis Cluster of IM_TEST_REDIS_CLUSTER (fails when it is not set).</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class RedisClusterTests() : ClusterSuite(ClusterRedis.SharedCluster);
 
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ClusterCollection
