@@ -96,6 +96,24 @@ public abstract class ClusterSuite(ClusterRedis redis)
             "node 1 replays an entry sent before node 2 died", TimeSpan.FromSeconds(20));
         await bob.DisposeAsync();
     }
+
+    [Fact]
+    public async Task AGracefullyStoppedNodesConnectionsStopCountingAtOnce()
+    {
+        // The official backplane disposes the shared multiplexer when the host is disposed; presence must have
+        // removed this node's entries before that, not leave them to expire a lease TTL (15 s) later.
+        await using var cluster = await StartAsync();
+        var bobId = HubFixture.NewUser("bob");
+        var presenceKey = $"{cluster.Prefix}:presence:{{{bobId}}}";
+        await using var bob = await RecordingClient.ConnectAsync(cluster.Nodes[1], bobId);
+        await Eventually.TrueAsync(async () => (await RedisCli.RunAsync(cluster.RedisConfiguration, "hlen", presenceKey)).SequenceEqual(["1"]),
+            "bob's connection is registered");
+
+        await cluster.Nodes[1].StopAsync();
+
+        var left = await RedisCli.RunAsync(cluster.RedisConfiguration, "hlen", presenceKey);
+        Assert.Equal(["0"], left);
+    }
 }
 
 /// <summary>

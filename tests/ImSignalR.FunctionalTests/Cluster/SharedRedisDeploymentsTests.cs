@@ -44,35 +44,20 @@ public sealed partial class SharedRedisDeploymentsTests
         Assert.All(bobB.Received, m => Assert.Equal("from B", m.Content));
 
         // Every key and every backplane channel carries one of the two prefixes; presence is kept per deployment.
-        var keys = await RedisCliAsync(redis.Port, "--scan");
+        var keys = await RedisCli.RunAsync(redis.Configuration, "--scan");
         Assert.NotEmpty(keys);
         Assert.All(keys, k => Assert.Matches(Prefixed(), k));
         Assert.Contains($"depa:presence:{{{bobId}}}", keys);
         Assert.Contains($"depb:presence:{{{bobId}}}", keys);
-        var channels = await RedisCliAsync(redis.Port, "pubsub", "channels");
+        var channels = await RedisCli.RunAsync(redis.Configuration, "pubsub", "channels");
         Assert.Contains(channels, c => c.StartsWith("depa:", StringComparison.Ordinal));
         Assert.Contains(channels, c => c.StartsWith("depb:", StringComparison.Ordinal));
         Assert.All(channels, c => Assert.Matches(Prefixed(), c));
-        Assert.Single(await RedisCliAsync(redis.Port, "hkeys", $"depb:presence:{{{bobId}}}")); // bob's one connection in B
+        Assert.Single(await RedisCli.RunAsync(redis.Configuration, "hkeys", $"depb:presence:{{{bobId}}}")); // bob's one connection in B
     }
 
     [GeneratedRegex("^dep[ab]:")]
     private static partial Regex Prefixed();
-
-    private static async Task<string[]> RedisCliAsync(int port, params string[] args)
-    {
-        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-p");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("redis-cli did not start");
-        var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
 
     /// <summary>A second database on the test MariaDB (the test user may create imsignalr_test* databases).</summary>
     private static async Task<string> CreateDatabaseAsync(string connectionString, string database)
