@@ -10,6 +10,9 @@ public enum ClusterRedis
 
     /// <summary>The shared 3-master Redis Cluster of <c>IM_TEST_REDIS_CLUSTER</c> (scripts/test.sh starts it).</summary>
     SharedCluster,
+
+    /// <summary>A private 3-master Redis Cluster started for the fixture, whose masters the test may restart (data lost).</summary>
+    PrivateCluster,
 }
 
 /// <summary>
@@ -24,9 +27,10 @@ public sealed class ClusterFixture : IAsyncDisposable
 
     public const string ClusterVariable = "IM_TEST_REDIS_CLUSTER";
 
-    private ClusterFixture(RedisServer? redis, string redisConfiguration, string prefix, List<HubProcess> nodes)
+    private ClusterFixture(IAsyncDisposable? redis, string redisConfiguration, string prefix, List<HubProcess> nodes)
     {
-        OwnRedis = redis;
+        OwnRedis = redis as RedisServer;
+        OwnCluster = redis as PrivateRedisCluster;
         RedisConfiguration = redisConfiguration;
         Prefix = prefix;
         Nodes = nodes;
@@ -35,7 +39,10 @@ public sealed class ClusterFixture : IAsyncDisposable
     /// <summary>The private Redis server (null on the shared cluster, which tests must not restart).</summary>
     public RedisServer? OwnRedis { get; }
 
-    public RedisServer Redis => OwnRedis ?? throw new InvalidOperationException("This fixture runs on the shared Redis Cluster, which a test cannot restart.");
+    public RedisServer Redis => OwnRedis ?? throw new InvalidOperationException("This fixture runs on no private Redis server.");
+
+    /// <summary>The private Redis Cluster (<see cref="ClusterRedis.PrivateCluster"/> only).</summary>
+    public PrivateRedisCluster? OwnCluster { get; }
 
     public string RedisConfiguration { get; }
 
@@ -49,6 +56,11 @@ public sealed class ClusterFixture : IAsyncDisposable
         if (redis == ClusterRedis.SharedCluster)
         {
             return await StartOnAsync(SharedClusterConfiguration(), $"t{Guid.NewGuid():N}", mysql, nodes, extra, ownRedis: null);
+        }
+        if (redis == ClusterRedis.PrivateCluster)
+        {
+            var privateCluster = await PrivateRedisCluster.StartAsync();
+            return await StartOnAsync(privateCluster.Configuration, "im", mysql, nodes, extra, privateCluster);
         }
         var server = new RedisServer();
         await server.StartAsync();
@@ -83,7 +95,7 @@ public sealed class ClusterFixture : IAsyncDisposable
     }
 
     private static async Task<ClusterFixture> StartOnAsync(
-        string redisConfiguration, string prefix, string mysql, int nodes, IReadOnlyDictionary<string, string>? extra, RedisServer? ownRedis)
+        string redisConfiguration, string prefix, string mysql, int nodes, IReadOnlyDictionary<string, string>? extra, IAsyncDisposable? ownRedis)
     {
         var started = new List<HubProcess>();
         try
@@ -136,6 +148,10 @@ public sealed class ClusterFixture : IAsyncDisposable
         if (OwnRedis is not null)
         {
             await OwnRedis.DisposeAsync();
+        }
+        if (OwnCluster is not null)
+        {
+            await OwnCluster.DisposeAsync();
         }
     }
 }

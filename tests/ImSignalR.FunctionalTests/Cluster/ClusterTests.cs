@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ImSignalR.Client;
 using ImSignalR.Client.Models;
 using ImSignalR.FunctionalTests.Infrastructure;
+using ImSignalR.Infrastructure.Redis.State;
 
 namespace ImSignalR.FunctionalTests.Cluster;
 
@@ -114,19 +115,14 @@ public abstract class ClusterSuite(ClusterRedis redis)
         var left = await RedisCli.RunAsync(cluster.RedisConfiguration, "hlen", presenceKey);
         Assert.Equal(["0"], left);
     }
-}
 
-/// <summary>
-/// The suite on one private Redis server, plus the Redis restart with data loss, which needs a server the test
-/// controls: restarting masters of the shared cluster would disturb every suite running on it.
-/// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output) : ClusterSuite(ClusterRedis.PrivateServer)
-{
-    [Fact]
-    public async Task ARedisRestartLosingAllDataLosesNoAcceptedMessageAndRepeatsNoSeq()
+    /// <summary>
+    /// G1/G3/G5 under load while <paramref name="loseData"/> makes Redis lose (some or all of) its data; it gets the
+    /// chat ids in use.
+    /// </summary>
+    protected static async Task<IReadOnlyCollection<SendResult>> RedisDataLossLosesNoAcceptedMessageAndRepeatsNoSeqAsync(
+        ClusterFixture cluster, Func<IReadOnlyCollection<string>, Task> loseData, Xunit.Abstractions.ITestOutputHelper output)
     {
-        await using var cluster = await StartAsync();
         var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
         var bobId = HubFixture.NewUser("bob");
         await using var alice = await RecordingClient.ConnectAsync(node1, HubFixture.NewUser("alice"));
@@ -161,7 +157,7 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output) : 
         await Eventually.TrueAsync(() => accepted.Count >= 50, "traffic before the restart");
         try
         {
-            await RestartRedisUnderLoadAsync(cluster, accepted, stop, loops);
+            await RestartRedisUnderLoadAsync(cluster, loseData, accepted, stop, loops);
         }
         catch
         {
@@ -185,13 +181,13 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output) : 
             Assert.Equal(synced.Count, synced.Select(m => m.Seq).Distinct().Count());
             Assert.Equal(chat.Select(a => a.Seq).Order(), synced.Select(m => m.Seq));
         }
+        return accepted;
     }
 
-    private static async Task RestartRedisUnderLoadAsync(ClusterFixture cluster, ConcurrentBag<SendResult> accepted, CancellationTokenSource stop, Task[] loops)
+    private static async Task RestartRedisUnderLoadAsync(
+        ClusterFixture cluster, Func<IReadOnlyCollection<string>, Task> loseData, ConcurrentBag<SendResult> accepted, CancellationTokenSource stop, Task[] loops)
     {
-        cluster.Redis.Kill();
-        await Task.Delay(1000);
-        await cluster.Redis.StartAsync(); // empty: counters, dedupe keys, retry queue, presence all gone
+        await loseData(accepted.Select(a => a.ChatId).Distinct().ToArray());
         var countAtRestart = accepted.Count;
         await Eventually.TrueAsync(() => accepted.Count >= countAtRestart + 50, "the nodes recover by themselves and accept again", TimeSpan.FromSeconds(40));
         stop.Cancel();
@@ -202,9 +198,53 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output) : 
     }
 }
 
-/// <summary>The suite on the 3-master Redis Cluster of IM_TEST_REDIS_CLUSTER (fails when it is not set).</summary>
+/// <summary>
+/// The suite on one private Redis server, plus the Redis restart with data loss, which needs a server the test
+/// controls: restarting masters of the shared cluster would disturb every suite running on it.
+/// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class RedisClusterTests() : ClusterSuite(ClusterRedis.SharedCluster);
+public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output) : ClusterSuite(ClusterRedis.PrivateServer)
+{
+    [Fact]
+    public async Task ARedisRestartLosingAllDataLosesNoAcceptedMessageAndRepeatsNoSeq()
+    {
+        await using var cluster = await StartAsync();
+        await RedisDataLossLosesNoAcceptedMessageAndRepeatsNoSeqAsync(cluster, async _ =>
+        {
+            cluster.Redis.Kill();
+            await Task.Delay(1000);
+            await cluster.Redis.StartAsync(); // empty: counters, dedupe keys, retry queue, presence all gone
+        }, output);
+    }
+}
+
+/// <summary>
+/// The suite on the 3-master Redis Cluster of IM_TEST_REDIS_CLUSTER (fails when it is not set), plus a master of a
+/// private cluster restarted empty under load: the counters, markers, retry entries and presence of its slots are
+/// lost while the other masters keep theirs.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper output) : ClusterSuite(ClusterRedis.SharedCluster)
+{
+    [Fact]
+    public async Task ARedisClusterMasterRestartLosingItsDataLosesNoAcceptedMessageAndRepeatsNoSeq()
+    {
+        await using var cluster = await ClusterFixture.StartAsync(redis: ClusterRedis.PrivateCluster);
+        // The master that holds a conversation's counter (and its bucket's marker): G3 must hold although the other
+        // masters, and whatever markers they hold, kept their data.
+        string? lostChat = null;
+        var accepted = await RedisDataLossLosesNoAcceptedMessageAndRepeatsNoSeqAsync(cluster, async chats =>
+        {
+            lostChat = chats.First();
+            var master = await cluster.OwnCluster!.NodeOfAsync(new RedisKeys(cluster.Prefix).Sequence(lostChat).ToString());
+            await cluster.OwnCluster.RestartNodeAsync(master, TimeSpan.FromSeconds(1));
+        }, output);
+
+        // The restart did hit that counter: it was re-seeded from the store, a jump forward (allowed), not a repeat.
+        var seqs = accepted.Where(a => a.ChatId == lostChat).Select(a => a.Seq).Order().ToArray();
+        Assert.Contains(seqs.Zip(seqs.Skip(1)), p => p.Second - p.First > 1);
+    }
+}
 
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ClusterCollection
