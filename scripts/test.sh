@@ -17,6 +17,11 @@ free_port() {
   echo "$port"
 }
 REDIS_PORT="${IM_TEST_REDIS_PORT:-$(free_port 6390)}"
+# A 3-master Redis Cluster for the cluster variants of the Redis suites (each node also uses port + 10000 for its bus).
+CLUSTER_PORTS=()
+CLUSTER_PORTS[0]="$(free_port "${IM_TEST_REDIS_CLUSTER_PORT:-7101}")"
+CLUSTER_PORTS[1]="$(free_port $((CLUSTER_PORTS[0] + 1)))"
+CLUSTER_PORTS[2]="$(free_port $((CLUSTER_PORTS[1] + 1)))"
 export IM_TEST_MYSQL_PORT="${IM_TEST_MYSQL_PORT:-$(free_port 3307)}"
 CONFIGURATION="${CONFIGURATION:-Release}"
 mkdir -p "$RESULTS"
@@ -46,8 +51,51 @@ start_redis() {
   export IM_TEST_REDIS="127.0.0.1:$REDIS_PORT"
 }
 
+# Three `redis-server --cluster-enabled yes`, joined by `redis-cli --cluster create`, ready once every node
+# reports cluster_state:ok; exported as IM_TEST_REDIS_CLUSTER (the seed nodes). Without it the cluster
+# variants fail with a message that names the variable.
+start_redis_cluster() {
+  local port endpoints=()
+  log "starting a 3-master Redis Cluster on ports ${CLUSTER_PORTS[*]}"
+  for port in "${CLUSTER_PORTS[@]}"; do
+    rm -f "$IM_TEST_STATE/nodes-$port.conf"
+    redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file "$IM_TEST_STATE/nodes-$port.conf" \
+      --save "" --appendonly no --daemonize yes --dir "$IM_TEST_STATE" \
+      --pidfile "$IM_TEST_STATE/redis-cluster-$port.pid" --logfile "$IM_TEST_STATE/redis-cluster-$port.log"
+    endpoints+=("127.0.0.1:$port")
+  done
+  for port in "${CLUSTER_PORTS[@]}"; do
+    for _ in $(seq 1 50); do
+      redis-cli -p "$port" ping >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  done
+  if ! redis-cli --cluster create "${endpoints[@]}" --cluster-replicas 0 --cluster-yes >"$IM_TEST_STATE/redis-cluster-create.log" 2>&1; then
+    echo "!! redis-cli --cluster create failed (see $IM_TEST_STATE/redis-cluster-create.log)"
+    return 1
+  fi
+  for _ in $(seq 1 100); do
+    local ok=0
+    for port in "${CLUSTER_PORTS[@]}"; do
+      redis-cli -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && ok=$((ok + 1))
+    done
+    if ((ok == ${#CLUSTER_PORTS[@]})); then
+      export IM_TEST_REDIS_CLUSTER
+      IM_TEST_REDIS_CLUSTER="$(IFS=,; echo "${endpoints[*]}")"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "!! the Redis Cluster did not reach cluster_state:ok"
+  return 1
+}
+
 stop_services() {
+  local port
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  for port in "${CLUSTER_PORTS[@]}"; do
+    redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  done
   "$ROOT/scripts/mariadb.sh" stop >/dev/null 2>&1 || true
 }
 trap stop_services EXIT
@@ -162,6 +210,9 @@ run_ts_suites() {
 
 install_packages
 start_redis
+if ! start_redis_cluster; then
+  failed=$((failed + 1))
+fi
 log "starting MariaDB"
 if "$ROOT/scripts/mariadb.sh" start; then
   eval "export $("$ROOT/scripts/mariadb.sh" env)"

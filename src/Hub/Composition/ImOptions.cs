@@ -45,8 +45,17 @@ public sealed class StoreOptions
 
 public sealed class RedisSettings
 {
-    /// <summary>e.g. <c>127.0.0.1:6379,password=…</c>. Set: Redis backplane and cluster state; unset: in-process.</summary>
+    /// <summary>
+    /// A StackExchange.Redis configuration string: <c>127.0.0.1:6379,password=…</c>, or the seed nodes of a Redis
+    /// Cluster. Set: Redis backplane and cluster state; unset: in-process.
+    /// </summary>
     public string? Configuration { get; set; }
+
+    /// <summary>Prefix of every key and backplane channel, so two deployments can share one Redis (SPEC §8).</summary>
+    public string Prefix { get; set; } = "im";
+
+    /// <summary>Per-command timeout; a command without a reply by then fails as IM_STATE_UNAVAILABLE (retriable).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class RocketMqSettings

@@ -34,6 +34,15 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         {
             errors.Add("Im:Store:Provider must be MySql when Im:Redis:Configuration is set: SQLite cannot be shared by several nodes.");
         }
+        if (o.HasRedis)
+        {
+            errors.AddRange(new Infrastructure.Redis.ImRedisOptions
+            {
+                Configuration = o.Redis.Configuration!,
+                Prefix = o.Redis.Prefix,
+                CommandTimeout = o.Redis.CommandTimeout,
+            }.Validate());
+        }
         ValidateAuth(o, errors);
         ValidateLimits(o.Limits, errors);
         if (!TryParseDelays(o.Retry.DelaysSeconds, out _))

@@ -121,7 +121,7 @@ internal static class ImServiceRegistration
         {
             services.AddImRedisClusterState(r =>
             {
-                r.Configuration = options.Redis.Configuration!;
+                ConfigureRedis(r, options.Redis);
                 // The RocketMQ log is durable before the store has the message.
                 r.StoreMayLag = options.HasRocketMq;
             });
@@ -149,7 +149,15 @@ internal static class ImServiceRegistration
         signalR.AddImMessagePackProtocol();
         if (options.HasRedis)
         {
-            signalR.AddImRedisBackplane(r => r.Configuration = options.Redis.Configuration!);
+            signalR.AddImRedisBackplane(r => ConfigureRedis(r, options.Redis));
         }
+    }
+
+    /// <summary>The backplane and the state share one multiplexer and one set of Redis options.</summary>
+    private static void ConfigureRedis(ImRedisOptions redis, RedisSettings settings)
+    {
+        redis.Configuration = settings.Configuration!;
+        redis.Prefix = settings.Prefix;
+        redis.CommandTimeout = settings.CommandTimeout;
     }
 }

@@ -1,11 +1,10 @@
-using ImSignalR.Infrastructure.Redis;
-using ImSignalR.Infrastructure.Redis.Protocol;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StackExchange.Redis;
 
 namespace ImSignalR.Hub.Endpoints;
 
-/// <summary>Ready only while the Redis command connection is up and answers PING.</summary>
-internal sealed class RedisHealthCheck(IRedisClient redis) : IHealthCheck
+/// <summary>Ready only while the multiplexer is connected and Redis answers a PING within the bound.</summary>
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
@@ -15,14 +14,18 @@ internal sealed class RedisHealthCheck(IRedisClient redis) : IHealthCheck
         {
             return HealthCheckResult.Unhealthy("redis disconnected");
         }
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(Timeout);
         try
         {
-            await redis.ExecuteAsync([(RedisArg)"PING"], cts.Token);
+            // In a Redis Cluster every master must answer: a send touches whichever one owns its keys.
+            var masters = redis.GetServers().Where(s => !s.IsReplica).ToArray();
+            if (masters.Length == 0 || masters.Any(s => !s.IsConnected))
+            {
+                return HealthCheckResult.Unhealthy("redis: a master is disconnected");
+            }
+            await Task.WhenAll(masters.Select(s => s.PingAsync())).WaitAsync(Timeout, cancellationToken);
             return HealthCheckResult.Healthy("redis answers");
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("redis unreachable: " + ex.GetType().Name);
         }

@@ -1,20 +1,32 @@
+using System.Text.RegularExpressions;
+using StackExchange.Redis;
+
 namespace ImSignalR.Infrastructure.Redis;
 
-/// <summary>Redis settings shared by the backplane and the cluster-state adapters.</summary>
-public sealed class ImRedisOptions
+/// <summary>Redis settings shared by the backplane and the cluster-state adapters (one multiplexer serves both).</summary>
+public sealed partial class ImRedisOptions
 {
     /// <summary>
-    /// StackExchange.Redis-style string: <c>host:port,password=…,user=…,defaultDatabase=0,connectTimeout=5000,syncTimeout=5000,name=…</c>.
+    /// A StackExchange.Redis configuration string: one server (<c>host:port,password=…</c>) or the seed nodes of a
+    /// Redis Cluster (<c>h1:p1,h2:p2,…</c>). <c>abortConnect</c>, the backlog policy, the command timeouts and the
+    /// channel prefix are set from the options below, whatever the string says.
     /// </summary>
     public string Configuration { get; set; } = "localhost:6379";
 
-    /// <summary>Prefix of every key the cluster-state adapters write, so several apps can share one Redis.</summary>
-    public string KeyPrefix { get; set; } = "im:";
+    /// <summary>
+    /// The one prefix of every key (<c>{Prefix}:…</c>) and of every backplane channel (<c>{Prefix}:{hub type}:…</c>),
+    /// so several deployments can share one Redis (pub/sub ignores the database number, so the channel prefix is
+    /// what keeps their pushes apart). No braces: they would change the keys' hash slots.
+    /// </summary>
+    public string Prefix { get; set; } = "im";
 
-    /// <summary>Prefix of every pub/sub channel of the backplane (prepended with no separator, as StackExchange.Redis does).</summary>
-    public string ChannelPrefix { get; set; } = "";
+    /// <summary>Per-command timeout (StackExchange.Redis <c>syncTimeout</c> and <c>asyncTimeout</c>).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>This node's id for presence leases and backplane acks; unique per process start by default.</summary>
+    /// <summary>Idle connections send a PING this often, so a half-open socket is found without waiting for a command.</summary>
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>This node's id in presence entries; unique per process start by default.</summary>
     public string NodeId { get; set; } = $"{Environment.MachineName}_{Guid.NewGuid():N}";
 
     /// <summary>How long a node's presence entries outlive it when it dies without cleaning up.</summary>
@@ -36,30 +48,45 @@ public sealed class ImRedisOptions
     /// <summary>How long after the counters were found lost new counters keep jumping; longer than any consumer lag.</summary>
     public TimeSpan SeqRecoveryWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Timeout of a backplane group add/remove for a connection on another node (the official value).</summary>
-    public TimeSpan GroupAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    [GeneratedRegex("^[A-Za-z0-9_.:-]{1,64}$")]
+    internal static partial Regex PrefixPattern();
 
     internal IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Configuration))
         {
-            yield return "ImRedisOptions.Configuration is required.";
+            yield return "Im:Redis:Configuration is required.";
         }
         else
         {
             string? error = null;
             try
             {
-                RedisConfiguration.Parse(Configuration);
+                if (ConfigurationOptions.Parse(Configuration).EndPoints.Count == 0)
+                {
+                    error = "Im:Redis:Configuration names no endpoint.";
+                }
             }
-            catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+            catch (Exception ex) when (ex is ArgumentException or FormatException or NotSupportedException)
             {
-                error = $"ImRedisOptions.Configuration is invalid: {ex.Message}";
+                error = $"Im:Redis:Configuration is invalid: {ex.Message}";
             }
             if (error is not null)
             {
                 yield return error;
             }
+        }
+        if (Prefix is null || !PrefixPattern().IsMatch(Prefix))
+        {
+            yield return "Im:Redis:Prefix must be 1-64 characters of [A-Za-z0-9_.:-].";
+        }
+        if (CommandTimeout < TimeSpan.FromMilliseconds(10) || CommandTimeout > TimeSpan.FromMinutes(5))
+        {
+            yield return "Im:Redis:CommandTimeout must be between 10 ms and 5 minutes.";
+        }
+        if (KeepAlive < TimeSpan.FromSeconds(1))
+        {
+            yield return "Im:Redis:KeepAlive must be at least 1 s.";
         }
         if (string.IsNullOrWhiteSpace(NodeId) || NodeId.Contains(' ', StringComparison.Ordinal))
         {
@@ -76,10 +103,6 @@ public sealed class ImRedisOptions
         if (SeqRecoveryWindow <= TimeSpan.Zero)
         {
             yield return "ImRedisOptions.SeqRecoveryWindow must be positive.";
-        }
-        if (GroupAckTimeout <= TimeSpan.Zero)
-        {
-            yield return "ImRedisOptions.GroupAckTimeout must be positive.";
         }
     }
 }

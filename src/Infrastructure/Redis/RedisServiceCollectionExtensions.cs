@@ -1,13 +1,16 @@
 using ImSignalR.Domain.Ports;
+using ImSignalR.Infrastructure.Redis.Internal;
 using ImSignalR.Infrastructure.Redis.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace ImSignalR.Infrastructure.Redis;
 
-/// <summary>Registers the Redis client and the cluster-wide state ports.</summary>
+/// <summary>Registers the process's Redis multiplexer and the cluster-wide state ports.</summary>
 public static class RedisServiceCollectionExtensions
 {
     /// <summary>
@@ -17,28 +20,32 @@ public static class RedisServiceCollectionExtensions
     public static IServiceCollection AddImRedisClusterState(this IServiceCollection services, Action<ImRedisOptions>? configure = null)
     {
         AddImRedisCore(services, configure);
-        services.TryAddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<ImRedisOptions>>().Value.KeyPrefix));
+        services.TryAddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<ImRedisOptions>>().Value.Prefix));
         services.Replace(ServiceDescriptor.Singleton<IPresence>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ImRedisOptions>>().Value;
-            return new RedisPresence(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<RedisKeys>(), options.NodeId,
+            return new RedisPresence(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>(), options.NodeId,
                 options.PresenceLeaseTtl, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisPresence>());
         }));
+        services.AddHostedService<RedisPresenceShutdown>();
         services.Replace(ServiceDescriptor.Singleton<IDedupeCache>(sp =>
-            new RedisDedupeCache(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<RedisKeys>())));
+            new RedisDedupeCache(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<IRetryQueue>(sp =>
-            new RedisRetryQueue(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<RedisKeys>())));
+            new RedisRetryQueue(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<ISequenceAllocator>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ImRedisOptions>>().Value;
-            return new RedisSequenceAllocator(sp.GetRequiredService<IRedisClient>(), sp.GetRequiredService<RedisKeys>(),
+            return new RedisSequenceAllocator(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>(),
                 sp.GetRequiredService<IMessageStore>(), options.SeqReseedJump, options.StoreMayLag ? options.SeqRecoveryWindow : null,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisSequenceAllocator>());
         }));
         return services;
     }
 
-    /// <summary>The one place the options and the shared connection are registered (backplane and state share it).</summary>
+    /// <summary>
+    /// The one place the options and the process's single <see cref="IConnectionMultiplexer"/> are registered;
+    /// the backplane and the state adapters share it. Configure callbacks of both callers apply to the same options.
+    /// </summary>
     internal static IServiceCollection AddImRedisCore(IServiceCollection services, Action<ImRedisOptions>? configure)
     {
         var builder = services.AddOptions<ImRedisOptions>();
@@ -46,11 +53,17 @@ public static class RedisServiceCollectionExtensions
         {
             builder.Configure(configure);
         }
-        builder.Validate(o => !o.Validate().Any(), "ImRedisOptions is invalid (Configuration, NodeId, PresenceLeaseTtl, SeqReseedJump, GroupAckTimeout).")
-            .ValidateOnStart();
-        services.TryAddSingleton<IRedisClient>(sp => new RedisConnection(
-            RedisConfiguration.Parse(sp.GetRequiredService<IOptions<ImRedisOptions>>().Value.Configuration),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisConnection>()));
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImRedisOptions>, ImRedisOptionsValidator>());
+        services.TryAddSingleton(sp =>
+        {
+            var multiplexer = RedisMultiplexer.Connect(sp.GetRequiredService<IOptions<ImRedisOptions>>().Value);
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("ImSignalR.Redis");
+            multiplexer.ConnectionFailed += (_, e) =>
+                RedisLog.ConnectionBroken(logger, e.ConnectionType.ToString(), e.EndPoint?.ToString() ?? "?", e.FailureType.ToString(), e.Exception);
+            multiplexer.ConnectionRestored += (_, e) => RedisLog.Connected(logger, e.ConnectionType.ToString(), e.EndPoint?.ToString() ?? "?");
+            return multiplexer;
+        });
         return services;
     }
 }

@@ -1,16 +1,17 @@
-using ImSignalR.Infrastructure.Redis;
 using ImSignalR.Infrastructure.Redis.State;
 using ImSignalR.IntegrationTests.Redis;
+using StackExchange.Redis;
 
 namespace ImSignalR.IntegrationTests.ClusterState;
 
 /// <summary>
-/// Redis for the contract suites: every <c>CreateAsync</c> gets a fresh key prefix (isolation on a shared
-/// server) and one connection per simulated node; everything is disposed at the end.
+/// Redis for the contract suites, on one server or (<paramref name="cluster"/>) on the 3-master Redis Cluster:
+/// every <c>CreateAsync</c> gets a fresh key prefix (isolation on a shared server) and one multiplexer per
+/// simulated node; everything is disposed at the end.
 /// </summary>
-public class RedisStateFixture : IAsyncLifetime
+public class RedisStateFixture(bool cluster) : IAsyncLifetime
 {
-    private readonly RedisFixture _redis = new();
+    private readonly RedisFixture _redis = new(cluster);
     private readonly List<IAsyncDisposable> _owned = [];
 
     public string Endpoint => _redis.Endpoint;
@@ -26,10 +27,10 @@ public class RedisStateFixture : IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    internal async Task<(RedisConnection Connection, RedisKeys Keys)[]> NodesAsync(int nodes)
+    internal async Task<(ConnectionMultiplexer Connection, RedisKeys Keys)[]> NodesAsync(int nodes)
     {
-        var keys = new RedisKeys($"test:{Guid.NewGuid():N}:");
-        var result = new (RedisConnection, RedisKeys)[nodes];
+        var keys = new RedisKeys($"test:{Guid.NewGuid():N}");
+        var result = new (ConnectionMultiplexer, RedisKeys)[nodes];
         for (var i = 0; i < nodes; i++)
         {
             var connection = await _redis.ConnectAsync();

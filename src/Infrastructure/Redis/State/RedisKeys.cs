@@ -1,33 +1,57 @@
+using System.Globalization;
+using System.Text;
+using StackExchange.Redis;
+
 namespace ImSignalR.Infrastructure.Redis.State;
 
-/// <summary>Every key the cluster-state adapters use, in one place (prefix default <c>im:</c>).</summary>
+/// <summary>
+/// Every key the cluster-state adapters use, in one place, all under <c>{prefix}:</c>. Redis Cluster runs a script
+/// only when all its keys share a hash slot, so the keys a script touches together share a hash tag (the part in
+/// braces, the only part Redis hashes): the retry queue's three keys share <c>{retry}</c>, and a chat's counter
+/// shares its bucket's tag with that bucket's marker keys. Every other script touches a single key.
+/// </summary>
 internal sealed class RedisKeys(string prefix)
 {
-    /// <summary>Hash connectionId → nodeId.</summary>
-    public string PresenceUser(string userId) => $"{prefix}presence:user:{userId}";
+    /// <summary>Sequence buckets: each has its own loss marker, kept on the same node as the bucket's counters.</summary>
+    internal const int SequenceBuckets = 1024;
 
-    /// <summary>String with a TTL: the node is alive while it exists.</summary>
-    public string PresenceNode(string nodeId) => $"{prefix}presence:node:{nodeId}";
+    public string Prefix => prefix;
 
-    public string PresenceNodePrefix => $"{prefix}presence:node:";
+    /// <summary>Hash connectionId → "expiry-ms node-id" (a single-key script; tagged by user for readability only).</summary>
+    public RedisKey PresenceUser(string userId) => $"{prefix}:presence:{{{userId}}}";
 
     /// <summary>The user id is length-prefixed so ("a:b","c") and ("a","b:c") never share a key.</summary>
-    public string Dedupe(string fromUserId, string clientMsgId) => $"{prefix}dedupe:{fromUserId.Length}:{fromUserId}:{clientMsgId}";
+    public RedisKey Dedupe(string fromUserId, string clientMsgId) => $"{prefix}:dedupe:{fromUserId.Length}:{fromUserId}:{clientMsgId}";
 
     /// <summary>Sorted set msgId → due (Unix ms).</summary>
-    public string RetryDue => $"{prefix}retry:due";
+    public RedisKey RetryDue => $"{prefix}:{{retry}}:due";
 
     /// <summary>Sorted set msgId → lease expiry (Unix ms).</summary>
-    public string RetryLease => $"{prefix}retry:lease";
+    public RedisKey RetryLease => $"{prefix}:{{retry}}:lease";
 
     /// <summary>Hash msgId → JSON <see cref="RetryPayload"/>.</summary>
-    public string RetryPayload => $"{prefix}retry:payload";
+    public RedisKey RetryPayload => $"{prefix}:{{retry}}:payload";
 
-    public string Sequence(string chatId) => $"{prefix}seq:{chatId}";
+    public RedisKey Sequence(string chatId) => $"{prefix}:seq:{{{SequenceBucket(chatId)}}}:{chatId}";
 
-    /// <summary>Exists while the sequence counters are intact; its absence next to a non-empty store means Redis lost them.</summary>
-    public string SequenceMarker => $"{prefix}seqstate:marker";
+    /// <summary>
+    /// Exists while the bucket's counters are intact; its absence next to a non-empty store means Redis lost them.
+    /// Per bucket, not global: in a Redis Cluster one master can lose its data while the others keep theirs, and a
+    /// marker on another master would not notice.
+    /// </summary>
+    public RedisKey SequenceMarker(string chatId) => $"{prefix}:seqstate:{{{SequenceBucket(chatId)}}}:marker";
 
-    /// <summary>Exists (with a TTL) while new counters must jump, after the counters were lost.</summary>
-    public string SequenceRecovering => $"{prefix}seqstate:recovering";
+    /// <summary>Exists (with a TTL) while new counters of the bucket must jump, after its counters were lost.</summary>
+    public RedisKey SequenceRecovering(string chatId) => $"{prefix}:seqstate:{{{SequenceBucket(chatId)}}}:recovering";
+
+    /// <summary>A stable bucket (FNV-1a of the UTF-8 chat id): it is part of stored key names, so it must never change.</summary>
+    internal static string SequenceBucket(string chatId)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(chatId))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+        return "s" + (hash % SequenceBuckets).ToString(CultureInfo.InvariantCulture);
+    }
 }

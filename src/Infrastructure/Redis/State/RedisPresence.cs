@@ -2,101 +2,95 @@ using System.Collections.Concurrent;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Infrastructure.Redis.Internal;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace ImSignalR.Infrastructure.Redis.State;
 
 /// <summary>
-/// Cluster-wide presence: <c>presence:user:{id}</c> is a hash connectionId → nodeId, and each node keeps
-/// <c>presence:node:{nodeId}</c> alive with a TTL it refreshes every third of the TTL. A connection counts only
-/// while its node's lease exists, so a node that dies (no cleanup) drops out when its lease expires; the count
-/// script deletes such stale entries as it meets them.
-/// The node also remembers its own connections: when the refresh finds its lease missing (Redis restarted and
-/// lost the data, or the node stalled past the TTL) it registers them all again.
+/// Cluster-wide presence: <c>presence:{userId}</c> is a hash connectionId → "expiry-ms node-id". Each entry is its
+/// own lease: the node that holds the connection rewrites it every third of the lease TTL, so the entries of a node
+/// that dies (no cleanup) stop counting when they expire, and the count script deletes such stale entries as it
+/// meets them. Expiry is Redis's own clock (<c>TIME</c> inside the scripts), so node clocks never matter.
+/// Every script touches only the user's hash (one key, one slot: Redis Cluster needs nothing more), which is why
+/// the lease lives in the entry and not in a per-node key the script would have to build.
+/// Because the refresh rewrites every local entry, a Redis that restarted empty (or a node that stalled past the
+/// TTL) gets this node's connections back with the next refresh; a restored connection triggers one at once.
 /// A user hash expires <see cref="UserTtlLeases"/> lease TTLs after the last refresh by a node that holds one of
 /// the user's connections, so the hash of a user whose node died and who never comes back does not stay forever.
 /// </summary>
 internal sealed class RedisPresence : IPresence, IAsyncDisposable
 {
-    // KEYS: user hash. ARGV: node key prefix. Counts entries whose node lease exists; drops the others.
-    private static readonly RedisScript CountLive = new("""
+    // KEYS: user hash. ARGV: entry ttl ms, hash ttl ms, node id, connection ids…
+    private const string Upsert = """
+        local t = redis.call('TIME')
+        local expiry = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+        local value = expiry .. ' ' .. ARGV[3]
+        for i = 4, #ARGV do
+          redis.call('HSET', KEYS[1], ARGV[i], value)
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        return 1
+        """;
+
+    // KEYS: user hash. Counts unexpired entries; drops the others.
+    private const string CountLive = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local entries = redis.call('HGETALL', KEYS[1])
         local live = 0
-        local alive = {}
         for i = 1, #entries, 2 do
-          local node = entries[i + 1]
-          local ok = alive[node]
-          if ok == nil then
-            ok = redis.call('EXISTS', ARGV[1] .. node) == 1
-            alive[node] = ok
-          end
-          if ok then
+          local expiry = tonumber(string.match(entries[i + 1], '^(%d+)'))
+          if expiry and expiry > now then
             live = live + 1
           else
             redis.call('HDEL', KEYS[1], entries[i])
           end
         end
         return live
-        """);
-
-    // KEYS: node lease. ARGV: ttl ms. Returns 1 when the lease had to be created (it was missing).
-    private static readonly RedisScript RefreshLease = new("""
-        if redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then
-          return 1
-        end
-        redis.call('PEXPIRE', KEYS[1], ARGV[1])
-        return 0
-        """);
-
-    // KEYS: user hash. ARGV: connection id, node id, user ttl ms.
-    private static readonly RedisScript AddEntry = new("""
-        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-        redis.call('PEXPIRE', KEYS[1], ARGV[3])
-        return 1
-        """);
+        """;
 
     /// <summary>User hashes live this many lease TTLs past the last refresh (refreshes come every third of one).</summary>
     private const int UserTtlLeases = 3;
 
-    // User hashes refreshed per round trip burst, so a node with many users does not flood its connection.
+    // User hashes refreshed per burst of concurrent scripts, so a node with many users does not flood its connection.
     private const int RefreshChunk = 512;
 
-    private readonly IRedisClient _redis;
+    private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
     private readonly string _nodeId;
-    private readonly string _leaseKey;
     private readonly long _ttlMs;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<(string UserId, string ConnectionId), byte> _local = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _refreshLoop;
-    private volatile bool _leaseKnown;
+    private int _stopped;
 
-    public RedisPresence(IRedisClient redis, RedisKeys keys, string nodeId, TimeSpan leaseTtl, ILogger logger)
+    public RedisPresence(IConnectionMultiplexer redis, RedisKeys keys, string nodeId, TimeSpan leaseTtl, ILogger logger)
     {
         _redis = redis;
         _keys = keys;
         _nodeId = nodeId;
-        _leaseKey = keys.PresenceNode(nodeId);
         _ttlMs = (long)leaseTtl.TotalMilliseconds;
         _logger = logger;
+        _redis.ConnectionRestored += OnConnectionRestored;
         _refreshLoop = Task.Run(() => RefreshLoopAsync(leaseTtl / 3));
     }
 
+    private IDatabase Db => _redis.GetDatabase();
+
+    private long UserTtlMs => _ttlMs * UserTtlLeases;
+
     public async ValueTask AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken)
     {
+        // Remembered first: if Redis is away now, the next refresh registers it.
         _local[(userId, connectionId)] = 0;
-        await RedisStateCalls.RunAsync(_redis.EvaluateAsync(
-            AddEntry, [_keys.PresenceUser(userId)], [connectionId, _nodeId, UserTtlMs], cancellationToken)).ConfigureAwait(false);
-        if (!_leaseKnown)
-        {
-            await RefreshAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await RedisStateCalls.RunAsync(UpsertAsync(userId, [connectionId])).ConfigureAwait(false);
     }
 
     public async ValueTask RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken)
     {
         _local.TryRemove((userId, connectionId), out _);
-        await RedisStateCalls.RunAsync(_redis.ExecuteAsync(["HDEL", _keys.PresenceUser(userId), connectionId], cancellationToken)).ConfigureAwait(false);
+        await RedisStateCalls.RunAsync(Db.HashDeleteAsync(_keys.PresenceUser(userId), connectionId)).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken) =>
@@ -104,60 +98,95 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
 
     public async ValueTask<int> CountConnectionsAsync(string userId, CancellationToken cancellationToken)
     {
-        var reply = await RedisStateCalls.RunAsync(_redis.EvaluateAsync(
-            CountLive, [_keys.PresenceUser(userId)], [_keys.PresenceNodePrefix], cancellationToken)).ConfigureAwait(false);
-        return (int)reply.AsInt64();
+        var reply = await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(CountLive, [_keys.PresenceUser(userId)])).ConfigureAwait(false);
+        return (int)reply;
     }
 
-    /// <summary>Refreshes the lease now; re-registers every local connection when it was missing.</summary>
+    /// <summary>Rewrites every local entry (one script per user), which also re-registers what Redis lost.</summary>
     internal async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var created = await RedisStateCalls.RunAsync(_redis.EvaluateAsync(RefreshLease, [_leaseKey], [_ttlMs], cancellationToken)).ConfigureAwait(false);
-        _leaseKnown = true;
-        var snapshot = _local.Keys.ToArray();
-        if (created.AsInt64() == 1 && snapshot.Length > 0)
+        var byUser = _local.Keys.GroupBy(e => e.UserId, StringComparer.Ordinal).ToArray();
+        foreach (var chunk in byUser.Chunk(RefreshChunk))
         {
-            foreach (var chunk in snapshot.Chunk(RefreshChunk))
-            {
-                await Task.WhenAll(chunk.Select(e => _redis.EvaluateAsync(
-                    AddEntry, [_keys.PresenceUser(e.UserId)], [e.ConnectionId, _nodeId, UserTtlMs], cancellationToken))).ConfigureAwait(false);
-            }
-            RedisLog.PresenceReRegistered(_logger, _nodeId, snapshot.Length);
-            return;
-        }
-        foreach (var chunk in snapshot.Select(e => e.UserId).Distinct(StringComparer.Ordinal).Chunk(RefreshChunk))
-        {
-            await Task.WhenAll(chunk.Select(user => _redis.ExecuteAsync(["PEXPIRE", _keys.PresenceUser(user), UserTtlMs], cancellationToken))).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.WhenAll(chunk.Select(user => UpsertAsync(user.Key, user.Select(e => e.ConnectionId).ToArray()))).ConfigureAwait(false);
         }
     }
 
-    private long UserTtlMs => _ttlMs * UserTtlLeases;
-
-    /// <summary>Stops refreshing without cleaning up, as a crashed node would (tests).</summary>
-    internal async Task SimulateCrashAsync()
+    /// <summary>
+    /// Graceful stop: stops refreshing and deletes this node's entries so its connections stop counting at once.
+    /// Called by <see cref="RedisPresenceShutdown"/> while the multiplexer is still open.
+    /// </summary>
+    internal async Task StopAsync()
     {
-        _stop.Cancel();
-        await _refreshLoop.ConfigureAwait(false);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_stop.IsCancellationRequested)
+        if (!await StopRefreshingAsync().ConfigureAwait(false))
         {
             return;
         }
-        _stop.Cancel();
-        await _refreshLoop.ConfigureAwait(false);
-        // Graceful shutdown: drop the lease so this node's connections stop counting at once.
+        var byUser = _local.Keys.GroupBy(e => e.UserId, StringComparer.Ordinal).ToArray();
         try
         {
-            await _redis.ExecuteAsync(["DEL", _leaseKey], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await Task.WhenAll(byUser.Select(user => Db.HashDeleteAsync(
+                _keys.PresenceUser(user.Key), user.Select(e => (RedisValue)e.ConnectionId).ToArray()))).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisUnavailableException or RedisTimeoutException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (RedisStateCalls.IsUnavailable(ex) || ex is TimeoutException or ObjectDisposedException)
         {
-            // The lease expires by itself.
+            // The entries expire by themselves within a lease TTL.
         }
-        _stop.Dispose();
+    }
+
+    /// <summary>Stops refreshing without cleaning up, as a crashed node would (tests).</summary>
+    internal Task SimulateCrashAsync() => StopRefreshingAsync();
+
+    public async ValueTask DisposeAsync() => await StopRefreshingAsync().ConfigureAwait(false);
+
+    private async Task<bool> StopRefreshingAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return false;
+        }
+        _redis.ConnectionRestored -= OnConnectionRestored;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _refreshLoop.ConfigureAwait(false);
+        return true;
+    }
+
+    private Task UpsertAsync(string userId, string[] connectionIds)
+    {
+        var args = new RedisValue[3 + connectionIds.Length];
+        args[0] = _ttlMs;
+        args[1] = UserTtlMs;
+        args[2] = _nodeId;
+        for (var i = 0; i < connectionIds.Length; i++)
+        {
+            args[3 + i] = connectionIds[i];
+        }
+        return Db.ScriptEvaluateAsync(Upsert, [_keys.PresenceUser(userId)], args);
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType != ConnectionType.Interactive || _stop.IsCancellationRequested)
+        {
+            return;
+        }
+        // Redis may have come back empty: register this node's connections now, not a third of a TTL later.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RefreshAsync(_stop.Token).ConfigureAwait(false);
+                RedisLog.PresenceReRegistered(_logger, _nodeId, _local.Count);
+            }
+            catch (Exception ex) when (!_stop.IsCancellationRequested)
+            {
+                RedisLog.LeaseRefreshFailed(_logger, _nodeId, ex);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
     }
 
     private async Task RefreshLoopAsync(TimeSpan period)
@@ -173,7 +202,6 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
                 }
                 catch (Exception ex) when (!_stop.IsCancellationRequested)
                 {
-                    _leaseKnown = false;
                     RedisLog.LeaseRefreshFailed(_logger, _nodeId, ex);
                 }
             }

@@ -2,30 +2,32 @@ using System.Globalization;
 using System.Text.Json;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Redis.Protocol;
+using StackExchange.Redis;
 
 namespace ImSignalR.Infrastructure.Redis.State;
 
 /// <summary>
 /// The cluster-wide retry queue: <c>retry:due</c> (zset msgId → due ms), <c>retry:lease</c> (zset msgId →
-/// lease expiry ms) and <c>retry:payload</c> (hash msgId → JSON). Every mutation is one Lua script, so a
-/// claim moves entries from due (or from an expired lease) to a fresh lease atomically: two sweepers never
+/// lease expiry ms) and <c>retry:payload</c> (hash msgId → JSON), all three under the hash tag <c>{retry}</c> so
+/// a Redis Cluster keeps them in one slot. Every mutation is one Lua script that names all its keys in KEYS, so
+/// a claim moves entries from due (or from an expired lease) to a fresh lease atomically: two sweepers never
 /// get the same entry, and a dead sweeper's entries come back when its lease runs out.
 /// </summary>
-internal sealed class RedisRetryQueue(IRedisClient redis, RedisKeys keys) : IRetryQueue
+internal sealed class RedisRetryQueue(IConnectionMultiplexer redis, RedisKeys keys) : IRetryQueue
 {
     // Ids per call: keeps the remove script's unpack() well under Lua's stack limit, and HMGET replies small.
     private const int IdsPerCall = 1000;
 
-    private static readonly RedisScript Schedule = new("""
+    // KEYS: payload, due. ARGV: id, json, due ms.
+    private const string Schedule = """
         if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
           redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
         end
         return 1
-        """);
+        """;
 
     // KEYS: due, lease, payload. ARGV: now ms, max, lease-until ms. Expired leases first, then due entries.
-    private static readonly RedisScript Claim = new("""
+    private const string Claim = """
         local max = tonumber(ARGV[2])
         local out = {}
         local function take(source, fromLease)
@@ -45,10 +47,10 @@ internal sealed class RedisRetryQueue(IRedisClient redis, RedisKeys keys) : IRet
         take(KEYS[2], true)
         take(KEYS[1], false)
         return out
-        """);
+        """;
 
     // KEYS: payload, due, lease. ARGV: id, json, due ms.
-    private static readonly RedisScript Reschedule = new("""
+    private const string Reschedule = """
         if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
           return 0
         end
@@ -56,22 +58,23 @@ internal sealed class RedisRetryQueue(IRedisClient redis, RedisKeys keys) : IRet
         redis.call('ZREM', KEYS[3], ARGV[1])
         redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
         return 1
-        """);
+        """;
 
     // KEYS: due, lease, payload. ARGV: ids.
-    private static readonly RedisScript Remove = new("""
+    private const string Remove = """
         redis.call('ZREM', KEYS[1], unpack(ARGV))
         redis.call('ZREM', KEYS[2], unpack(ARGV))
         return redis.call('HDEL', KEYS[3], unpack(ARGV))
-        """);
+        """;
+
+    private IDatabase Db => redis.GetDatabase();
 
     public async ValueTask ScheduleAsync(ChatMessage message, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        await RedisStateCalls.RunAsync(redis.EvaluateAsync(
+        await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(
             Schedule,
             [keys.RetryPayload, keys.RetryDue],
-            [Id(message.MsgId), Serialize(new RetryPayload(message, 0)), due.ToUnixTimeMilliseconds()],
-            cancellationToken)).ConfigureAwait(false);
+            [Id(message.MsgId), Serialize(new RetryPayload(message, 0)), due.ToUnixTimeMilliseconds()])).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<RetryEntry>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken)
@@ -80,15 +83,15 @@ internal sealed class RedisRetryQueue(IRedisClient redis, RedisKeys keys) : IRet
         {
             return [];
         }
-        var reply = await RedisStateCalls.RunAsync(redis.EvaluateAsync(
+        var reply = await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(
             Claim,
             [keys.RetryDue, keys.RetryLease, keys.RetryPayload],
-            [now.ToUnixTimeMilliseconds(), max, (now + lease).ToUnixTimeMilliseconds()],
-            cancellationToken)).ConfigureAwait(false);
-        var entries = new List<RetryEntry>(reply.Items.Length);
-        foreach (var item in reply.Items)
+            [now.ToUnixTimeMilliseconds(), max, (now + lease).ToUnixTimeMilliseconds()])).ConfigureAwait(false);
+        var items = (RedisResult[])reply!;
+        var entries = new List<RetryEntry>(items.Length);
+        foreach (var item in items)
         {
-            var payload = Deserialize(item);
+            var payload = Deserialize((byte[])item!);
             entries.Add(new RetryEntry(payload.Message, payload.Replays));
         }
         return entries;
@@ -96,63 +99,48 @@ internal sealed class RedisRetryQueue(IRedisClient redis, RedisKeys keys) : IRet
 
     public async ValueTask<bool> RescheduleAsync(RetryEntry claimed, DateTimeOffset due, CancellationToken cancellationToken)
     {
-        var reply = await RedisStateCalls.RunAsync(redis.EvaluateAsync(
+        var reply = await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(
             Reschedule,
             [keys.RetryPayload, keys.RetryDue, keys.RetryLease],
-            [Id(claimed.Message.MsgId), Serialize(new RetryPayload(claimed.Message, claimed.Replays + 1)), due.ToUnixTimeMilliseconds()],
-            cancellationToken)).ConfigureAwait(false);
-        return reply.AsInt64() == 1;
+            [Id(claimed.Message.MsgId), Serialize(new RetryPayload(claimed.Message, claimed.Replays + 1)), due.ToUnixTimeMilliseconds()]))
+            .ConfigureAwait(false);
+        return (long)reply == 1;
     }
 
     public async ValueTask RemoveAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)
     {
-        foreach (var chunk in msgIds.Chunk(IdsPerCall))
-        {
-            var args = new RedisArg[chunk.Length];
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                args[i] = Id(chunk[i]);
-            }
-            await RedisStateCalls.RunAsync(redis.EvaluateAsync(
-                Remove, [keys.RetryDue, keys.RetryLease, keys.RetryPayload], args, cancellationToken)).ConfigureAwait(false);
-        }
+        // The chunks go out together (SE.Redis pipelines concurrent commands on one connection).
+        var keysOfQueue = new[] { keys.RetryDue, keys.RetryLease, keys.RetryPayload };
+        await RedisStateCalls.RunAsync(Task.WhenAll(msgIds.Chunk(IdsPerCall).Select(chunk =>
+            Db.ScriptEvaluateAsync(Remove, keysOfQueue, Array.ConvertAll(chunk, Id))))).ConfigureAwait(false);
     }
 
     public async ValueTask<IReadOnlyList<ChatMessage>> GetPendingAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)
     {
+        var replies = await RedisStateCalls.RunAsync(Task.WhenAll(msgIds.Chunk(IdsPerCall).Select(chunk =>
+            Db.HashGetAsync(keys.RetryPayload, Array.ConvertAll(chunk, Id))))).ConfigureAwait(false);
         var found = new List<ChatMessage>(msgIds.Count);
-        foreach (var chunk in msgIds.Chunk(IdsPerCall))
+        foreach (var reply in replies)
         {
-            var command = new RedisArg[chunk.Length + 2];
-            command[0] = "HMGET";
-            command[1] = keys.RetryPayload;
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                command[i + 2] = Id(chunk[i]);
-            }
-            var reply = await RedisStateCalls.RunAsync(redis.ExecuteAsync(command, cancellationToken)).ConfigureAwait(false);
-            foreach (var item in reply.Items)
+            foreach (var item in reply)
             {
                 if (!item.IsNull)
                 {
-                    found.Add(Deserialize(item).Message);
+                    found.Add(Deserialize((byte[])item!).Message);
                 }
             }
         }
         return found;
     }
 
-    public async ValueTask<long> CountAsync(CancellationToken cancellationToken)
-    {
-        var reply = await RedisStateCalls.RunAsync(redis.ExecuteAsync(["HLEN", keys.RetryPayload], cancellationToken)).ConfigureAwait(false);
-        return reply.AsInt64();
-    }
+    public async ValueTask<long> CountAsync(CancellationToken cancellationToken) =>
+        await RedisStateCalls.RunAsync(Db.HashLengthAsync(keys.RetryPayload)).ConfigureAwait(false);
 
-    private static string Id(long msgId) => msgId.ToString(CultureInfo.InvariantCulture);
+    private static RedisValue Id(long msgId) => msgId.ToString(CultureInfo.InvariantCulture);
 
     private static byte[] Serialize(RetryPayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, RedisStateJsonContext.Default.RetryPayload);
 
-    private static RetryPayload Deserialize(in RedisValue value) =>
-        JsonSerializer.Deserialize(value.Memory.Span, RedisStateJsonContext.Default.RetryPayload)
+    private static RetryPayload Deserialize(byte[] value) =>
+        JsonSerializer.Deserialize(value, RedisStateJsonContext.Default.RetryPayload)
         ?? throw new InvalidDataException("Empty retry payload.");
 }

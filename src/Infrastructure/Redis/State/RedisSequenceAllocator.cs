@@ -1,6 +1,7 @@
 using ImSignalR.Domain.Ports;
 using ImSignalR.Infrastructure.Redis.Internal;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace ImSignalR.Infrastructure.Redis.State;
 
@@ -16,22 +17,26 @@ namespace ImSignalR.Infrastructure.Redis.State;
 /// its max reads 0: after a loss of the counters that would repeat seq 1. A marker key tells the cases apart:
 /// it is created with the first counter, so a miss that finds it gone while the store holds messages means the
 /// counters were lost, and for <see cref="ImRedisOptions.SeqRecoveryWindow"/> every new counter then jumps too.
+/// The marker and the recovery flag are kept per bucket of chats (<see cref="RedisKeys.SequenceBucket"/>), beside
+/// the bucket's counters in one hash slot: the seed script touches only declared keys of one slot, and in a Redis
+/// Cluster a master that loses its data loses its buckets' markers with their counters, so the loss is seen there.
 /// </remarks>
 internal sealed class RedisSequenceAllocator(
-    IRedisClient redis, RedisKeys keys, IMessageStore store, long reseedJump, TimeSpan? recoveryWindow, ILogger logger)
+    IConnectionMultiplexer redis, RedisKeys keys, IMessageStore store, long reseedJump, TimeSpan? recoveryWindow, ILogger logger)
     : ISequenceAllocator
 {
-    private static readonly RedisScript IncrementExisting = new("""
+    // KEYS: counter. Never creates it: a missing counter must be seeded from the store.
+    private const string IncrementExisting = """
         if redis.call('EXISTS', KEYS[1]) == 1 then
           return redis.call('INCR', KEYS[1])
         end
         return false
-        """);
+        """;
 
     // "Set if still missing, then INCR", watching for lost counters. KEYS: counter, marker, recovering.
     // ARGV: seed, jumped seed, window ms, store has messages ('1', '0', or '?' = not asked yet; a store that
     // cannot lag always answers '0'). Returns the new seq, or -1 when the marker is gone and the store must be asked.
-    private static readonly RedisScript Seed = new("""
+    private const string Seed = """
         if redis.call('EXISTS', KEYS[1]) == 1 then
           return redis.call('INCR', KEYS[1])
         end
@@ -50,10 +55,10 @@ internal sealed class RedisSequenceAllocator(
         end
         redis.call('SET', KEYS[1], seed)
         return redis.call('INCR', KEYS[1])
-        """);
+        """;
 
-    // ARGV: store max, seed when missing. Only ever raises.
-    private static readonly RedisScript RaiseTo = new("""
+    // KEYS: counter. ARGV: store max, seed when missing. Only ever raises.
+    private const string RaiseTo = """
         local current = redis.call('GET', KEYS[1])
         if not current then
           redis.call('SET', KEYS[1], ARGV[2])
@@ -64,15 +69,15 @@ internal sealed class RedisSequenceAllocator(
           return 1
         end
         return 0
-        """);
+        """;
 
     public async ValueTask<long> NextAsync(string chatId, CancellationToken cancellationToken)
     {
         var key = keys.Sequence(chatId);
-        var reply = await RedisStateCalls.RunAsync(redis.EvaluateAsync(IncrementExisting, [key], [], cancellationToken)).ConfigureAwait(false);
+        var reply = await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(IncrementExisting, [key])).ConfigureAwait(false);
         if (!reply.IsNull)
         {
-            return reply.AsInt64();
+            return (long)reply;
         }
         var storeMax = await store.GetMaxSeqAsync(chatId, cancellationToken).ConfigureAwait(false);
         var seed = SeedFor(storeMax);
@@ -84,10 +89,10 @@ internal sealed class RedisSequenceAllocator(
         if (recoveryWindow is not { } window)
         {
             // The store never lags: its max is exact, and lost counters need no recovery window.
-            return await SeedAsync(key, seed, jumped, 1, "0", cancellationToken).ConfigureAwait(false);
+            return await SeedAsync(chatId, seed, jumped, 1, "0").ConfigureAwait(false);
         }
         var windowMs = (long)window.TotalMilliseconds;
-        var next = await SeedAsync(key, seed, jumped, windowMs, "?", cancellationToken).ConfigureAwait(false);
+        var next = await SeedAsync(chatId, seed, jumped, windowMs, "?").ConfigureAwait(false);
         if (next == -1)
         {
             var history = await store.HasAnyMessageAsync(cancellationToken).ConfigureAwait(false);
@@ -95,23 +100,26 @@ internal sealed class RedisSequenceAllocator(
             {
                 RedisLog.SequenceCountersLost(logger, window);
             }
-            next = await SeedAsync(key, seed, jumped, windowMs, history ? "1" : "0", cancellationToken).ConfigureAwait(false);
+            next = await SeedAsync(chatId, seed, jumped, windowMs, history ? "1" : "0").ConfigureAwait(false);
         }
         return next;
     }
 
-    private async Task<long> SeedAsync(string key, long seed, long jumped, long windowMs, string storeHasMessages, CancellationToken cancellationToken)
+    private async Task<long> SeedAsync(string chatId, long seed, long jumped, long windowMs, string storeHasMessages)
     {
-        var reply = await RedisStateCalls.RunAsync(redis.EvaluateAsync(
-            Seed, [key, keys.SequenceMarker, keys.SequenceRecovering], [seed, jumped, windowMs, storeHasMessages], cancellationToken))
-            .ConfigureAwait(false);
-        return reply.AsInt64();
+        var reply = await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(
+            Seed,
+            [keys.Sequence(chatId), keys.SequenceMarker(chatId), keys.SequenceRecovering(chatId)],
+            [seed, jumped, windowMs, storeHasMessages])).ConfigureAwait(false);
+        return (long)reply;
     }
+
+    private IDatabase Db => redis.GetDatabase();
 
     public async ValueTask ReseedAsync(string chatId, long storeMaxSeq, CancellationToken cancellationToken)
     {
-        await RedisStateCalls.RunAsync(redis.EvaluateAsync(
-            RaiseTo, [keys.Sequence(chatId)], [storeMaxSeq, SeedFor(storeMaxSeq)], cancellationToken)).ConfigureAwait(false);
+        await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(
+            RaiseTo, [keys.Sequence(chatId)], [storeMaxSeq, SeedFor(storeMaxSeq)])).ConfigureAwait(false);
     }
 
     private long SeedFor(long storeMax) => storeMax > 0 ? storeMax + reseedJump : 0;

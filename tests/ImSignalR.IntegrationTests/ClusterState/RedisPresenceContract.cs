@@ -4,22 +4,18 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.IntegrationTests.ClusterState;
 
-public sealed class RedisPresenceTests : PresenceContract<RedisPresenceFixture>
+/// <summary>The presence contract plus what only the Redis adapter promises (leases, expiry, re-registration).</summary>
+public abstract class RedisPresenceContract<TFixture>(TFixture redis) : PresenceContract<TFixture>(redis)
+    where TFixture : RedisPresenceFixture
 {
-    private readonly RedisPresenceFixture _fixture;
-
-    public RedisPresenceTests(RedisPresenceFixture fixture)
-        : base(fixture)
-    {
-        _fixture = fixture;
-    }
+    private readonly TFixture _redis = redis;
 
     [Fact]
     public async Task ConnectionsOfANodeThatDiesStopCountingWhenItsLeaseExpires()
     {
-        var nodes = await _fixture.NodesAsync(2);
+        var nodes = await _redis.NodesAsync(2);
         var dying = new RedisPresence(nodes[0].Connection, nodes[0].Keys, "dying", TimeSpan.FromSeconds(1), NullLogger.Instance);
-        var alive = _fixture.Own(new RedisPresence(nodes[1].Connection, nodes[1].Keys, "alive", TimeSpan.FromSeconds(1), NullLogger.Instance));
+        var alive = _redis.Own(new RedisPresence(nodes[1].Connection, nodes[1].Keys, "alive", TimeSpan.FromSeconds(1), NullLogger.Instance));
         var user = Unique("u");
         await dying.AddConnectionAsync(user, "c-dying", default);
         await alive.AddConnectionAsync(user, "c-alive", default);
@@ -27,7 +23,7 @@ public sealed class RedisPresenceTests : PresenceContract<RedisPresenceFixture>
 
         await dying.SimulateCrashAsync();
 
-        // The alive node keeps its own lease fresh past several TTLs, the dead one's runs out.
+        // The alive node keeps its own entry fresh past several TTLs, the dead one's runs out.
         await Eventually.TrueAsync(async () => await alive.CountConnectionsAsync(user, default) == 1, "dead node's connection dropped");
         await Task.Delay(2500);
         Assert.Equal(1, await alive.CountConnectionsAsync(user, default));
@@ -36,20 +32,21 @@ public sealed class RedisPresenceTests : PresenceContract<RedisPresenceFixture>
     [Fact]
     public async Task AUsersHashExpiresOnceNoLiveNodeRefreshesIt()
     {
-        var nodes = await _fixture.NodesAsync(2);
+        var nodes = await _redis.NodesAsync(2);
+        var db = nodes[0].Connection.GetDatabase();
         var dying = new RedisPresence(nodes[0].Connection, nodes[0].Keys, "dying-ttl", TimeSpan.FromSeconds(1), NullLogger.Instance);
-        var alive = _fixture.Own(new RedisPresence(nodes[1].Connection, nodes[1].Keys, "alive-ttl", TimeSpan.FromSeconds(1), NullLogger.Instance));
+        var alive = _redis.Own(new RedisPresence(nodes[1].Connection, nodes[1].Keys, "alive-ttl", TimeSpan.FromSeconds(1), NullLogger.Instance));
         var gone = Unique("gone");
         var kept = Unique("kept");
         await dying.AddConnectionAsync(gone, "c-gone", default);
         await alive.AddConnectionAsync(kept, "c-kept", default);
-        var ttl = (await nodes[0].Connection.ExecuteAsync(["PTTL", nodes[0].Keys.PresenceUser(gone)], default)).AsInt64();
-        Assert.InRange(ttl, 1, 3000);
+        var ttl = await db.KeyTimeToLiveAsync(nodes[0].Keys.PresenceUser(gone));
+        Assert.InRange(ttl!.Value.TotalMilliseconds, 1, 3000);
 
         await dying.SimulateCrashAsync();
 
         // Nobody counts the dead node's user again, yet its hash goes: 3 lease TTLs after the last refresh.
-        await Eventually.TrueAsync(async () => (await nodes[0].Connection.ExecuteAsync(["EXISTS", nodes[0].Keys.PresenceUser(gone)], default)).AsInt64() == 0,
+        await Eventually.TrueAsync(async () => !await db.KeyExistsAsync(nodes[0].Keys.PresenceUser(gone)),
             "the dead node's user hash expired", timeoutMs: 10_000);
         // The live node's user outlives many TTLs.
         Assert.Equal(1, await alive.CountConnectionsAsync(kept, default));
@@ -58,16 +55,32 @@ public sealed class RedisPresenceTests : PresenceContract<RedisPresenceFixture>
     [Fact]
     public async Task NodeRegistersItsConnectionsAgainWhenRedisLostThem()
     {
-        var node = (await _fixture.NodesAsync(1))[0];
-        var presence = _fixture.Own(new RedisPresence(node.Connection, node.Keys, "n1", TimeSpan.FromSeconds(15), NullLogger.Instance));
+        var node = (await _redis.NodesAsync(1))[0];
+        var presence = _redis.Own(new RedisPresence(node.Connection, node.Keys, "n1", TimeSpan.FromSeconds(15), NullLogger.Instance));
         var user = Unique("u");
         await presence.AddConnectionAsync(user, "c1", default);
         // What a Redis restart without persistence does to this node's keys.
-        await node.Connection.ExecuteAsync(["DEL", node.Keys.PresenceUser(user), node.Keys.PresenceNode("n1")], default);
+        await node.Connection.GetDatabase().KeyDeleteAsync(node.Keys.PresenceUser(user));
         Assert.False(await presence.IsOnlineAsync(user, default));
 
         await presence.RefreshAsync(default);
 
         Assert.Equal(1, await presence.CountConnectionsAsync(user, default));
+    }
+
+    [Fact]
+    public async Task AGracefulStopRemovesTheNodesConnectionsAtOnce()
+    {
+        var nodes = await _redis.NodesAsync(2);
+        var stopping = new RedisPresence(nodes[0].Connection, nodes[0].Keys, "stopping", TimeSpan.FromSeconds(15), NullLogger.Instance);
+        var other = _redis.Own(new RedisPresence(nodes[1].Connection, nodes[1].Keys, "other", TimeSpan.FromSeconds(15), NullLogger.Instance));
+        var user = Unique("u");
+        await stopping.AddConnectionAsync(user, "c-stopping", default);
+        await other.AddConnectionAsync(user, "c-other", default);
+
+        await stopping.StopAsync();
+
+        // Not 15 s later when the entry would expire: right away.
+        Assert.Equal(1, await other.CountConnectionsAsync(user, default));
     }
 }

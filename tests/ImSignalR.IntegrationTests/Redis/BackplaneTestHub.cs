@@ -1,5 +1,0 @@
-using Microsoft.AspNetCore.SignalR;
-
-namespace ImSignalR.IntegrationTests.Redis;
-
-public sealed class BackplaneTestHub : Hub;
