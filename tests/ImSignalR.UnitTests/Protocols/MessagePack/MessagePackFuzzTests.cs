@@ -2,7 +2,6 @@ using System.Buffers;
 using ImSignalR.Domain.Contracts;
 using ImSignalR.Infrastructure.Protocols.MessagePack;
 using Microsoft.AspNetCore.SignalR.Protocol;
-using MessagePackHubProtocol = ImSignalR.Infrastructure.Protocols.MessagePack.MessagePackHubProtocol;
 using Xunit.Abstractions;
 
 namespace ImSignalR.UnitTests.Protocols.MessagePack;
