@@ -16,6 +16,9 @@ internal sealed class FakeHub : IHubCalls, IHubCallsSource
 
     public string Me { get; init; } = "me";
 
+    /// <summary>When set and returning an exception, a chat sync fails with it at once (a dead connection).</summary>
+    public Func<Exception?>? ChatSyncFailure { get; set; }
+
     /// <summary>When set, chat syncs wait for it (to push while a sync runs).</summary>
     public TaskCompletionSource? SyncGate { get; set; }
 
@@ -118,6 +121,10 @@ internal sealed class FakeHub : IHubCalls, IHubCallsSource
         lock (_gate)
         {
             Syncs.Add((chatId, afterSeq));
+        }
+        if (chatId is not null && ChatSyncFailure?.Invoke() is { } failure)
+        {
+            throw failure;
         }
         if (chatId is not null && SyncGate is { } gate)
         {

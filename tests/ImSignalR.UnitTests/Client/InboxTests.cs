@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ImSignalR.Client;
 using ImSignalR.Client.Models;
 using ImSignalR.Client.Reliability;
 
@@ -119,5 +120,22 @@ public sealed class InboxTests : IDisposable
         Assert.Contains(("c2c:me:peer", 1L), _hub.Syncs);
         Assert.Equal(other.Length + 7, _released.Select(m => m.MsgId).Distinct().Count());
         Assert.Equal(7, _inbox.LastSeqByChat["c2c:me:peer"]);
+    }
+
+    [Fact]
+    public async Task ABackgroundSyncThatFailsAtOnceBacksOffInsteadOfStartingTheNextSyncStraightAway()
+    {
+        // The connection died before the client noticed: every chat sync fails at once with a transport error.
+        _hub.ChatSyncFailure = () => new ImConnectionException("connection closed");
+        var stored = Enumerable.Range(1, 3).Select(i => _hub.Store("c2c:me:peer", i)).ToArray();
+        _inbox.OnPush(stored[0]);
+        _inbox.OnPush(stored[2]); // seq 3: a hole at 2 starts a background sync
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Backoff from 250 ms doubling: a handful of attempts in a second, not thousands.
+        Assert.InRange(_hub.Syncs.Count, 1, 5);
+
+        _hub.ChatSyncFailure = null;
+        await Until(() => ReleasedSeqs().Length == 3, "the hole filled once syncs succeed");
+        Assert.Equal([1L, 2L, 3L], ReleasedSeqs());
     }
 }

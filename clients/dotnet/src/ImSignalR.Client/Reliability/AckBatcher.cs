@@ -13,6 +13,9 @@ internal sealed class AckBatcher : IAsyncDisposable
     /// <summary>Ids per Ack call, well under the server's per-call limit.</summary>
     public const int MaxBatch = 100;
 
+    /// <summary>Ceiling of the delay between resends of a failed batch.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
     private readonly IHubCallsSource _source;
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _retryDelay;
@@ -99,6 +102,7 @@ internal sealed class AckBatcher : IAsyncDisposable
     private async Task SendAsync(List<string> batch, CancellationToken cancellationToken)
     {
         var ids = batch.Distinct(StringComparer.Ordinal).ToArray();
+        var failures = 0;
         while (true)
         {
             try
@@ -110,7 +114,8 @@ internal sealed class AckBatcher : IAsyncDisposable
             }
             catch (Exception ex) when (RetryableFailure.IsTransport(ex) || RetryableFailure.IsRetriableServer(ex))
             {
-                await Task.Delay(_retryDelay, cancellationToken).ConfigureAwait(false);
+                // Exponential with jitter up to a cap: a server that keeps refusing is not hammered.
+                await Task.Delay(Backoff.Delay(failures++, _retryDelay, MaxRetryDelay), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is ImServerException or ImProtocolException)
             {

@@ -16,6 +16,9 @@ internal sealed class ChatState(string chatId)
     /// <summary>A sync of this conversation is running; pushes wait in <see cref="Pending"/>.</summary>
     public bool Syncing { get; set; }
 
+    /// <summary>Background syncs of this conversation that failed in a row; the next waits longer.</summary>
+    public int SyncFailures { get; set; }
+
     /// <summary>Seqs above <see cref="LastSeq"/> seen but not released yet: a message, or null for a
     /// message this client sent itself (it takes a seq but is not handed to the app).</summary>
     public SortedDictionary<long, ImMessage?> Pending { get; } = [];

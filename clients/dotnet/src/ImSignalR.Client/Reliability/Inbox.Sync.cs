@@ -117,10 +117,15 @@ internal sealed partial class Inbox
 
     private async Task SyncChatInBackgroundAsync(ChatState chat)
     {
+        var failed = false;
         try
         {
             var calls = await _source.WaitForConnectionAsync(_stopping).ConfigureAwait(false);
             await SyncChatAsync(calls, chat, _stopping).ConfigureAwait(false);
+            lock (_gate)
+            {
+                chat.SyncFailures = 0;
+            }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -130,6 +135,7 @@ internal sealed partial class Inbox
         {
             // The connection is going or gone: the resync after the reconnect covers this conversation.
             SyncFailed?.Invoke(ex);
+            failed = true;
         }
         catch (Exception ex)
         {
@@ -147,6 +153,10 @@ internal sealed partial class Inbox
                 chat.Syncing = false;
             }
         }
+        if (failed && !await BackOffAfterFailedSyncAsync(chat).ConfigureAwait(false))
+        {
+            return;
+        }
         bool again;
         lock (_gate)
         {
@@ -160,6 +170,29 @@ internal sealed partial class Inbox
         if (again)
         {
             _ = SyncChatInBackgroundAsync(chat);
+        }
+    }
+
+    /// <summary>
+    /// Waits a growing delay after a failed background sync before the hole is looked at again: a call
+    /// that fails at once (the connection dropped before the client noticed) must not turn into a loop
+    /// of syncs. False when the inbox is stopping.
+    /// </summary>
+    private async Task<bool> BackOffAfterFailedSyncAsync(ChatState chat)
+    {
+        int failures;
+        lock (_gate)
+        {
+            failures = chat.SyncFailures++;
+        }
+        try
+        {
+            await Task.Delay(Backoff.Delay(failures, SyncRetryInitialDelay, SyncRetryMaxDelay), _stopping).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -20,6 +20,12 @@ namespace ImSignalR.Client.Reliability;
 /// </summary>
 internal sealed partial class Inbox
 {
+    /// <summary>First delay after a failed background sync; it doubles up to <see cref="SyncRetryMaxDelay"/>.</summary>
+    internal static readonly TimeSpan SyncRetryInitialDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Ceiling of the delay between failed background syncs of one conversation.</summary>
+    internal static readonly TimeSpan SyncRetryMaxDelay = TimeSpan.FromSeconds(10);
+
     private readonly object _gate = new();
     private readonly Dictionary<string, ChatState> _chats = new(StringComparer.Ordinal);
     private readonly RecentIds _seen;
