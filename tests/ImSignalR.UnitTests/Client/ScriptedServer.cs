@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ImSignalR.Client;
 using ImSignalR.Client.Models;
 using Microsoft.AspNetCore.Builder;
@@ -34,6 +35,9 @@ internal sealed class ScriptedServer : IAsyncDisposable
     public object? SendAnswer { get; set; }
 
     public int SendCalls => Volatile.Read(ref _sendCalls);
+
+    /// <summary>The <c>Authorization</c> header of each connection, in connect order.</summary>
+    public ConcurrentQueue<string> Authorizations { get; } = new();
 
     public IHubContext<ScriptedHub> Hub => _app!.Services.GetRequiredService<IHubContext<ScriptedHub>>();
 
@@ -78,9 +82,10 @@ internal sealed class ScriptedServer : IAsyncDisposable
 
     public Task PushAsync(object message) => Hub.Clients.All.SendAsync("ReceiveC2C", message);
 
-    public ImChatClient Client(string protocol) => new(new ImChatClientOptions
+    public ImChatClient Client(string protocol, Func<CancellationToken, ValueTask<string?>>? accessTokenProvider = null) => new(new ImChatClientOptions
     {
         HubUri = HubUri,
+        AccessTokenProvider = accessTokenProvider,
         Protocol = protocol,
         ReconnectInitialDelay = TimeSpan.FromMilliseconds(50),
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(200),
@@ -137,6 +142,12 @@ internal sealed class ScriptedServer : IAsyncDisposable
 /// <summary>The hub of <see cref="ScriptedServer"/>; it binds the SDK's own request models.</summary>
 internal sealed class ScriptedHub(ScriptedServer server) : Microsoft.AspNetCore.SignalR.Hub
 {
+    public override Task OnConnectedAsync()
+    {
+        server.Authorizations.Enqueue(Context.GetHttpContext()?.Request.Headers.Authorization.ToString() ?? "");
+        return Task.CompletedTask;
+    }
+
     public object SyncMessages(SyncRequest request) => server.Sync(request);
 
     public AckResult Ack(AckRequest request) => server.Ack(request);
