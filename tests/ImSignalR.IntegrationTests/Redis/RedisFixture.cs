@@ -18,8 +18,6 @@ public sealed class RedisFixture(bool cluster = false) : IAsyncLifetime
 
     public string Endpoint { get; private set; } = "";
 
-    public bool Cluster => cluster;
-
     public async Task InitializeAsync()
     {
         if (cluster)
@@ -69,6 +67,4 @@ public sealed class RedisFixture(bool cluster = false) : IAsyncLifetime
         await Eventually.TrueAsync(() => Task.FromResult(connection.IsConnected), $"connected to Redis at {endpoint}");
         return connection;
     }
-
-    public static string UniqueKey(string name) => $"test:{name}:{Guid.NewGuid():N}";
 }

@@ -110,6 +110,14 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             await Task.WhenAll(chunk.Select(user => UpsertAsync(user.Key, user.Select(e => e.ConnectionId).ToArray()))).ConfigureAwait(false);
+            // A connection that closed while its entry was being rewritten would otherwise come back as a ghost for a
+            // lease TTL. Checked after the rewrite completed: a close that is not seen here removes its entry itself,
+            // after this rewrite.
+            var closed = chunk.SelectMany(user => user).Where(e => !_local.ContainsKey(e)).ToArray();
+            if (closed.Length > 0)
+            {
+                await Task.WhenAll(closed.Select(e => Db.HashDeleteAsync(_keys.PresenceUser(e.UserId), e.ConnectionId))).ConfigureAwait(false);
+            }
         }
     }
 
