@@ -3,8 +3,9 @@ using System.Data.Common;
 namespace ImSignalR.Infrastructure.Persistence;
 
 /// <summary>
-/// The one place that knows the ADO.NET driver. Everything else talks <see cref="DbConnection"/>, so
-/// replacing MySql.Data by MySqlConnector (or another SQLite build) touches only the factory.
+/// The one place that opens connections: Microsoft.Data.Sqlite or MySqlConnector (a <c>MySqlDataSource</c>).
+/// The store talks <see cref="DbConnection"/> and <see cref="DbBatch"/>; driver types appear only where
+/// errors are classified (<c>StoreFailures</c>, the MySQL dialect's deadlock code).
 /// </summary>
 public interface IDbConnectionFactory
 {

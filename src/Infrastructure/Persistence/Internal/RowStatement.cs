@@ -3,17 +3,16 @@ using System.Data.Common;
 namespace ImSignalR.Infrastructure.Persistence.Internal;
 
 /// <summary>
-/// Runs one statement shape over many rows (a multi-row INSERT, or a single-row INSERT or UPDATE), up to
-/// <c>maxRowsPerStatement</c> rows per statement, with one command and one set of parameter objects per
-/// statement size, reused for every chunk.
+/// Runs one statement shape over many rows, up to <c>maxRowsPerStatement</c> rows per statement, with one
+/// command and one set of parameter objects per statement size, reused for every chunk. The SQLite write
+/// path uses it with one row per statement.
 /// </summary>
 /// <remarks>
-/// Why not a Dapper call per chunk: the two engines want opposite shapes. MySQL pays a round trip per
-/// statement, so it gets a few large multi-row statements. SQLite runs in-process, but
-/// Microsoft.Data.Sqlite binds every parameter by name and SQLite finds a name by a linear scan of the
-/// statement's names, so a statement of N parameters costs N²/2 string compares to bind: at 50 rows of
-/// 11 columns that scan was 17 % of the hub's CPU. SQLite therefore gets one single-row statement,
-/// prepared once per batch and executed per row.
+/// Why not a Dapper call per row: Microsoft.Data.Sqlite binds every parameter by name and SQLite finds a
+/// name by a linear scan of the statement's names, so a statement of N parameters costs N²/2 string
+/// compares to bind: at 50 rows of 11 columns that scan was 17 % of the hub's CPU. SQLite runs in-process,
+/// so one single-row statement, prepared once per batch and executed per row, costs no round trips.
+/// MySQL, which pays a round trip per statement, sends multi-row statements in a <see cref="StatementRound"/> instead.
 /// </remarks>
 internal static class RowStatement
 {

@@ -147,7 +147,7 @@ internal abstract partial class SqlMessageStore : IMessageStore
     /// <summary>
     /// Runs <paramref name="work"/> in one write transaction and commits it. The default opens a pooled
     /// connection at READ COMMITTED (see <see cref="SendBatch"/> for why); SQLite overrides it to funnel
-    /// every write through its single writer.
+    /// every write through its single writer, MySQL to keep a connection for the group-commit writer.
     /// </summary>
     protected virtual async Task<T> RunInWriteTransactionAsync<T>(
         Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
