@@ -78,6 +78,22 @@ public abstract class MessageStoreContract<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task ABatchLargerThanOneStatementOrOneRoundLandsWhole()
+    {
+        // 450 rows of 8,000 chars: several 200-row INSERTs, and (MySQL) a round cut into several batches.
+        var (a, b) = (TestIds.User("a"), TestIds.User("b"));
+        var messages = Enumerable.Range(1, 450).Select(i => TestIds.Message(a, b, i, 1_000 + i, new string('x', 7_990) + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+
+        var outcomes = await Apply([.. messages.Select(m => new MessageSent(m)), new MessageOffline(messages[^1], 9_000)]);
+
+        Assert.All(outcomes, o => Assert.Equal(AppendStatus.Appended, o.Status));
+        var stored = await Bounded(Store.GetAfterSeqAsync(messages[0].ChatId, 0, 500, default));
+        Assert.Equal(messages.Select(m => m.Content), stored.Select(m => m.Content));
+        Assert.Equal(MessageStatus.Offline, stored[^1].Status);
+        Assert.Equal(450L, Assert.Single(await Bounded(Store.GetConversationsAsync(b, 10, default))).LastSeq);
+    }
+
+    [Fact]
     public async Task ASendWithAStoredClientMsgIdIsADuplicateOfTheFirstMessage()
     {
         var (a, b) = (TestIds.User("a"), TestIds.User("b"));
