@@ -9,8 +9,17 @@ namespace ImSignalR.Hub.Hubs;
 /// connection of the user on every node once the Redis backplane replaces the default lifetime manager;
 /// nothing here knows which is in use.
 /// </summary>
+/// <remarks>
+/// A push waits at most <see cref="WaitBound"/>: a connection whose socket is gone but which may still
+/// resume (stateful reconnect) buffers pushes, and once its buffer is full SignalR's write waits until it
+/// resumes or is dropped (up to 15 s). The caller — a sender's <c>SendC2C</c>, an ack — must not wait
+/// for that: the message is durable and in the retry queue, and the write goes on in the background.
+/// </remarks>
 internal sealed class SignalRMessagePusher : IMessagePusher
 {
+    /// <summary>How long a caller waits for a push before leaving it to finish in the background.</summary>
+    internal static readonly TimeSpan WaitBound = TimeSpan.FromMilliseconds(200);
+
     private readonly IHubContext<ChatHub, IChatClient> _hub;
 
     public SignalRMessagePusher(IHubContext<ChatHub, IChatClient> hub)
@@ -19,19 +28,35 @@ internal sealed class SignalRMessagePusher : IMessagePusher
     }
 
     public Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken) =>
-        _hub.Clients.Group(ChatHub.UserGroup(message.ToUserId)).ReceiveC2C(message);
+        Bounded(_hub.Clients.Group(ChatHub.UserGroup(message.ToUserId)).ReceiveC2C(message));
 
     public Task PushToSenderDevicesAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken) =>
-        exceptConnectionId is null
+        Bounded(exceptConnectionId is null
             ? _hub.Clients.Group(ChatHub.UserGroup(message.FromUserId)).ReceiveC2C(message)
-            : _hub.Clients.GroupExcept(ChatHub.UserGroup(message.FromUserId), exceptConnectionId).ReceiveC2C(message);
+            : _hub.Clients.GroupExcept(ChatHub.UserGroup(message.FromUserId), exceptConnectionId).ReceiveC2C(message));
 
     public async Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken)
     {
         var sender = _hub.Clients.Group(ChatHub.UserGroup(senderUserId));
         foreach (var status in events)
         {
-            await sender.MessageStatus(status).ConfigureAwait(false);
+            await Bounded(sender.MessageStatus(status)).ConfigureAwait(false);
+        }
+    }
+
+    private static Task Bounded(Task push) => push.IsCompleted ? push : WaitBoundedAsync(push);
+
+    private static async Task WaitBoundedAsync(Task push)
+    {
+        try
+        {
+            await push.WaitAsync(WaitBound).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Still writing into a stalled connection: observe its outcome so a later fault is not unobserved.
+            _ = push.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ImSignalR.Domain.Contracts;
+using ImSignalR.Domain.Identity;
 using ImSignalR.FunctionalTests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -58,6 +59,39 @@ public sealed class StatefulReconnectTests(StatefulReconnectTests.NoReplayHubFix
         Assert.NotEmpty(await alice.InvokeAsync<IReadOnlyList<ConversationDto>>(HubMethods.GetConversations));
         var after = await bob.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, OfficialClient.Text(aliceId, "after"));
         await Eventually.TrueAsync(() => received.Any(m => m.MsgId == after.MsgId), "a push after the resume");
+    }
+
+    [Fact]
+    public async Task ARecipientWhoseReplayBufferIsFullDoesNotHoldUpTheSendersCalls()
+    {
+        // A socket cut and held: SignalR buffers pushes for the resume (100 KB), then blocks the writer.
+        // The sender's SendC2C must not wait for that writer: the message is durable and in the retry queue.
+        var aliceId = HubFixture.NewUser("alice");
+        var bobId = HubFixture.NewUser("bob");
+        await using var proxy = TcpProxy.Start(Hub.Port);
+        await using var alice = await OfficialClient.ConnectAsync(Hub, aliceId, "json", proxy.BaseUri, statefulReconnect: true);
+        await using var bob = await OfficialClient.ConnectAsync(Hub, bobId, "json");
+        var received = new ConcurrentQueue<MessageDto>();
+        alice.On<MessageDto>(HubMethods.ReceiveC2C, received.Enqueue);
+        proxy.CutAndHold();
+        await Task.Delay(500);
+        var content = new string('x', 7_000);
+        var slowest = TimeSpan.Zero;
+        var sent = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var request = OfficialClient.Text(aliceId, $"{i}:{content}");
+            sent.Add((await bob.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, request)).MsgId);
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            slowest = took > slowest ? took : slowest;
+        }
+        // 20 × 7 KB is past the buffer; before the bound, the 15th send or so waited for the disconnect timeout.
+        Assert.True(slowest < TimeSpan.FromSeconds(2), $"the slowest send took {slowest.TotalMilliseconds:F0} ms");
+        proxy.Release();
+        // All of them durable and in order (read by the sender: the recipient may have been dropped meanwhile).
+        var history = await bob.InvokeAsync<SyncResult>(HubMethods.SyncMessages, new SyncRequest { ChatId = ChatIds.ForPair(aliceId, bobId), Limit = 50 });
+        Assert.Equal(sent, history.Messages.Select(m => m.MsgId).ToList());
     }
 
     private static Task Record(ConcurrentQueue<string> lifecycle, string what)
