@@ -28,10 +28,12 @@ internal sealed class ImHubFilter : IHubFilter
     private readonly TimeProvider _time;
     private readonly ILogger<ImHubFilter> _logger;
     private readonly ConnectionDrain _drain;
+    private readonly ConnectionOwners _owners;
 
-    public ImHubFilter(MessagingMetrics metrics, ConnectionGauge connections, IOptions<ImOptions> options, TimeProvider time, ILogger<ImHubFilter> logger, ConnectionDrain drain)
+    public ImHubFilter(MessagingMetrics metrics, ConnectionGauge connections, IOptions<ImOptions> options, TimeProvider time, ILogger<ImHubFilter> logger, ConnectionDrain drain, ConnectionOwners owners)
     {
         _drain = drain;
+        _owners = owners;
         _metrics = metrics;
         _connections = connections;
         _limits = options.Value.Limits;
@@ -93,6 +95,7 @@ internal sealed class ImHubFilter : IHubFilter
             await next(context);
             _connections.Opened();
             _drain.Add(context.Context);
+            _owners.Connected(context.Context.ConnectionId);
         }
         catch (HubException ex) when (ex.Message.StartsWith(ImErrorCode.TooManyConnections.ToWire(), StringComparison.Ordinal))
         {
@@ -109,6 +112,7 @@ internal sealed class ImHubFilter : IHubFilter
             _connections.Closed();
         }
         _drain.Remove(context.Context.ConnectionId);
+        _owners.Closed(context.Context.ConnectionId);
         // SignalR closes a connection that sends a frame over MaximumReceiveMessageSize or one it cannot
         // parse; the WebSocket layer faults on invalid UTF-8 in a text frame. A client that merely drops
         // the socket is ConnectionClosedPrematurely and is not a rejection.
