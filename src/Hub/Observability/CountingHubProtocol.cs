@@ -57,7 +57,9 @@ internal sealed class CountingHubProtocol(IHubProtocol inner, MessagingMetrics m
             // The target is whatever the client sent, a made-up name included: bound it.
             var operation = MetricLabels.HubOperation(failure.Target);
             metrics.CountRejection(Code, operation);
-            if (failure.BindingFailure.SourceException is not HubException)
+            // Already coded (the MessagePack protocol's refusals) stays; SignalR's own ("Method does not
+            // exist.") and the serializers' exceptions get the code.
+            if (failure.BindingFailure.SourceException is not HubException { Message: var text } || !text.StartsWith("IM_", StringComparison.Ordinal))
             {
                 message = new InvocationBindingFailureMessage(failure.InvocationId, failure.Target,
                     ExceptionDispatchInfo.Capture(new HubException(Unreadable(operation), failure.BindingFailure.SourceException)));
