@@ -8,7 +8,8 @@ namespace ImSignalR.FunctionalTests.Hostile;
 
 /// <summary>
 /// Issue 14 item 5 (G7): a connection token is a capability only for the user who negotiated it. Raw
-/// HTTP long polling, as a client library would speak it, with a second user replaying the token.
+/// HTTP long polling, as a client library would speak it, with a second user replaying the token; then
+/// server-sent events and a WebSocket presenting it.
 /// </summary>
 public sealed class LongPollingTests(HubFixture fixture) : IClassFixture<HubFixture>
 {
@@ -62,6 +63,34 @@ public sealed class LongPollingTests(HubFixture fixture) : IClassFixture<HubFixt
 
         // The owner can still open it.
         Assert.Equal(HttpStatusCode.OK, (await PollAsync(alice, id)).Status);
+    }
+
+    [Fact]
+    public async Task AnotherUserCannotOpenSomeoneElsesConnectionAsServerSentEventsOrAWebSocket()
+    {
+        var alice = await Hub.TokenAsync(HubFixture.NewUser("alice"));
+        var bob = await Hub.TokenAsync(HubFixture.NewUser("bob"));
+        var id = await NegotiateAsync(alice);
+
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/hubs/chat?id={Uri.EscapeDataString(id)}"))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bob);
+            request.Headers.Accept.ParseAdd("text/event-stream");
+            using var response = await Hub.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
+        // A WebSocket presenting the token: how a stateful reconnect resumes a dropped connection.
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var uri = new UriBuilder(Hub.HubUri) { Scheme = "ws", Query = $"id={Uri.EscapeDataString(id)}&access_token={Uri.EscapeDataString(bob)}" }.Uri;
+        await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => socket.ConnectAsync(uri, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Forbidden, socket.HttpStatusCode);
+
+        // The owner's WebSocket opens it.
+        await using var own = await RawHubSocket.ConnectAsync(Hub, alice, connectionToken: id);
+        await own.SendTextAsync("{\"type\":1,\"invocationId\":\"own\",\"target\":\"GetConversations\",\"arguments\":[]}" + Rs);
+        Assert.NotNull(await own.ReceiveTypeAsync(3, TimeSpan.FromSeconds(10)));
     }
 
     private async Task<string> NegotiateAsync(string token)
