@@ -103,6 +103,17 @@ internal sealed class ImHubFilter : IHubFilter
             HubLog.TooManyConnections(_logger, context.Context.ConnectionId, _limits.MaxConnectionsPerUser);
             throw;
         }
+        catch (HubException ex) when (ex.Message.StartsWith("IM_", StringComparison.Ordinal))
+        {
+            throw; // a refusal, already counted; SignalR closes the connection with its text
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // SignalR's own Error line for hub events is turned off (appsettings.json): it is written
+            // for every refused connection too. A real fault is logged here instead.
+            HubLog.UnexpectedError(_logger, nameof(OnConnectedAsync), ex);
+            throw;
+        }
     }
 
     public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
@@ -128,7 +139,15 @@ internal sealed class ImHubFilter : IHubFilter
             _metrics.CountRejection(code, MetricLabels.Receive);
             HubLog.FrameRejected(_logger, context.Context.ConnectionId, code);
         }
-        await next(context, exception);
+        try
+        {
+            await next(context, exception);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HubLog.UnexpectedError(_logger, nameof(OnDisconnectedAsync), ex);
+            throw;
+        }
     }
 
     private TokenBucket SendBucket(HubCallerContext connection)

@@ -144,6 +144,51 @@ public sealed class HostileFramesTests(HubFixture fixture) : IClassFixture<HubFi
         await AssertOthersServedAsync();
     }
 
+    [Fact]
+    public async Task RefusedConnectionsAndRefusedFramesLeaveNoErrorOrStackTraceInTheLog()
+    {
+        var token = await Hub.TokenAsync(HubFixture.NewUser("octopus"));
+        var logBefore = Hub.Output.Length;
+
+        // Ten connections for a user allowed five: five are closed with IM_TOO_MANY_CONNECTIONS.
+        var sockets = new List<RawHubSocket>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                sockets.Add(await RawHubSocket.ConnectAsync(Hub, token));
+            }
+            var closed = 0;
+            foreach (var socket in sockets)
+            {
+                await socket.SendTextAsync("{\"type\":1,\"invocationId\":\"c\",\"target\":\"GetConversations\",\"arguments\":[]}" + Rs);
+                var frame = await socket.ReceiveFrameAsync(Timeout);
+                closed += frame is not null && frame.Contains("IM_TOO_MANY_CONNECTIONS", StringComparison.Ordinal) ? 1 : 0;
+            }
+            Assert.Equal(5, closed);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+
+        // Frames SignalR cannot parse and frames over the size limit close their own connection.
+        for (var i = 0; i < 5; i++)
+        {
+            await using var malformed = await RawHubSocket.ConnectAsync(Hub, await Hub.TokenAsync(HubFixture.NewUser("mallory")));
+            await malformed.SendTextAsync(i % 2 == 0 ? "{\"type\":1,\"target\":" + Rs : "{\"type\":1,\"invocationId\":\"x\",\"target\":\"SendC2C\",\"arguments\":[\"" + new string('x', 40 * 1024) + "\"]}" + Rs);
+            Assert.True(await malformed.ClosedByServerAsync(Timeout), "a refused frame closes its connection");
+        }
+
+        await Task.Delay(500); // the console logger writes on its own thread
+        var log = Hub.Output[logBefore..];
+        Assert.True(!log.Contains("fail:", StringComparison.Ordinal) && !log.Contains("   at ", StringComparison.Ordinal), log);
+        await AssertOthersServedAsync();
+    }
+
     /// <summary>The node is healthy for everyone else: another pair of users sends and receives.</summary>
     private async Task AssertOthersServedAsync()
     {
