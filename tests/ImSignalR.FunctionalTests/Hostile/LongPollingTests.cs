@@ -46,6 +46,7 @@ public sealed class LongPollingTests(HubFixture fixture) : IClassFixture<HubFixt
         Assert.DoesNotContain("\"error\"", answer, StringComparison.Ordinal);
         Assert.Contains("from alice", await ConversationsJsonAsync(carolId));
         Assert.DoesNotContain("as alice", await ConversationsJsonAsync(carolId));
+        await AssertOthersServedAsync();
     }
 
     [Fact]
@@ -91,6 +92,7 @@ public sealed class LongPollingTests(HubFixture fixture) : IClassFixture<HubFixt
         await using var own = await RawHubSocket.ConnectAsync(Hub, alice, connectionToken: id);
         await own.SendTextAsync("{\"type\":1,\"invocationId\":\"own\",\"target\":\"GetConversations\",\"arguments\":[]}" + Rs);
         Assert.NotNull(await own.ReceiveTypeAsync(3, TimeSpan.FromSeconds(10)));
+        await AssertOthersServedAsync();
     }
 
     private async Task<string> NegotiateAsync(string token)
@@ -155,5 +157,14 @@ public sealed class LongPollingTests(HubFixture fixture) : IClassFixture<HubFixt
         using var response = await Hub.Http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The node is healthy for everyone else: another pair of users sends and receives.</summary>
+    private async Task AssertOthersServedAsync()
+    {
+        await using var carol = await RecordingClient.ConnectAsync(Hub, HubFixture.NewUser("carol"));
+        await using var dave = await RecordingClient.ConnectAsync(Hub, HubFixture.NewUser("dave"));
+        var sent = await carol.SendAsync(dave.UserId, "still fine");
+        await Eventually.TrueAsync(() => dave.Received.Any(m => m.MsgId == sent.MsgId), "dave receives carol's message");
     }
 }

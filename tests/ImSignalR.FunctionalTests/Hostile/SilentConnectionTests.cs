@@ -73,5 +73,15 @@ public sealed class SilentConnectionTests(ShortClientTimeoutHubFixture fixture) 
                 await socket.DisposeAsync();
             }
         }
+        await AssertOthersServedAsync();
+    }
+
+    /// <summary>The node is healthy for everyone else: another pair of users sends and receives.</summary>
+    private async Task AssertOthersServedAsync()
+    {
+        await using var carol = await RecordingClient.ConnectAsync(Hub, HubFixture.NewUser("carol"));
+        await using var dave = await RecordingClient.ConnectAsync(Hub, HubFixture.NewUser("dave"));
+        var sent = await carol.SendAsync(dave.UserId, "still fine");
+        await Eventually.TrueAsync(() => dave.Received.Any(m => m.MsgId == sent.MsgId), "dave receives carol's message");
     }
 }
