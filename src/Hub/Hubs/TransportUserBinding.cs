@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ImSignalR.Domain.Contracts;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ImSignalR.Hub.Hubs;
@@ -15,19 +15,22 @@ internal sealed class TransportUserBinding(RequestDelegate next, ConnectionOwner
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments(HubMethods.HubPath, StringComparison.Ordinal, out var rest))
+        // Decided by the endpoint routing chose, not by the path's spelling: routing ignores case and a
+        // trailing slash, so "/HUBS/CHAT/?id=…" reaches the same dispatcher.
+        if (context.GetEndpoint() is not RouteEndpoint endpoint || endpoint.Metadata.GetMetadata<HubMetadata>() is null)
         {
             await next(context);
             return;
         }
         var userId = context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
-        if (rest.Equals("/negotiate", StringComparison.Ordinal))
+        if (endpoint.RoutePattern.RawText?.EndsWith("/negotiate", StringComparison.OrdinalIgnoreCase) == true)
         {
             await NegotiateAsync(context, userId);
             return;
         }
+        // SignalR reads the token the same way (the query is case-insensitive; repeated ids are joined).
         var token = context.Request.Query["id"].ToString();
-        if (token.Length == 0 || rest.HasValue)
+        if (token.Length == 0)
         {
             // No token: a WebSocket without negotiation, which is a new connection of its own.
             await next(context);

@@ -81,6 +81,15 @@ public sealed class LongPollingTests(HubFixture fixture) : IClassFixture<HubFixt
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         }
 
+        // The path spelled another way routes to the same dispatcher.
+        foreach (var path in new[] { "/HUBS/CHAT", "/hubs/chat/" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{path}?ID={Uri.EscapeDataString(id)}") { Content = new StringContent("{}" + Rs) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bob);
+            using var response = await Hub.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
         // A WebSocket presenting the token: how a stateful reconnect resumes a dropped connection.
         using var socket = new System.Net.WebSockets.ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
