@@ -27,12 +27,16 @@ app.UseStaticFiles();
 app.UseWebSockets();
 app.UseAuthentication();
 app.UseAuthorization();
+if (options.HasRole("hub"))
+{
+    // G7: a hub connection token is honoured only for the user who negotiated it (long polling, SSE, reconnects).
+    app.UseMiddleware<TransportUserBinding>();
+}
 
 app.MapImHealth();
 if (options.HasRole("hub"))
 {
-    // Stateful reconnect (SPEC §3.1): a client that asks for it resumes the same connection after a short drop.
-    app.MapHub<ChatHub>(HubMethods.HubPath, hub => hub.AllowStatefulReconnects = true);
+    app.MapChatHub();
     app.MapImRest();
     if (options.Auth.DevTokens ?? options.IsEmbedded)
     {

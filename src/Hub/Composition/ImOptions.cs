@@ -108,6 +108,11 @@ public sealed class LimitSettings
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
     /// <summary>Hub invocations one connection may have running at once.</summary>
     public int MaxParallelInvocationsPerClient { get; set; } = 4;
+    /// <summary>
+    /// A connection that sends nothing (not even a ping) for this long is closed (SignalR
+    /// <c>ClientTimeoutInterval</c>), from the handshake on. Clients ping every 15 s by default.
+    /// </summary>
+    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class RetrySettings

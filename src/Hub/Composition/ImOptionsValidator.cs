@@ -107,6 +107,10 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         Positive(l.MaxHubMessageBytes, nameof(l.MaxHubMessageBytes));
         Positive(l.MaxRequestBodyBytes, nameof(l.MaxRequestBodyBytes));
         Positive(l.MaxParallelInvocationsPerClient, nameof(l.MaxParallelInvocationsPerClient));
+        if (l.ClientTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Im:Limits:ClientTimeout must be positive.");
+        }
         if (l.DefaultPageSize > l.MaxPageSize)
         {
             errors.Add("Im:Limits:DefaultPageSize must not exceed Im:Limits:MaxPageSize.");

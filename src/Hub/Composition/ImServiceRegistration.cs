@@ -139,10 +139,13 @@ internal static class ImServiceRegistration
     private static void AddHub(IServiceCollection services, ImOptions options, WebApplicationBuilder builder)
     {
         services.AddSingleton<ImHubFilter>();
+        services.AddSingleton<ConnectionOwners>();
+        services.AddSingleton<SilentConnectionWatchdog>();
         var signalR = services.AddSignalR(hub =>
         {
             hub.MaximumReceiveMessageSize = options.Limits.MaxHubMessageBytes;
             hub.MaximumParallelInvocationsPerClient = options.Limits.MaxParallelInvocationsPerClient;
+            hub.ClientTimeoutInterval = options.Limits.ClientTimeout;
             hub.EnableDetailedErrors = false;
             hub.AddFilter<ImHubFilter>();
         });

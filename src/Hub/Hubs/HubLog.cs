@@ -20,4 +20,10 @@ internal static partial class HubLog
 
     [LoggerMessage(2006, LogLevel.Debug, "Connection {ConnectionId} closed by the server: {Code}.")]
     public static partial void FrameRejected(ILogger logger, string connectionId, string code);
+
+    [LoggerMessage(2007, LogLevel.Information, "Refused a {Method} on the hub path from user {UserId}: the connection token was negotiated by user {Owner}.")]
+    public static partial void ForeignConnectionToken(ILogger logger, string userId, string owner, string method);
+
+    [LoggerMessage(2008, LogLevel.Debug, "Connection {ConnectionId} closed: nothing received for {Timeout}.")]
+    public static partial void SilentConnectionClosed(ILogger logger, string connectionId, TimeSpan timeout);
 }

@@ -28,10 +28,12 @@ internal sealed class ImHubFilter : IHubFilter
     private readonly TimeProvider _time;
     private readonly ILogger<ImHubFilter> _logger;
     private readonly ConnectionDrain _drain;
+    private readonly ConnectionOwners _owners;
 
-    public ImHubFilter(MessagingMetrics metrics, ConnectionGauge connections, IOptions<ImOptions> options, TimeProvider time, ILogger<ImHubFilter> logger, ConnectionDrain drain)
+    public ImHubFilter(MessagingMetrics metrics, ConnectionGauge connections, IOptions<ImOptions> options, TimeProvider time, ILogger<ImHubFilter> logger, ConnectionDrain drain, ConnectionOwners owners)
     {
         _drain = drain;
+        _owners = owners;
         _metrics = metrics;
         _connections = connections;
         _limits = options.Value.Limits;
@@ -93,11 +95,23 @@ internal sealed class ImHubFilter : IHubFilter
             await next(context);
             _connections.Opened();
             _drain.Add(context.Context);
+            _owners.Connected(context.Context.ConnectionId);
         }
         catch (HubException ex) when (ex.Message.StartsWith(ImErrorCode.TooManyConnections.ToWire(), StringComparison.Ordinal))
         {
             _metrics.CountRejection(ImErrorCode.TooManyConnections.ToWire(), MetricLabels.Connect);
             HubLog.TooManyConnections(_logger, context.Context.ConnectionId, _limits.MaxConnectionsPerUser);
+            throw;
+        }
+        catch (HubException ex) when (ex.Message.StartsWith("IM_", StringComparison.Ordinal))
+        {
+            throw; // a refusal, already counted; SignalR closes the connection with its text
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // SignalR's own Error line for hub events is turned off (appsettings.json): it is written
+            // for every refused connection too. A real fault is logged here instead.
+            HubLog.UnexpectedError(_logger, nameof(OnConnectedAsync), ex);
             throw;
         }
     }
@@ -109,6 +123,7 @@ internal sealed class ImHubFilter : IHubFilter
             _connections.Closed();
         }
         _drain.Remove(context.Context.ConnectionId);
+        _owners.Closed(context.Context.ConnectionId);
         // SignalR closes a connection that sends a frame over MaximumReceiveMessageSize or one it cannot
         // parse; the WebSocket layer faults on invalid UTF-8 in a text frame. A client that merely drops
         // the socket is ConnectionClosedPrematurely and is not a rejection.
@@ -124,7 +139,15 @@ internal sealed class ImHubFilter : IHubFilter
             _metrics.CountRejection(code, MetricLabels.Receive);
             HubLog.FrameRejected(_logger, context.Context.ConnectionId, code);
         }
-        await next(context, exception);
+        try
+        {
+            await next(context, exception);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HubLog.UnexpectedError(_logger, nameof(OnDisconnectedAsync), ex);
+            throw;
+        }
     }
 
     private TokenBucket SendBucket(HubCallerContext connection)

@@ -29,10 +29,12 @@ public sealed class RawHubSocket : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<RawHubSocket> ConnectAsync(HubProcess hub, string token, string protocol = "json")
+    /// <summary>Opens and handshakes; <paramref name="connectionToken"/> opens a negotiated connection instead of a new one.</summary>
+    public static async Task<RawHubSocket> ConnectAsync(HubProcess hub, string token, string protocol = "json", string? connectionToken = null)
     {
         var raw = new RawHubSocket();
-        var uri = new UriBuilder(hub.HubUri) { Scheme = "ws", Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
+        var query = "access_token=" + Uri.EscapeDataString(token) + (connectionToken is null ? "" : "&id=" + Uri.EscapeDataString(connectionToken));
+        var uri = new UriBuilder(hub.HubUri) { Scheme = "ws", Query = query }.Uri;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await raw._socket.ConnectAsync(uri, timeout.Token);
         await raw.SendTextAsync($"{{\"protocol\":\"{protocol}\",\"version\":1}}" + RecordSeparator);
