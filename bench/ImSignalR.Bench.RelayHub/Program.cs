@@ -6,7 +6,7 @@ builder.Logging.SetMinimumLevel(LogLevel.Warning);
 // The same per-connection parallelism as the real hub, so the two are driven alike.
 var parallel = builder.Configuration.GetValue("Relay:MaxParallelInvocationsPerClient", 4);
 builder.Services.AddSignalR(o => o.MaximumParallelInvocationsPerClient = parallel);
-builder.Services.AddSingleton<IUserIdProvider, QueryUserIdProvider>();
+builder.Services.AddSingleton<IUserIdProvider, TokenUserIdProvider>();
 
 var app = builder.Build();
 app.UseWebSockets();
