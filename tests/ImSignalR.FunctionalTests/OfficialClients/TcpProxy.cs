@@ -17,6 +17,7 @@ internal sealed class TcpProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<Socket, Socket> _pairs = new();
     private TaskCompletionSource _open = Open();
     private int _accepted;
+    private int _cuts;
 
     private TcpProxy(int targetPort)
     {
@@ -31,11 +32,15 @@ internal sealed class TcpProxy : IAsyncDisposable
     /// <summary>TCP connections accepted so far (each HTTP request or WebSocket may open one).</summary>
     public int Accepted => Volatile.Read(ref _accepted);
 
+    /// <summary>Times <see cref="CutAndHold"/> was called.</summary>
+    public int Cuts => Volatile.Read(ref _cuts);
+
     public static TcpProxy Start(int targetPort) => new(targetPort);
 
     /// <summary>Resets every live connection on both sides and holds new ones until <see cref="Release"/>.</summary>
     public void CutAndHold()
     {
+        Interlocked.Increment(ref _cuts);
         _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         foreach (var (client, upstream) in _pairs)
         {
