@@ -20,6 +20,10 @@ internal static class RedisMultiplexer
         // Retry quickly after a restart (100 ms, doubling up to 5 s) so the node is ready again soon after Redis is.
         config.ReconnectRetryPolicy = new ExponentialRetry(100, 5000);
         config.ClientName ??= "imsignalr";
+        // Socket I/O on the regular thread pool, not SE.Redis's dedicated pool: on a node with few cores its
+        // dedicated workers spun for a third of the sampled thread time under load (dotnet-trace, c2c-cluster),
+        // competing with Kestrel and SignalR for the same cores.
+        config.SocketManager = SocketManager.ThreadPool;
         // SE.Redis prepends this to every pub/sub channel, so it is the backplane's channel prefix; keys get the
         // same prefix from RedisKeys.
         config.ChannelPrefix = RedisChannel.Literal(options.Prefix + ":");
