@@ -119,6 +119,8 @@ internal sealed class SilentConnectionWatchdog(IOptions<HubOptions> hubOptions, 
 
         public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
 
+        // Every read that has to wait for the client passes here: pooled, so it allocates no state machine.
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<ReadResult> Awaited(ValueTask<ReadResult> read)
         {
             var result = await read;

@@ -37,25 +37,20 @@ public static class HostileTokens
         _ => "", // alg=none and garbage: any reason, as long as one is counted
     };
 
-    private static string Unsigned(string sub)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "none", typ = "JWT" }));
-        var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            sub,
-            iss = "imsignalr",
-            aud = "imsignalr",
-            nbf = now.AddMinutes(-1).ToUnixTimeSeconds(),
-            exp = now.AddHours(1).ToUnixTimeSeconds(),
-        }));
-        return header + "." + payload + ".";
-    }
+    private static string Unsigned(string sub) => Token("none", sub, padding: null) + ".";
 
     private static string Signed(string sub, string padding)
     {
+        var unsigned = Token("HS256", sub, padding);
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(TestTokens.DevKey), Encoding.ASCII.GetBytes(unsigned));
+        return unsigned + "." + Base64Url(signature);
+    }
+
+    /// <summary>Header and payload of a token with the dev issuer and audience, valid now; no signature.</summary>
+    private static string Token(string alg, string sub, string? padding)
+    {
         var now = DateTimeOffset.UtcNow;
-        var header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg = "HS256", typ = "JWT" }));
+        var header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new { alg, typ = "JWT" }));
         var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new
         {
             sub,
@@ -64,9 +59,8 @@ public static class HostileTokens
             nbf = now.AddMinutes(-1).ToUnixTimeSeconds(),
             exp = now.AddHours(1).ToUnixTimeSeconds(),
             padding,
-        }));
-        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(TestTokens.DevKey), Encoding.ASCII.GetBytes(header + "." + payload));
-        return header + "." + payload + "." + Base64Url(signature);
+        }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
+        return header + "." + payload;
     }
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
