@@ -8,17 +8,14 @@ internal static partial class DomainLog
     [LoggerMessage(1001, LogLevel.Warning, "Seq conflict in {ChatId} at seq {Seq}; the store holds up to {StoreMaxSeq}. Reseeding the allocator.")]
     public static partial void SeqConflict(ILogger logger, string chatId, long seq, long storeMaxSeq);
 
-    [LoggerMessage(1002, LogLevel.Warning, "Presence lookup failed; treating the recipient as online.")]
-    public static partial void PresenceFailed(ILogger logger, Exception exception);
+    [LoggerMessage(1002, LogLevel.Warning, "Send step '{Step}' failed; sends go on without it ({Suppressed} more failures of this step since the last warning, logged at Debug).")]
+    public static partial void StepDegraded(ILogger logger, string step, long suppressed, Exception exception);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Scheduling the replay of {MsgId} failed; delivery falls back to sync.")]
-    public static partial void RetryScheduleFailed(ILogger logger, long msgId, Exception exception);
+    [LoggerMessage(1003, LogLevel.Debug, "Send step '{Step}' failed; the send went on without it.")]
+    public static partial void StepDegradedAgain(ILogger logger, string step, Exception exception);
 
     [LoggerMessage(1004, LogLevel.Warning, "Push ({Kind}) failed; delivery falls back to replay and sync.")]
     public static partial void PushFailed(ILogger logger, string kind, Exception exception);
-
-    [LoggerMessage(1005, LogLevel.Warning, "Dedupe cache update failed; the store's unique key still guards resends.")]
-    public static partial void DedupeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(1006, LogLevel.Warning, "Appending the offline mark of {MsgId} failed.")]
     public static partial void OfflineMarkFailed(ILogger logger, long msgId, Exception exception);
@@ -34,6 +31,9 @@ internal static partial class DomainLog
 
     [LoggerMessage(1021, LogLevel.Warning, "Sweeper pass failed; it runs again on the next tick.")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1023, LogLevel.Warning, "Looking {Count} claimed retry entries up in the store failed; they come back when their lease runs out.")]
+    public static partial void ReplayConfirmFailed(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(1022, LogLevel.Warning, "Replaying {MsgId} failed.")]
     public static partial void ReplayFailed(ILogger logger, long msgId, Exception exception);

@@ -21,10 +21,12 @@ public sealed class MessagingMetrics
         PushErrors = meter.CreateCounter<long>("im.push.errors", description: "Pushes that failed (delivery falls back to retry and sync).");
         Acks = meter.CreateCounter<long>("im.acks", description: "Acked messages, by status.");
         Replays = meter.CreateCounter<long>("im.sweeper.replays", description: "Messages re-pushed by the sweeper.");
+        ReplaysUnconfirmed = meter.CreateCounter<long>("im.sweeper.unconfirmed", description: "Retry entries dropped because the store never got their message (a send that failed after scheduling its replay).");
         OfflineMarks = meter.CreateCounter<long>("im.offline.marks", description: "Messages marked offline, by reason.");
         SyncRequests = meter.CreateCounter<long>("im.sync.requests", description: "SyncMessages and GetHistory calls.");
         Rejections = meter.CreateCounter<long>("im.rejections", description: "Requests refused, by error code and operation.");
         LogErrors = meter.CreateCounter<long>("im.log.errors", description: "Message-log appends that failed.");
+        DegradedSteps = meter.CreateCounter<long>("im.send.degraded", description: "Send-path steps skipped or failed without failing the send, by step (dedupe, presence, push, retry, sequence).");
         SendLatency = meter.CreateHistogram<double>("im.send.duration", unit: "ms", description: "SendC2C from validation to result.");
         DurableWriteLatency = meter.CreateHistogram<double>("im.log.append.duration", unit: "ms", description: "Time to make one event durable.");
     }
@@ -36,10 +38,12 @@ public sealed class MessagingMetrics
     public Counter<long> PushErrors { get; }
     public Counter<long> Acks { get; }
     public Counter<long> Replays { get; }
+    public Counter<long> ReplaysUnconfirmed { get; }
     public Counter<long> OfflineMarks { get; }
     public Counter<long> SyncRequests { get; }
     public Counter<long> Rejections { get; }
     public Counter<long> LogErrors { get; }
+    public Counter<long> DegradedSteps { get; }
     public Histogram<double> SendLatency { get; }
     public Histogram<double> DurableWriteLatency { get; }
 }

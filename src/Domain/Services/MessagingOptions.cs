@@ -24,6 +24,12 @@ public sealed class MessagingOptions
     /// <summary>How long a sweeper owns claimed entries; a sweeper that dies gives them back after this.</summary>
     public TimeSpan RetryLease { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after its send a retry entry whose message the store does not have is kept: past it the send is taken
+    /// to have failed after scheduling its replay (or, with RocketMQ, the consumer to be that far behind).
+    /// </summary>
+    public TimeSpan RetryUnconfirmedGrace { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Most entries claimed per sweep.</summary>
     public int RetryClaimBatch { get; set; } = 500;
 
@@ -32,4 +38,17 @@ public sealed class MessagingOptions
 
     /// <summary>How long a send in progress holds its dedupe key; bounds how long a crashed node's send blocks a retry.</summary>
     public TimeSpan DedupePendingTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// True when the message log writes straight into the store (no RocketMQ): then the store's unique keys decide
+    /// duplicates and seqs at the append itself, so a send needs no cluster state to be correct. A dedupe key whose
+    /// holder is gone is resolved from the store, and sends go on while Redis is away (issue 14).
+    /// </summary>
+    public bool StoreIsTheLog { get; set; }
+
+    /// <summary>
+    /// Fault injection for tests, null (off) by default: called after a send is durable and before its dedupe
+    /// record, result and push. The failure suite sets it to kill the process there.
+    /// </summary>
+    public Action<Messaging.ChatMessage>? AfterCommitFault { get; set; }
 }

@@ -1,4 +1,5 @@
 using ImSignalR.Domain.Contracts;
+using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,7 @@ namespace ImSignalR.Domain.Services;
 public sealed class RetrySweeper
 {
     private readonly IRetryQueue _retry;
+    private readonly IMessageStore _store;
     private readonly IPresence _presence;
     private readonly IMessagePusher _pusher;
     private readonly OfflineMarker _offline;
@@ -22,6 +24,7 @@ public sealed class RetrySweeper
 
     public RetrySweeper(
         IRetryQueue retry,
+        IMessageStore store,
         IPresence presence,
         IMessagePusher pusher,
         OfflineMarker offline,
@@ -31,6 +34,7 @@ public sealed class RetrySweeper
         ILogger<RetrySweeper> logger)
     {
         _retry = retry;
+        _store = store;
         _presence = presence;
         _pusher = pusher;
         _offline = offline;
@@ -49,9 +53,77 @@ public sealed class RetrySweeper
             return 0;
         }
         DomainLog.SweepClaimed(_logger, claimed.Count);
+        var replayable = await ConfirmAsync(claimed, cancellationToken).ConfigureAwait(false);
         // Entries are independent; running them together lets Redis pipeline the presence lookups.
-        await Task.WhenAll(claimed.Select(e => ReplayAsync(e, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(replayable.Select(e => ReplayAsync(e, cancellationToken))).ConfigureAwait(false);
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// A send schedules its entry before the message reaches the log (so a node that dies after the commit still
+    /// leaves it behind), so an entry not yet replayed may belong to a send that failed and whose entry could not
+    /// be removed. Such entries are pushed only once the store has their message; an entry of a message the
+    /// store has already seen acked is dropped. Not found yet: the entry stays leased and comes back when the lease
+    /// runs out (the RocketMQ consumer may lag), until <see cref="MessagingOptions.RetryUnconfirmedGrace"/> after
+    /// the send, when it is dropped.
+    /// </summary>
+    private async Task<IReadOnlyList<RetryEntry>> ConfirmAsync(IReadOnlyList<RetryEntry> claimed, CancellationToken cancellationToken)
+    {
+        var unconfirmed = claimed.Where(e => e.Replays == 0).Select(e => e.Message.MsgId).ToArray();
+        if (unconfirmed.Length == 0)
+        {
+            return claimed;
+        }
+        IReadOnlyList<ChatMessage> stored;
+        try
+        {
+            stored = await _store.GetByIdsAsync(unconfirmed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Their leases bring them back; the entries already replayed once go on.
+            DomainLog.ReplayConfirmFailed(_logger, unconfirmed.Length, ex);
+            return claimed.Where(e => e.Replays > 0).ToArray();
+        }
+        var statusById = stored.ToDictionary(m => m.MsgId, m => m.Status);
+        var replayable = new List<RetryEntry>(claimed.Count);
+        var drop = new List<long>();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var entry in claimed)
+        {
+            if (entry.Replays > 0)
+            {
+                replayable.Add(entry);
+            }
+            else if (statusById.TryGetValue(entry.Message.MsgId, out var status))
+            {
+                if (status >= MessageStatus.Delivered)
+                {
+                    drop.Add(entry.Message.MsgId);
+                }
+                else
+                {
+                    replayable.Add(entry);
+                }
+            }
+            else if (now - entry.Message.SendTime > (long)_options.RetryUnconfirmedGrace.TotalMilliseconds)
+            {
+                drop.Add(entry.Message.MsgId);
+                _metrics.ReplaysUnconfirmed.Add(1);
+            }
+        }
+        if (drop.Count > 0)
+        {
+            try
+            {
+                await _retry.RemoveAsync(drop, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                DomainLog.RetryRemoveFailed(_logger, ex);
+            }
+        }
+        return replayable;
     }
 
     private async Task ReplayAsync(RetryEntry entry, CancellationToken cancellationToken)

@@ -33,6 +33,7 @@ public sealed class SendService
     private readonly TimeProvider _time;
     private readonly ILogger<SendService> _logger;
     private readonly ChatLocks _locks = new();
+    private readonly DegradedSteps _degraded;
 
     public SendService(
         IMessageLog log,
@@ -62,6 +63,7 @@ public sealed class SendService
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _degraded = new DegradedSteps(metrics, time, logger);
     }
 
     /// <param name="fromUserId">The authenticated sender; never taken from the request.</param>
@@ -88,21 +90,18 @@ public sealed class SendService
 
     private async Task<SendC2CResult> SendValidatedAsync(Draft draft, string? senderConnectionId, CancellationToken cancellationToken)
     {
-        var lookup = await _dedupe.TryReserveAsync(draft.From, draft.ClientMsgId, _options.DedupePendingTtl, cancellationToken).ConfigureAwait(false);
-        switch (lookup.State)
+        if (await ReserveAsync(draft, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
-            case DedupeState.Completed:
-                _metrics.SendsDuplicate.Add(1);
-                return ToResult(lookup.Record!, duplicate: true);
-            case DedupeState.Pending:
-                throw new ImException(ImErrorCode.SendInProgress, "A send with this clientMsgId is in progress; retry shortly.");
+            return earlier;
         }
 
-        ChatMessage message;
-        AppendOutcome outcome;
+        // Asked now and answered while the seq is allocated (Redis pipelines both): whether the recipient is
+        // online decides, before the append, whether a replay is scheduled.
+        var online = IsOnlineQuietlyAsync(draft.To, cancellationToken);
+        Appended appended;
         try
         {
-            (message, outcome) = await AppendWithSeqAsync(draft, cancellationToken).ConfigureAwait(false);
+            appended = await AppendWithSeqAsync(draft, online, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -111,9 +110,10 @@ public sealed class SendService
             throw;
         }
 
+        var (message, outcome) = (appended.Message, appended.Outcome);
         if (outcome.Status == AppendStatus.Duplicate)
         {
-            // The dedupe cache had forgotten (restart, Redis data loss); the store's unique key caught it.
+            // The dedupe cache had forgotten (restart, Redis data loss or outage); the store's unique key caught it.
             var first = outcome.Existing!;
             var firstRecord = new DedupeRecord(first.MsgId, first.ChatId, first.Seq, first.SendTime);
             await CompleteQuietlyAsync(draft, firstRecord).ConfigureAwait(false);
@@ -121,21 +121,75 @@ public sealed class SendService
             return ToResult(firstRecord, duplicate: true);
         }
 
+        // Test hook (off unless configured): the node dies here, committed, with the key still pending and no push.
+        _options.AfterCommitFault?.Invoke(message);
         var record = new DedupeRecord(message.MsgId, message.ChatId, message.Seq, message.SendTime);
         await CompleteQuietlyAsync(draft, record).ConfigureAwait(false);
         _metrics.SendsAccepted.Add(1);
         // Durable now: delivery must not be cut short by the caller going away.
-        await DeliverAsync(message, senderConnectionId, CancellationToken.None).ConfigureAwait(false);
+        await DeliverAsync(message, appended.Online, senderConnectionId, CancellationToken.None).ConfigureAwait(false);
         return ToResult(record, duplicate: false);
     }
 
-    private async Task<(ChatMessage, AppendOutcome)> AppendWithSeqAsync(Draft draft, CancellationToken cancellationToken)
+    /// <returns>The earlier result when this is a resend; null when this call goes on with the send.</returns>
+    private async ValueTask<SendC2CResult?> ReserveAsync(Draft draft, CancellationToken cancellationToken)
+    {
+        DedupeLookup lookup;
+        try
+        {
+            lookup = await _dedupe.TryReserveAsync(draft.From, draft.ClientMsgId, _options.DedupePendingTtl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImException ex) when (ex.Code == ImErrorCode.StateUnavailable && _options.StoreIsTheLog)
+        {
+            // Redis is away: the store's unique key on (fromUserId, clientMsgId) decides at the append instead.
+            _degraded.Note("dedupe", ex);
+            return null;
+        }
+        switch (lookup.State)
+        {
+            case DedupeState.Completed:
+                _metrics.SendsDuplicate.Add(1);
+                return ToResult(lookup.Record!, duplicate: true);
+            case DedupeState.Pending:
+                return await ResolvePendingAsync(draft, cancellationToken).ConfigureAwait(false);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Another send holds the key. Its node may have died after the commit, before completing the record, so the
+    /// reservation would block the key for <see cref="MessagingOptions.DedupePendingTtl"/>: the store knows better.
+    /// </summary>
+    private async ValueTask<SendC2CResult?> ResolvePendingAsync(Draft draft, CancellationToken cancellationToken)
+    {
+        var stored = await _store.FindByClientMsgIdAsync(draft.From, draft.ClientMsgId, cancellationToken).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            var record = new DedupeRecord(stored.MsgId, stored.ChatId, stored.Seq, stored.SendTime);
+            await CompleteQuietlyAsync(draft, record).ConfigureAwait(false);
+            _metrics.SendsDuplicate.Add(1);
+            return ToResult(record, duplicate: true);
+        }
+        if (_options.StoreIsTheLog)
+        {
+            // Not committed: either the holder died before its commit, or it is still writing. Going on is safe either
+            // way, because the store's unique key lets only one of the two in and answers the other as a duplicate.
+            return null;
+        }
+        // The RocketMQ log may hold it before the store does; the client's retry finds it once the consumer has.
+        throw new ImException(ImErrorCode.SendInProgress, "A send with this clientMsgId is in progress; retry shortly.");
+    }
+
+    private async Task<Appended> AppendWithSeqAsync(Draft draft, Task<bool?> recipientOnline, CancellationToken cancellationToken)
     {
         var chatId = ChatIds.ForPair(draft.From, draft.To);
         for (var attempt = 0; ; attempt++)
         {
-            ChatMessage message;
+            ChatMessage? message = null;
             Task<AppendOutcome> durable;
+            Task<bool>? scheduled = null;
+            bool? online;
             var started = Stopwatch.GetTimestamp();
             // Spans the seq allocation and the wait for durability: the cost of G1.
             using var activity = MessagingTracing.Source.StartActivity("im.log.append");
@@ -150,20 +204,58 @@ public sealed class SendService
                     message = new ChatMessage(
                         _ids.Next(), draft.ClientMsgId, chatId, seq, draft.From, draft.To, draft.Content, draft.MsgFormat, draft.Ext,
                         _time.GetUtcNow().ToUnixTimeMilliseconds(), MessageStatus.Reached);
+                    online = await recipientOnline.ConfigureAwait(false);
+                    if (online != false)
+                    {
+                        // Sent before the message goes to the log, so a node that dies after the commit leaves the entry
+                        // behind and another node's sweeper pushes the message (G4). An entry whose append then fails is
+                        // removed below; one that survives that (Redis away) is never pushed: the sweeper first checks
+                        // that the store has the message.
+                        scheduled = ScheduleQuietlyAsync(message);
+                    }
                     durable = await _log.BeginAppendAsync(new MessageSent(message), cancellationToken).ConfigureAwait(false);
                 }
-                var outcome = await durable.ConfigureAwait(false);
-                _metrics.DurableWriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (outcome.Status != AppendStatus.SeqConflict)
+            }
+            catch (Exception ex)
+            {
+                if (ex is ImException im)
                 {
-                    return (message, outcome);
+                    _metrics.LogErrors.Add(1);
+                    MessagingTracing.Fail(activity, im.Code.ToWire());
                 }
+                if (scheduled is not null)
+                {
+                    await RemoveEntryQuietlyAsync(message!, await scheduled.ConfigureAwait(false)).ConfigureAwait(false);
+                }
+                throw;
+            }
+
+            var hasEntry = scheduled is not null && await scheduled.ConfigureAwait(false);
+            AppendOutcome outcome;
+            try
+            {
+                outcome = await durable.ConfigureAwait(false);
             }
             catch (ImException ex)
             {
                 _metrics.LogErrors.Add(1);
                 MessagingTracing.Fail(activity, ex.Code.ToWire());
+                await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
                 throw;
+            }
+            catch
+            {
+                await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
+                throw;
+            }
+            _metrics.DurableWriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (outcome.Status != AppendStatus.Appended)
+            {
+                await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
+            }
+            if (outcome.Status != AppendStatus.SeqConflict)
+            {
+                return new Appended(message, outcome, online);
             }
 
             var storeMax = await _store.GetMaxSeqAsync(chatId, cancellationToken).ConfigureAwait(false);
@@ -176,41 +268,69 @@ public sealed class SendService
         }
     }
 
-    private async Task DeliverAsync(ChatMessage message, string? senderConnectionId, CancellationToken cancellationToken)
+    /// <returns>Whether the recipient has a live connection; null when presence could not be asked.</returns>
+    private async Task<bool?> IsOnlineQuietlyAsync(string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _presence.IsOnlineAsync(userId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Unknown presence: treated as online, so the push and the replay schedule are still tried.
+            _degraded.Note("presence", ex);
+            return null;
+        }
+    }
+
+    /// <returns>Whether the entry was scheduled.</returns>
+    private async Task<bool> ScheduleQuietlyAsync(ChatMessage message)
+    {
+        try
+        {
+            await _retry.ScheduleAsync(message, _time.GetUtcNow() + _options.RetryDelays[0], CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // Delivery falls back to the push alone, then to sync.
+            _degraded.Note("retry", ex);
+            return false;
+        }
+    }
+
+    private async Task RemoveEntryQuietlyAsync(ChatMessage message, bool hasEntry)
+    {
+        if (!hasEntry)
+        {
+            return;
+        }
+        try
+        {
+            await _retry.RemoveAsync([message.MsgId], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The sweeper drops it: it never pushes an entry whose message the store does not have.
+            _degraded.Note("retry", ex);
+        }
+    }
+
+    private async Task DeliverAsync(ChatMessage message, bool? online, string? senderConnectionId, CancellationToken cancellationToken)
     {
         // From here on the message is durable: nothing below may fail the send. Every failure only
         // degrades the fast path, and sync (G5) still returns the message.
         using var activity = MessagingTracing.Source.StartActivity("im.push");
         var dto = MessageDto.From(message);
-        var online = true;
-        try
-        {
-            online = await _presence.IsOnlineAsync(message.ToUserId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Unknown presence: assume online, so the push and the replay schedule still happen.
-            DomainLog.PresenceFailed(_logger, ex);
-        }
-
-        if (online)
-        {
-            try
-            {
-                var due = _time.GetUtcNow() + _options.RetryDelays[0];
-                await _retry.ScheduleAsync(message, due, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                DomainLog.RetryScheduleFailed(_logger, message.MsgId, ex);
-            }
-            await PushQuietlyAsync(() => _pusher.PushToRecipientAsync(dto, cancellationToken), "send").ConfigureAwait(false);
-        }
-        else
+        if (online == false)
         {
             await _offline.MarkAsync(message, "offline", cancellationToken).ConfigureAwait(false);
         }
-        activity?.SetTag("im.recipient.online", online);
+        else
+        {
+            await PushQuietlyAsync(() => _pusher.PushToRecipientAsync(dto, cancellationToken), "send").ConfigureAwait(false);
+        }
+        activity?.SetTag("im.recipient.online", online != false);
 
         await PushQuietlyAsync(() => _pusher.PushToSenderDevicesAsync(dto, senderConnectionId, cancellationToken), "sender-sync").ConfigureAwait(false);
     }
@@ -225,7 +345,7 @@ public sealed class SendService
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _metrics.PushErrors.Add(1);
-            DomainLog.PushFailed(_logger, kind, ex);
+            _degraded.Note("push", ex);
         }
     }
 
@@ -238,7 +358,7 @@ public sealed class SendService
         catch (Exception ex)
         {
             // The store's unique key still answers a resend correctly.
-            DomainLog.DedupeFailed(_logger, ex);
+            _degraded.Note("dedupe", ex);
         }
     }
 
@@ -250,8 +370,8 @@ public sealed class SendService
         }
         catch (Exception ex)
         {
-            // The reservation expires by itself after DedupePendingTtl.
-            DomainLog.DedupeFailed(_logger, ex);
+            // The reservation expires by itself after DedupePendingTtl, and a resend asks the store before that.
+            _degraded.Note("dedupe", ex);
         }
     }
 
@@ -292,6 +412,8 @@ public sealed class SendService
         ServerTime = record.ServerTime,
         Duplicate = duplicate,
     };
+
+    private readonly record struct Appended(ChatMessage Message, AppendOutcome Outcome, bool? Online);
 
     private sealed record Draft(string From, string To, string ClientMsgId, string Content, int MsgFormat, string? Ext);
 }

@@ -23,6 +23,8 @@ public sealed class ImOptions
 
     public RetrySettings Retry { get; set; } = new();
 
+    public FaultSettings Faults { get; set; } = new();
+
     /// <summary>Embedded mode: no Redis and no RocketMQ — one node, in-process state, dev tokens on by default.</summary>
     public bool IsEmbedded => !HasRedis && !HasRocketMq;
 
@@ -125,4 +127,14 @@ public sealed class RetrySettings
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>Fault injection for the failure suite; everything off by default. Never set it in production.</summary>
+public sealed class FaultSettings
+{
+    /// <summary>
+    /// A send whose clientMsgId starts with this kills the node (SIGKILL) right after the message is durable, before
+    /// its dedupe record, result and push: the crash the failure suite proves harmless. At least 8 characters.
+    /// </summary>
+    public string? KillAfterCommitClientMsgIdPrefix { get; set; }
 }

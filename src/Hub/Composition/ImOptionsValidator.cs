@@ -53,6 +53,10 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         {
             errors.Add("Im:Retry:SweepInterval, Im:Retry:Lease and Im:Retry:DedupeWindow must be positive.");
         }
+        if (o.Faults.KillAfterCommitClientMsgIdPrefix is { Length: > 0 and < 8 })
+        {
+            errors.Add("Im:Faults:KillAfterCommitClientMsgIdPrefix must be at least 8 characters (it kills the node; a short prefix would match real sends).");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -15,6 +15,7 @@ using ImSignalR.Infrastructure.Redis;
 using ImSignalR.Infrastructure.RocketMq;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace ImSignalR.Hub.Composition;
@@ -70,6 +71,8 @@ internal static class ImServiceRegistration
             RetryDelays = delays,
             RetryLease = options.Retry.Lease,
             DedupeWindow = options.Retry.DedupeWindow,
+            StoreIsTheLog = !options.HasRocketMq,
+            AfterCommitFault = FaultInjection.KillAfterCommit(options.Faults),
         });
         services.AddSingleton(sp => sp.GetRequiredService<IMeterFactory>().Create(MessagingMetrics.MeterName));
         services.AddSingleton(sp => new MessagingMetrics(sp.GetRequiredService<Meter>()));
@@ -125,7 +128,17 @@ internal static class ImServiceRegistration
                 // The RocketMQ log is durable before the store has the message.
                 r.StoreMayLag = options.HasRocketMq;
             });
-            services.AddImReadinessCheck<RedisHealthCheck>("redis");
+            // Without RocketMQ the store decides dedupe and seq, so a node without Redis still accepts sends.
+            services.AddImReadinessCheck<RedisHealthCheck>("redis", options.HasRocketMq ? HealthStatus.Unhealthy : HealthStatus.Degraded);
+            if (!options.HasRocketMq)
+            {
+                // The store is the log: it can allocate seqs while Redis is away (issue 14).
+                var cluster = services.Last(d => d.ServiceType == typeof(ISequenceAllocator));
+                services.Replace(ServiceDescriptor.Singleton<ISequenceAllocator>(sp => new StoreFallbackSequenceAllocator(
+                    (ISequenceAllocator)cluster.ImplementationFactory!(sp), sp.GetRequiredService<IMessageStore>(),
+                    sp.GetRequiredService<MessagingMetrics>(), sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILogger<StoreFallbackSequenceAllocator>>())));
+            }
         }
     }
 

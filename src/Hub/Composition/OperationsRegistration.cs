@@ -32,12 +32,13 @@ internal static class OperationsRegistration
     /// registered where its adapter is registered (<c>AddImReadinessCheck&lt;StoreHealthCheck&gt;("store")</c>,
     /// likewise <c>"redis"</c> and <c>"rocketmq"</c>). <c>/health/ready</c> runs every check with the
     /// ready tag; any unhealthy one makes it 503, and each failure is counted in
-    /// <c>im.health.check.failures{check}</c>.
+    /// <c>im.health.check.failures{check}</c>. A dependency the node can work without reports its failure as
+    /// <paramref name="failureStatus"/> <see cref="HealthStatus.Degraded"/>: ready stays 200 and says "Degraded".
     /// </summary>
-    public static IServiceCollection AddImReadinessCheck<TCheck>(this IServiceCollection services, string name)
+    public static IServiceCollection AddImReadinessCheck<TCheck>(this IServiceCollection services, string name, HealthStatus failureStatus = HealthStatus.Unhealthy)
         where TCheck : class, IHealthCheck
     {
-        services.AddHealthChecks().AddCheck<TCheck>(name, HealthStatus.Unhealthy, [HealthEndpoints.ReadyTag], CheckTimeout);
+        services.AddHealthChecks().AddCheck<TCheck>(name, failureStatus, [HealthEndpoints.ReadyTag], CheckTimeout);
         return services;
     }
 }

@@ -24,7 +24,7 @@ internal static class HealthEndpoints
         var metrics = context.RequestServices.GetRequiredService<HubMetrics>();
         foreach (var (name, entry) in report.Entries)
         {
-            if (entry.Status == HealthStatus.Unhealthy)
+            if (entry.Status != HealthStatus.Healthy)
             {
                 metrics.HealthCheckFailures.Add(1, new KeyValuePair<string, object?>("check", name));
             }

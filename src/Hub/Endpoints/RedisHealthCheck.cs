@@ -3,7 +3,11 @@ using StackExchange.Redis;
 
 namespace ImSignalR.Hub.Endpoints;
 
-/// <summary>Ready only while the multiplexer is connected and Redis answers a PING within the bound.</summary>
+/// <summary>
+/// Healthy only while the multiplexer is connected and Redis answers a PING within the bound. Otherwise the
+/// registration's failure status: unhealthy with the RocketMQ log; degraded in the direct-log modes, where the node
+/// goes on accepting sends without Redis (pushes across nodes and replays pause until it is back).
+/// </summary>
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
@@ -12,7 +16,7 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
     {
         if (!redis.IsConnected)
         {
-            return HealthCheckResult.Unhealthy("redis disconnected");
+            return new HealthCheckResult(context.Registration.FailureStatus, "redis disconnected");
         }
         try
         {
@@ -20,14 +24,14 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
             var masters = redis.GetServers().Where(s => !s.IsReplica).ToArray();
             if (masters.Length == 0 || masters.Any(s => !s.IsConnected))
             {
-                return HealthCheckResult.Unhealthy("redis: a master is disconnected");
+                return new HealthCheckResult(context.Registration.FailureStatus, "redis: a master is disconnected");
             }
             await Task.WhenAll(masters.Select(s => s.PingAsync())).WaitAsync(Timeout, cancellationToken);
             return HealthCheckResult.Healthy("redis answers");
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("redis unreachable: " + ex.GetType().Name);
+            return new HealthCheckResult(context.Registration.FailureStatus, "redis unreachable: " + ex.GetType().Name);
         }
     }
 }

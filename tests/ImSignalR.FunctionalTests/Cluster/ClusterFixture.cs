@@ -50,21 +50,24 @@ public sealed class ClusterFixture : IAsyncDisposable
 
     public List<HubProcess> Nodes { get; }
 
-    public static async Task<ClusterFixture> StartAsync(int nodes = 2, IReadOnlyDictionary<string, string>? extra = null, ClusterRedis redis = ClusterRedis.PrivateServer)
+    /// <param name="perNode">Settings of one node only (by 1-based index), e.g. a fault hook on node 1.</param>
+    public static async Task<ClusterFixture> StartAsync(
+        int nodes = 2, IReadOnlyDictionary<string, string>? extra = null, ClusterRedis redis = ClusterRedis.PrivateServer,
+        Func<int, IReadOnlyDictionary<string, string>?>? perNode = null)
     {
         var mysql = TestMySql();
         if (redis == ClusterRedis.SharedCluster)
         {
-            return await StartOnAsync(SharedClusterConfiguration(), $"t{Guid.NewGuid():N}", mysql, nodes, extra, ownRedis: null);
+            return await StartOnAsync(SharedClusterConfiguration(), $"t{Guid.NewGuid():N}", mysql, nodes, extra, ownRedis: null, perNode);
         }
         if (redis == ClusterRedis.PrivateCluster)
         {
             var privateCluster = await PrivateRedisCluster.StartAsync();
-            return await StartOnAsync(privateCluster.Configuration, "im", mysql, nodes, extra, privateCluster);
+            return await StartOnAsync(privateCluster.Configuration, "im", mysql, nodes, extra, privateCluster, perNode);
         }
         var server = new RedisServer();
         await server.StartAsync();
-        return await StartOnAsync(server.Configuration, "im", mysql, nodes, extra, server);
+        return await StartOnAsync(server.Configuration, "im", mysql, nodes, extra, server, perNode);
     }
 
     /// <summary>A deployment of <paramref name="nodes"/> nodes on a Redis someone else owns (two deployments, one Redis).</summary>
@@ -95,7 +98,8 @@ public sealed class ClusterFixture : IAsyncDisposable
     }
 
     private static async Task<ClusterFixture> StartOnAsync(
-        string redisConfiguration, string prefix, string mysql, int nodes, IReadOnlyDictionary<string, string>? extra, IAsyncDisposable? ownRedis)
+        string redisConfiguration, string prefix, string mysql, int nodes, IReadOnlyDictionary<string, string>? extra, IAsyncDisposable? ownRedis,
+        Func<int, IReadOnlyDictionary<string, string>?>? perNode = null)
     {
         var started = new List<HubProcess>();
         try
@@ -117,7 +121,7 @@ public sealed class ClusterFixture : IAsyncDisposable
                     ["Im__Limits__SendsPerSecond"] = "10000",
                     ["Im__Limits__SendBurst"] = "10000",
                 };
-                foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+                foreach (var (key, value) in (extra ?? new Dictionary<string, string>()).Concat(perNode?.Invoke(i) ?? new Dictionary<string, string>()))
                 {
                     settings[key] = value;
                 }

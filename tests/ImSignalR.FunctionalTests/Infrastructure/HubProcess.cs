@@ -37,6 +37,24 @@ public sealed class HubProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>True once the process ended (killed, crashed, or killed itself through a fault hook).</summary>
+    public bool HasExited => _process is null || _process.HasExited;
+
+    /// <summary>The overall status <c>/health/ready</c> reports (<c>Healthy</c>, <c>Degraded</c>, <c>Unhealthy</c>), or null when it does not answer.</summary>
+    public async Task<string?> ReadinessAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync("/health/ready");
+            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            return body.RootElement.GetProperty("status").GetString();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>What the process printed (for failure messages).</summary>
     public string Output
     {
@@ -131,6 +149,16 @@ public sealed class HubProcess : IAsyncDisposable
         {
             using var stop = Process.Start("kill", ["-STOP", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             await stop!.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>SIGCONT: a frozen process goes on where it stopped.</summary>
+    public async Task ThawAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            using var resume = Process.Start("kill", ["-CONT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await resume!.WaitForExitAsync();
         }
     }
 

@@ -69,6 +69,33 @@ public abstract class RedisPresenceContract<TFixture>(TFixture redis) : Presence
     }
 
     [Fact]
+    public async Task ForOneRefreshPeriodAfterTheConnectionComesBackAUserWithNoEntryCountsAsOnline()
+    {
+        // Redis restarted empty: the other nodes may not have re-registered their connections yet (issue 14 item 3).
+        var node = (await _redis.NodesAsync(1))[0];
+        var presence = _redis.Own(new RedisPresence(node.Connection, node.Keys, "n-restored", TimeSpan.FromSeconds(3), NullLogger.Instance));
+        var nobody = Unique("nobody");
+        Assert.False(await presence.IsOnlineAsync(nobody, default));
+
+        // Drop this multiplexer's interactive connection to one server, as a restart would; it reconnects by itself.
+        var server = node.Connection.GetServer(node.Connection.GetEndPoints()[0]);
+        var id = (long)await server.ExecuteAsync("CLIENT", "ID");
+        try
+        {
+            await server.ExecuteAsync("CLIENT", "KILL", "ID", id, "SKIPME", "no"); // it is this very connection
+        }
+        catch (StackExchange.Redis.RedisConnectionException)
+        {
+            // The reply may be lost with the connection it closed.
+        }
+        await Eventually.TrueAsync(() => presence.IsReRegistering, "the restored connection opened the re-registration window");
+
+        Assert.True(await presence.IsOnlineAsync(nobody, default));
+        Assert.Equal(0, await presence.CountConnectionsAsync(nobody, default)); // the count itself stays exact
+        await Eventually.TrueAsync(async () => !await presence.IsOnlineAsync(nobody, default), "the window closes after one refresh period (1 s)");
+    }
+
+    [Fact]
     public async Task AGracefulStopRemovesTheNodesConnectionsAtOnce()
     {
         var nodes = await _redis.NodesAsync(2);

@@ -30,6 +30,12 @@ internal sealed class FakeStore : IMessageStore
                     outcomes.Add(forced);
                     continue;
                 }
+                if (e is MessageSent sent && Clash(sent.Message) is { } clash)
+                {
+                    // The store's unique keys, as SPEC §7 has them.
+                    outcomes.Add(clash);
+                    continue;
+                }
                 Applied.Add(e);
                 switch (e)
                 {
@@ -56,6 +62,20 @@ internal sealed class FakeStore : IMessageStore
             }
         }
         return Task.FromResult<IReadOnlyList<AppendOutcome>>(outcomes);
+    }
+
+    private AppendOutcome? Clash(ChatMessage message)
+    {
+        if (Messages.ContainsKey(message.MsgId))
+        {
+            return AppendOutcome.DuplicateOf(Messages[message.MsgId]);
+        }
+        var sameKey = Messages.Values.FirstOrDefault(m => m.FromUserId == message.FromUserId && m.ClientMsgId == message.ClientMsgId);
+        if (sameKey is not null)
+        {
+            return AppendOutcome.DuplicateOf(sameKey);
+        }
+        return Messages.Values.Any(m => m.ChatId == message.ChatId && m.Seq == message.Seq) ? AppendOutcome.Conflict : null;
     }
 
     public Task<ChatMessage?> FindByClientMsgIdAsync(string fromUserId, string clientMsgId, CancellationToken cancellationToken) =>
@@ -99,8 +119,15 @@ internal sealed class FakeLog(FakeStore store) : IMessageLog
 {
     public bool Down { get; set; }
 
+    /// <summary>Runs as an event reaches the log, before it is durable.</summary>
+    public Func<LogEvent, Task>? OnAppend { get; set; }
+
     public async ValueTask<AppendOutcome> AppendAsync(LogEvent logEvent, CancellationToken cancellationToken)
     {
+        if (OnAppend is { } hook)
+        {
+            await hook(logEvent);
+        }
         if (Down)
         {
             throw new ImException(ImErrorCode.LogUnavailable, "broker away");

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ImSignalR.Domain.Identity;
+using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
 using ImSignalR.Infrastructure.InProcess;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,20 +10,21 @@ namespace ImSignalR.UnitTests.Domain;
 /// <summary>The domain services wired to fakes and the in-process adapters, on a manual clock.</summary>
 internal sealed class ServiceHarness
 {
-    public ServiceHarness(MessagingOptions? options = null)
+    public ServiceHarness(MessagingOptions? options = null, Func<ServiceHarness, IDedupeCache>? dedupe = null, Func<ServiceHarness, ISequenceAllocator>? sequences = null)
     {
         Options = options ?? new MessagingOptions { RetryDelays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)] };
         Log = new FakeLog(Store);
         Sequences = new InProcessSequenceAllocator(Store);
         Dedupe = new InProcessDedupeCache(Time);
-        var metrics = new MessagingMetrics(new Meter("test-" + Guid.NewGuid()));
+        var metrics = Metrics;
         var offline = new OfflineMarker(Log, metrics, Time, NullLogger<OfflineMarker>.Instance);
-        Send = new SendService(Log, Store, Sequences, Dedupe, Retry, Presence, Pusher, offline, new SnowflakeIdGenerator(1, Time), Options, metrics, Time, NullLogger<SendService>.Instance);
+        Send = new SendService(Log, Store, sequences?.Invoke(this) ?? Sequences, dedupe?.Invoke(this) ?? Dedupe, Retry, Presence, Pusher, offline, new SnowflakeIdGenerator(1, Time), Options, metrics, Time, NullLogger<SendService>.Instance);
         Ack = new AckService(Log, Store, Retry, Pusher, Options, metrics, Time, NullLogger<AckService>.Instance);
         Query = new QueryService(Store, Options, metrics);
-        Sweeper = new RetrySweeper(Retry, Presence, Pusher, offline, Options, metrics, Time, NullLogger<RetrySweeper>.Instance);
+        Sweeper = new RetrySweeper(Retry, Store, Presence, Pusher, offline, Options, metrics, Time, NullLogger<RetrySweeper>.Instance);
     }
 
+    public MessagingMetrics Metrics { get; } = new(new Meter("test-" + Guid.NewGuid()));
     public ManualTime Time { get; } = new(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
     public MessagingOptions Options { get; }
     public FakeStore Store { get; } = new();

@@ -15,6 +15,10 @@ namespace ImSignalR.Infrastructure.Redis.State;
 /// the lease lives in the entry and not in a per-node key the script would have to build.
 /// Because the refresh rewrites every local entry, a Redis that restarted empty (or a node that stalled past the
 /// TTL) gets this node's connections back with the next refresh; a restored connection triggers one at once.
+/// Until every node has done that, a user with no entry may still be online elsewhere: for one refresh period after
+/// this node's connection to Redis comes back, <see cref="IsOnlineAsync"/> answers "online" for such a user, so a send
+/// then schedules its replay instead of marking the message offline (the sweeper re-asks later, when the
+/// registrations are back, and marks it offline then if the user really is).
 /// A user hash expires <see cref="UserTtlLeases"/> lease TTLs after the last refresh by a node that holds one of
 /// the user's connections, so the hash of a user whose node died and who never comes back does not stay forever.
 /// </summary>
@@ -63,6 +67,8 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
     private readonly ConcurrentDictionary<(string UserId, string ConnectionId), byte> _local = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _refreshLoop;
+    private readonly long _refreshPeriodMs;
+    private long _unsureUntil;
     private int _stopped;
 
     public RedisPresence(IConnectionMultiplexer redis, RedisKeys keys, string nodeId, TimeSpan leaseTtl, ILogger logger)
@@ -72,6 +78,7 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
         _nodeId = nodeId;
         _ttlMs = (long)leaseTtl.TotalMilliseconds;
         _logger = logger;
+        _refreshPeriodMs = _ttlMs / 3;
         _redis.ConnectionRestored += OnConnectionRestored;
         _refreshLoop = Task.Run(() => RefreshLoopAsync(leaseTtl / 3));
     }
@@ -94,7 +101,10 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
     }
 
     public async ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken) =>
-        await CountConnectionsAsync(userId, cancellationToken).ConfigureAwait(false) > 0;
+        await CountConnectionsAsync(userId, cancellationToken).ConfigureAwait(false) > 0 || IsReRegistering;
+
+    /// <summary>True for a refresh period after the connection to Redis came back (the other nodes may not have re-registered yet).</summary>
+    internal bool IsReRegistering => Environment.TickCount64 < Volatile.Read(ref _unsureUntil);
 
     public async ValueTask<int> CountConnectionsAsync(string userId, CancellationToken cancellationToken)
     {
@@ -179,7 +189,9 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
         {
             return;
         }
-        // Redis may have come back empty: register this node's connections now, not a third of a TTL later.
+        // Redis may have come back empty: register this node's connections now, not a third of a TTL later, and
+        // until the other nodes have surely done the same, do not take a missing entry for an offline user.
+        Volatile.Write(ref _unsureUntil, Environment.TickCount64 + _refreshPeriodMs);
         _ = Task.Run(async () =>
         {
             try
