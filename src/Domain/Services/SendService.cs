@@ -124,10 +124,13 @@ public sealed class SendService
         // Test hook (off unless configured): the node dies here, committed, with the key still pending and no push.
         _options.AfterCommitFault?.Invoke(message);
         var record = new DedupeRecord(message.MsgId, message.ChatId, message.Seq, message.SendTime);
-        await CompleteQuietlyAsync(draft, record).ConfigureAwait(false);
+        // The record and the push go out together (one round trip instead of two): until the record lands, a
+        // resend finds the key pending and is answered from the store, so nothing depends on their order.
+        var completed = CompleteQuietlyAsync(draft, record);
         _metrics.SendsAccepted.Add(1);
         // Durable now: delivery must not be cut short by the caller going away.
         await DeliverAsync(message, appended.Online, senderConnectionId, CancellationToken.None).ConfigureAwait(false);
+        await completed.ConfigureAwait(false);
         return ToResult(record, duplicate: false);
     }
 
