@@ -26,6 +26,7 @@ export const ServerErrorCodes = [
   "IM_STATE_UNAVAILABLE",
   "IM_SHUTTING_DOWN",
   "IM_INTERNAL",
+  "IM_CONTENT_BLOCKED",
 ] as const;
 
 /** A code the hub can put at the start of a `HubException` message. */

@@ -29,4 +29,6 @@ public enum ImErrorCode
     StateUnavailable,
     ShuttingDown,
     Internal,
+    /// <summary>Moderation refused the content (SPEC §11); not retriable.</summary>
+    ContentBlocked,
 }

@@ -25,6 +25,7 @@ public sealed class SendService
     private readonly IDedupeCache _dedupe;
     private readonly IRetryQueue _retry;
     private readonly IPresence _presence;
+    private readonly IContentModerator _moderator;
     private readonly IMessagePusher _pusher;
     private readonly OfflineMarker _offline;
     private readonly SnowflakeIdGenerator _ids;
@@ -48,8 +49,10 @@ public sealed class SendService
         MessagingOptions options,
         MessagingMetrics metrics,
         TimeProvider time,
-        ILogger<SendService> logger)
+        ILogger<SendService> logger,
+        IContentModerator? moderator = null)
     {
+        _moderator = moderator ?? new Moderation.NoModeration();
         _log = log;
         _store = store;
         _sequences = sequences;
@@ -74,7 +77,7 @@ public sealed class SendService
         using var activity = MessagingTracing.Source.StartActivity("im.send");
         try
         {
-            var draft = Validate(fromUserId, request);
+            var draft = await ModerateAsync(Validate(fromUserId, request), cancellationToken).ConfigureAwait(false);
             var result = await SendValidatedAsync(draft, senderConnectionId, cancellationToken).ConfigureAwait(false);
             _metrics.SendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             activity?.SetTag("im.duplicate", result.Duplicate);
@@ -375,6 +378,31 @@ public sealed class SendService
         {
             // The reservation expires by itself after DedupePendingTtl, and a resend asks the store before that.
             _degraded.Note("dedupe", ex);
+        }
+    }
+
+    /// <summary>
+    /// Text only, before the dedupe key and before anything is written (SPEC §11): a refused message is never
+    /// stored, delivered or put on the log, and its content is never logged.
+    /// </summary>
+    private async ValueTask<Draft> ModerateAsync(Draft draft, CancellationToken cancellationToken)
+    {
+        if (draft.MsgFormat != MsgFormats.Text)
+        {
+            return draft;
+        }
+        var verdict = await _moderator.ReviewAsync(draft.From, draft.Content, cancellationToken).ConfigureAwait(false);
+        switch (verdict.Action)
+        {
+            case ModerationAction.Reject:
+                _metrics.ModerationHits.Add(1, new KeyValuePair<string, object?>("action", "reject"));
+                throw new ImException(ImErrorCode.ContentBlocked, "The content was refused by moderation.");
+            case ModerationAction.Mask:
+                _metrics.ModerationHits.Add(1, new KeyValuePair<string, object?>("action", "mask"));
+                TextLimits.Check(verdict.Content!, "content", _options.MaxContentBytes, ImErrorCode.ContentTooLarge);
+                return draft with { Content = verdict.Content! };
+            default:
+                return draft;
         }
     }
 

@@ -25,6 +25,8 @@ public sealed class ImOptions
 
     public FaultSettings Faults { get; set; } = new();
 
+    public ModerationSettings Moderation { get; set; } = new();
+
     /// <summary>Embedded mode: no Redis and no RocketMQ — one node, in-process state, dev tokens on by default.</summary>
     public bool IsEmbedded => !HasRedis && !HasRocketMq;
 
@@ -137,4 +139,24 @@ public sealed class FaultSettings
     /// its dedupe record, result and push: the crash the failure suite proves harmless. At least 8 characters.
     /// </summary>
     public string? KillAfterCommitClientMsgIdPrefix { get; set; }
+}
+
+/// <summary>Content moderation of text sends (SPEC §11). Off unless a words file or a webhook is set.</summary>
+public sealed class ModerationSettings
+{
+    /// <summary>One term a line (<c>#</c> comments); matched ignoring case and full-width/half-width; reloaded when it changes.</summary>
+    public string? WordsFile { get; set; }
+
+    /// <summary><c>reject</c> (<c>IM_CONTENT_BLOCKED</c>) or <c>mask</c> (each matched character becomes <c>*</c>).</summary>
+    public string Mode { get; set; } = "reject";
+
+    /// <summary>Optional moderation service, asked after the word list.</summary>
+    public string? WebhookUrl { get; set; }
+
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>What a webhook timeout or error means: true lets the send through, false refuses it.</summary>
+    public bool FailOpen { get; set; } = true;
+
+    public bool IsEnabled => !string.IsNullOrWhiteSpace(WordsFile) || !string.IsNullOrWhiteSpace(WebhookUrl);
 }

@@ -53,6 +53,7 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         {
             errors.Add("Im:Retry:SweepInterval, Im:Retry:Lease and Im:Retry:DedupeWindow must be positive.");
         }
+        ValidateModeration(o.Moderation, errors);
         if (o.Faults.KillAfterCommitClientMsgIdPrefix is { Length: > 0 and < 8 })
         {
             errors.Add("Im:Faults:KillAfterCommitClientMsgIdPrefix must be at least 8 characters (it kills the node; a short prefix would match real sends).");
@@ -73,6 +74,27 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
             delays[i] = TimeSpan.FromSeconds(seconds);
         }
         return parts.Length > 0;
+    }
+
+    private static void ValidateModeration(ModerationSettings m, List<string> errors)
+    {
+        if (m.Mode is not ("reject" or "mask"))
+        {
+            errors.Add("Im:Moderation:Mode must be reject or mask.");
+        }
+        if (!string.IsNullOrWhiteSpace(m.WordsFile) && !File.Exists(m.WordsFile))
+        {
+            errors.Add($"Im:Moderation:WordsFile '{m.WordsFile}' does not exist.");
+        }
+        if (!string.IsNullOrWhiteSpace(m.WebhookUrl)
+            && !(Uri.TryCreate(m.WebhookUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+        {
+            errors.Add("Im:Moderation:WebhookUrl must be an absolute http or https URL.");
+        }
+        if (m.WebhookTimeout <= TimeSpan.Zero || m.WebhookTimeout > TimeSpan.FromSeconds(10))
+        {
+            errors.Add("Im:Moderation:WebhookTimeout must be positive and at most 10 seconds (every text send waits for it).");
+        }
     }
 
     private static void ValidateAuth(ImOptions o, List<string> errors)

@@ -45,6 +45,7 @@ internal static class ImServiceRegistration
         AddStore(services, options);
         AddState(services, options);
         AddMessageLog(services, options, builder.Configuration);
+        services.AddImModeration(options.Moderation, options.Limits.MaxContentBytes);
         AddAuth(services);
         AddHub(services, options, builder);
         services.AddImOperations(builder.Configuration);
