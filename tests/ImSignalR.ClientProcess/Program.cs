@@ -1,0 +1,52 @@
+using ImSignalR.Client;
+using ImSignalR.Client.State;
+
+// Usage: ImSignalR.ClientProcess <send|drain> <hubUri> <stateDb> <userId> [toUserId count prefix]
+// The token comes from IM_CLIENT_TOKEN (a dev-key JWT for userId).
+//   send:  connects, queues `count` texts "<prefix>-<i>" to toUserId, prints "QUEUED", waits for every
+//          confirmation, prints "SENT". A test kills it somewhere in between.
+//   drain: connects (the stored outbox is restored and sent), prints "RESTORED <n>", waits until the
+//          outbox is empty, prints "DRAINED", disposes the client.
+if (args.Length < 4)
+{
+    Console.Error.WriteLine("usage: send|drain hubUri stateDb userId [toUserId count prefix]");
+    return 2;
+}
+var (mode, hubUri, stateDb, userId) = (args[0], new Uri(args[1]), args[2], args[3]);
+var token = Environment.GetEnvironmentVariable("IM_CLIENT_TOKEN") ?? throw new InvalidOperationException("IM_CLIENT_TOKEN is not set.");
+var client = new ImChatClient(new ImChatClientOptions
+{
+    HubUri = hubUri,
+    AccessTokenProvider = _ => ValueTask.FromResult<string?>(token),
+    StateStore = new SqliteClientStateStore(stateDb),
+    UserId = userId,
+    ReconnectInitialDelay = TimeSpan.FromMilliseconds(100),
+    ReconnectMaxDelay = TimeSpan.FromSeconds(1),
+    SendRetryInitialDelay = TimeSpan.FromMilliseconds(50),
+    SendRetryMaxDelay = TimeSpan.FromMilliseconds(500),
+});
+await client.ConnectAsync();
+switch (mode)
+{
+    case "send":
+        var (to, count, prefix) = (args[4], int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture), args[6]);
+        var sends = Enumerable.Range(0, count).Select(i => client.SendTextAsync(to, $"{prefix}-{i}")).ToArray();
+        Console.WriteLine("QUEUED");
+        await Task.WhenAll(sends);
+        Console.WriteLine("SENT");
+        break;
+    case "drain":
+        Console.WriteLine($"RESTORED {client.PendingSends}");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (client.PendingSends > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Console.WriteLine(client.PendingSends == 0 ? "DRAINED" : $"STUCK {client.PendingSends}");
+        break;
+    default:
+        Console.Error.WriteLine("unknown mode " + mode);
+        return 2;
+}
+await client.DisposeAsync();
+return 0;
