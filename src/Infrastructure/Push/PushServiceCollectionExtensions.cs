@@ -21,6 +21,12 @@ public static class PushServiceCollectionExtensions
         services.AddOptions<PushOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
         var options = section.Get<PushOptions>() ?? new PushOptions();
+        // Validate now as well: a bad setting stops the node here, with its name, before any service is built.
+        var validation = new PushOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(PushOptions.Section, typeof(PushOptions), validation.Failures);
+        }
         if (!options.Enabled)
         {
             return services;
