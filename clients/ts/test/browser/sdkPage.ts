@@ -1,7 +1,7 @@
 // A bare page around the SDK for the storage tests, bundled by storage.browser.test.ts and served at the
 // hub's origin (so it shares IndexedDB, Web Locks and BroadcastChannel with the other tabs of the test).
 // `?user=<id>` signs in at load, so a reload resumes on its own, as an app would.
-import { ImChatClient } from "../../src/index.js";
+import { ImChatClient, IndexedDbClientStorage } from "../../src/index.js";
 
 interface PageApi {
   received: string[];
@@ -14,6 +14,7 @@ interface PageApi {
 }
 
 const userId = new URLSearchParams(location.search).get("user") ?? "";
+// `?user=` empty: a page with the storage class only (no client), for the contract test.
 let token: { token: string; expiresAt: number } | undefined;
 async function freshToken(): Promise<string> {
   if (token === undefined || token.expiresAt - Date.now() < 60_000) {
@@ -51,4 +52,6 @@ client.on("message", (m) => api.received.push(m.content));
 client.on("sent", ({ request, result }) => api.sent.push({ clientMsgId: request.clientMsgId, content: request.content, duplicate: result.duplicate }));
 client.on("error", (e) => api.errors.push(`${e.code}: ${e.message}`));
 (globalThis as unknown as { im: PageApi }).im = api;
-void client.connect();
+// The storage class itself, for the contract test (a database of its own, not the client's).
+(globalThis as unknown as { IndexedDbClientStorage: typeof IndexedDbClientStorage }).IndexedDbClientStorage = IndexedDbClientStorage;
+if (userId !== "") void client.connect();

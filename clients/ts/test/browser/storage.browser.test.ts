@@ -106,6 +106,45 @@ async function peerClient(userId: string): Promise<ImChatClient> {
 }
 
 describe("IndexedDB storage and tab coordination in Chromium", () => {
+  it("IndexedDbClientStorage keeps the outbox in order per user, raises cursors only, bounds the dedupe window, and survives a reload", async () => {
+    const profile = await newProfile();
+    const page = await profile.newPage();
+    await page.goto(`${hub.url}/sdk-test/?user=`);
+    const write = () =>
+      page.evaluate(async () => {
+        const s = new (globalThis as any).IndexedDbClientStorage({ databaseName: "contract" });
+        const entry = (id: string, order: number) => ({ request: { clientMsgId: id, toUserId: "bob", content: id, msgFormat: 1 }, order, queuedAt: 1 });
+        await s.putOutbox("alice", entry("c", 3));
+        await s.putOutbox("alice", entry("a", 1));
+        await s.putOutbox("alice", entry("b", 2));
+        await s.putOutbox("carol", entry("z", 1));
+        await s.deleteOutbox("alice", "b");
+        await s.saveCursor("alice", "chat", 7);
+        await s.saveCursor("alice", "chat", 5);
+        await s.saveSeen("alice", ["m1", "m2", "m3"], 3);
+        await s.saveSeen("alice", ["m4"], 3);
+        s.close();
+      });
+    const read = () =>
+      page.evaluate(async () => {
+        const s = new (globalThis as any).IndexedDbClientStorage({ databaseName: "contract" });
+        const result = {
+          outbox: (await s.loadOutbox("alice")).map((e: any) => e.request.clientMsgId),
+          carol: (await s.loadOutbox("carol")).length,
+          cursors: await s.loadCursors("alice"),
+          seen: await s.loadSeen("alice", 10),
+          seenTwo: await s.loadSeen("alice", 2),
+        };
+        s.close();
+        return result;
+      });
+    await write();
+    const expected = { outbox: ["a", "c"], carol: 1, cursors: { chat: 7 }, seen: ["m2", "m3", "m4"], seenTwo: ["m3", "m4"] };
+    expect(await read()).toEqual(expected);
+    await page.reload();
+    expect(await read()).toEqual(expected);
+  });
+
   it("a send queued offline survives a reload and is sent once when the page is back online; seen messages stay seen", async () => {
     const bob = await peerClient("bob_idb");
     await bob.sendC2C({ toUserId: "alice_idb", content: "before the reload" });
