@@ -15,6 +15,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _failuresLeft;
+    private int _inFlight;
+    private TaskCompletionSource _gate = CompletedGate();
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -22,6 +24,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public ConcurrentQueue<WebhookCall> Calls { get; } = new();
 
     public Uri Url { get; private set; } = null!;
+
+    /// <summary>Requests being held (see <see cref="Hold"/>).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Requests wait, unanswered, until <see cref="Release"/>: a webhook that hangs.</summary>
+    public void Hold() => Volatile.Write(ref _gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public void Release() => Volatile.Read(ref _gate).TrySetResult();
 
     /// <summary>The next <paramref name="count"/> requests are answered 503 (an outage).</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);
@@ -40,6 +50,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var buffer = new MemoryStream();
             await context.Request.Body.CopyToAsync(buffer);
+            Interlocked.Increment(ref receiver._inFlight);
+            await Volatile.Read(ref receiver._gate).Task;
+            Interlocked.Decrement(ref receiver._inFlight);
             var status = Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? 503 : 200;
             receiver.Calls.Enqueue(new WebhookCall(
                 buffer.ToArray(),
@@ -57,7 +70,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        Release();
+        await _app.DisposeAsync();
+    }
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource();
+        gate.SetResult();
+        return gate;
+    }
 }
 
 /// <summary>One request as the receiver saw it.</summary>
