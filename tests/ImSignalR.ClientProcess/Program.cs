@@ -3,8 +3,9 @@ using ImSignalR.Client.State;
 
 // Usage: ImSignalR.ClientProcess <send|drain> <hubUri> <stateDb> <userId> [toUserId count prefix]
 // The token comes from IM_CLIENT_TOKEN (a dev-key JWT for userId).
-//   send:  connects, queues `count` texts "<prefix>-<i>" to toUserId, prints "QUEUED", waits for every
-//          confirmation, prints "SENT". A test kills it somewhere in between.
+//   send:  queues `count` texts "<prefix>-<i>" to toUserId before connecting, waits until all are in the
+//          store, prints "QUEUED", connects, waits for every confirmation, prints "SENT". A test kills it
+//          somewhere in between.
 //   drain: connects (the stored outbox is restored and sent), prints "RESTORED <n>", waits until the
 //          outbox is empty, prints "DRAINED", disposes the client.
 if (args.Length < 4)
@@ -14,28 +15,35 @@ if (args.Length < 4)
 }
 var (mode, hubUri, stateDb, userId) = (args[0], new Uri(args[1]), args[2], args[3]);
 var token = Environment.GetEnvironmentVariable("IM_CLIENT_TOKEN") ?? throw new InvalidOperationException("IM_CLIENT_TOKEN is not set.");
+var store = new SqliteClientStateStore(stateDb);
 var client = new ImChatClient(new ImChatClientOptions
 {
     HubUri = hubUri,
     AccessTokenProvider = _ => ValueTask.FromResult<string?>(token),
-    StateStore = new SqliteClientStateStore(stateDb),
+    StateStore = store,
     UserId = userId,
     ReconnectInitialDelay = TimeSpan.FromMilliseconds(100),
     ReconnectMaxDelay = TimeSpan.FromSeconds(1),
     SendRetryInitialDelay = TimeSpan.FromMilliseconds(50),
     SendRetryMaxDelay = TimeSpan.FromMilliseconds(500),
 });
-await client.ConnectAsync();
 switch (mode)
 {
     case "send":
         var (to, count, prefix) = (args[4], int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture), args[6]);
         var sends = Enumerable.Range(0, count).Select(i => client.SendTextAsync(to, $"{prefix}-{i}")).ToArray();
+        // Nothing is sent before the connection, so the store ends up with all of them: then they are durable.
+        while ((await store.LoadAsync(userId, 1, CancellationToken.None)).Outbox.Count < count)
+        {
+            await Task.Delay(20);
+        }
         Console.WriteLine("QUEUED");
+        await client.ConnectAsync();
         await Task.WhenAll(sends);
         Console.WriteLine("SENT");
         break;
     case "drain":
+        await client.ConnectAsync();
         Console.WriteLine($"RESTORED {client.PendingSends}");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (client.PendingSends > 0 && DateTime.UtcNow < deadline)
