@@ -6,6 +6,9 @@ using ImSignalR.Client.State;
 //   send:  queues `count` texts "<prefix>-<i>" to toUserId before connecting, waits until all are in the
 //          store, prints "QUEUED", connects, waits for every confirmation, prints "SENT". A test kills it
 //          somewhere in between.
+//   receive: acks nothing in practice (a 1-hour ack interval), prints "GOT <content>" per message the
+//          app is handed and "CONNECTED"; runs until killed. Messages stay undelivered on the server,
+//          so only the stored cursors keep a restart from handing them over again.
 //   drain: connects (the stored outbox is restored and sent), prints "RESTORED <n>", waits until the
 //          outbox is empty, prints "DRAINED", disposes the client.
 if (args.Length < 4)
@@ -26,6 +29,7 @@ var client = new ImChatClient(new ImChatClientOptions
     ReconnectMaxDelay = TimeSpan.FromSeconds(1),
     SendRetryInitialDelay = TimeSpan.FromMilliseconds(50),
     SendRetryMaxDelay = TimeSpan.FromMilliseconds(500),
+    AckFlushInterval = mode == "receive" ? TimeSpan.FromHours(1) : TimeSpan.FromMilliseconds(100),
 });
 switch (mode)
 {
@@ -41,6 +45,16 @@ switch (mode)
         await client.ConnectAsync();
         await Task.WhenAll(sends);
         Console.WriteLine("SENT");
+        break;
+    case "receive":
+        client.MessageReceived += m =>
+        {
+            Console.WriteLine("GOT " + m.Content);
+            return Task.CompletedTask;
+        };
+        await client.ConnectAsync();
+        Console.WriteLine("CONNECTED");
+        await Task.Delay(Timeout.Infinite);
         break;
     case "drain":
         await client.ConnectAsync();

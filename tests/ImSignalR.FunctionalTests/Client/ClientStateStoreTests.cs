@@ -68,6 +68,43 @@ public sealed class ClientStateStoreTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"k-{i}"), bob.Received.Select(m => m.Content));
     }
 
+    [Fact]
+    public async Task AClientKilledAfterHandlingMessagesDoesNotHandThemOverAgainOnItsNextStart()
+    {
+        await using var hub = await HubProcess.StartAsync(FastHub);
+        await using var alice = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("alice"), reliable: true);
+        var receiver = HubFixture.NewUser("receiver");
+        var state = Path.Combine(Directory.CreateTempSubdirectory("imsignalr-client-state-").FullName, "client.db");
+        var token = await hub.TokenAsync(receiver);
+
+        using (var first = ClientProcess.Start(output, "receive", hub.HubUri, state, receiver, token))
+        {
+            await first.WaitForLineAsync("CONNECTED");
+            for (var i = 0; i < 5; i++)
+            {
+                await alice.Client.SendTextAsync(receiver, $"before {i}");
+            }
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.Equal($"GOT before {i}", await first.WaitForLineAsync("GOT "));
+            }
+            // Longer than StateFlushInterval (200 ms): the handled cursor is in the file.
+            await Task.Delay(1000);
+            first.Kill();
+        }
+        // Nothing was acked (the receiver's acks wait an hour), so the server still has all five as undelivered.
+        var undelivered = await alice.Client.GetHistoryAsync(Chat(alice.UserId, receiver));
+        Assert.All(undelivered.Messages, m => Assert.True(m.Status < 3, $"{m.Content} is {m.Status}"));
+
+        await alice.Client.SendTextAsync(receiver, "after 0");
+        await alice.Client.SendTextAsync(receiver, "after 1");
+        using var second = ClientProcess.Start(output, "receive", hub.HubUri, state, receiver, token);
+        Assert.Equal("GOT after 0", await second.WaitForLineAsync("GOT "));
+        Assert.Equal("GOT after 1", await second.WaitForLineAsync("GOT "));
+        await Task.Delay(1500);
+        Assert.DoesNotContain(second.TakeRemainingLines(), l => l.StartsWith("GOT ", StringComparison.Ordinal));
+    }
+
     private static string Chat(string a, string b) => string.CompareOrdinal(a, b) < 0 ? $"c2c:{a}:{b}" : $"c2c:{b}:{a}";
 
     private static async Task<long> CountOutboxAsync(string path)

@@ -78,6 +78,17 @@ public sealed class ClientProcess : IDisposable
         throw new TimeoutException($"The client process did not print '{prefix}' within 60 s.");
     }
 
+    /// <summary>Lines printed and not yet taken by <see cref="WaitForLineAsync"/>.</summary>
+    public List<string> TakeRemainingLines()
+    {
+        var lines = new List<string>();
+        while (_lines.TryTake(out var line))
+        {
+            lines.Add(line);
+        }
+        return lines;
+    }
+
     /// <summary>SIGKILL: no disposal, no flush — as when a phone's OS kills the app.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
