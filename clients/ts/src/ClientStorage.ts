@@ -11,14 +11,19 @@ export interface OutboxEntry {
 }
 
 /**
- * Where the client keeps what must survive a restart: the outbox and the newest seq handed to the app per
- * conversation. Every method is keyed by the signed-in user id. Implement it over IndexedDB,
- * localStorage or a file; {@link MemoryClientStorage} is the default.
+ * Where the client keeps what must survive a restart: the outbox, the newest seq handed to the app per
+ * conversation and the dedupe window (msgIds already handed over). Every method is keyed by the signed-in
+ * user id. {@link IndexedDbClientStorage} is the default in browsers, {@link MemoryClientStorage} elsewhere.
  */
 export interface ClientStorage {
   loadOutbox(userId: string): Promise<OutboxEntry[]>;
   putOutbox(userId: string, entry: OutboxEntry): Promise<void>;
   deleteOutbox(userId: string, clientMsgId: string): Promise<void>;
   loadCursors(userId: string): Promise<Record<string, number>>;
+  /** Stores `seq` unless the stored cursor is already higher (a cursor never moves back). */
   saveCursor(userId: string, chatId: string, seq: number): Promise<void>;
+  /** The newest `capacity` msgIds of the dedupe window, oldest first. Optional: without it the window starts empty. */
+  loadSeen?(userId: string, capacity: number): Promise<string[]>;
+  /** Adds msgIds to the dedupe window and forgets the oldest beyond `capacity`. */
+  saveSeen?(userId: string, msgIds: readonly string[], capacity: number): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
 import type { ClientStorage } from "./ClientStorage.js";
 import type { ConnectionState, HubTransport } from "./HubTransport.js";
 import { ImError } from "./ImError.js";
+import { IndexedDbClientStorage } from "./IndexedDbClientStorage.js";
 import type { ImChatClientOptions } from "./ImChatClientOptions.js";
 import { MemoryClientStorage } from "./MemoryClientStorage.js";
 import { MessageSequencer } from "./MessageSequencer.js";
@@ -23,8 +24,14 @@ import {
   type SyncResult,
 } from "./models.js";
 import { Outbox } from "./Outbox.js";
+import { SoloOutboxCoordinator, type OutboxCoordinator } from "./OutboxCoordinator.js";
 import { SignalRHubTransport } from "./SignalRHubTransport.js";
 import { TypedEmitter } from "./TypedEmitter.js";
+import { WebLocksOutboxCoordinator } from "./WebLocksOutboxCoordinator.js";
+
+/** Dedupe-window ids written to storage at most this often (ms), or at once when this many wait. */
+const SeenFlushMs = 100;
+const SeenFlushMax = 500;
 
 /** Events of {@link ImChatClient}. */
 export interface ImChatClientEvents {
@@ -86,11 +93,16 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   private firstConnect: { resolve: () => void; reject: (e: ImError) => void } | undefined;
   private restored: Promise<void> | undefined;
   private catchUpRun = 0;
+  private readonly dedupeCapacity: number;
+  /** msgIds handed over and not yet in storage; flushed within {@link SeenFlushMs}, bounded by {@link SeenFlushMax}. */
+  private seenPending: string[] = [];
+  private seenTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: ImChatClientOptions) {
     super();
     this.userId = options.userId;
-    this.storage = options.storage ?? new MemoryClientStorage();
+    this.storage = options.storage ?? defaultStorage();
+    this.dedupeCapacity = options.dedupeCapacity ?? 10_000;
     this.retry = new BackoffRetryPolicy(options.reconnect);
     this.autoAck = options.autoAckDelivered ?? true;
     this.pageSize = Math.min(options.syncPageSize ?? Limits.MaxPage, Limits.MaxPage);
@@ -120,6 +132,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       send: (request) => this.invoke<SendC2CResult>(HubMethods.SendC2C, stripUndefined(request)),
       onSent: (request, result) => this.onSent(request, result),
       onFailed: (request, error) => this.emit("sendFailed", { request, error }),
+      coordinator: options.outboxCoordinator ?? defaultCoordinator(this.storage),
     });
     this.sequencer = new MessageSequencer(
       {
@@ -134,8 +147,9 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
           this.storage.saveCursor(this.userId, chatId, seq).catch(() => {});
         },
         syncFailed: (_chatId, error) => this.emit("error", ImError.fromInvocationError(error)),
+        seenAdded: (msgId) => this.rememberSeen(msgId),
       },
-      { ...(options.dedupeCapacity !== undefined ? { dedupeCapacity: options.dedupeCapacity } : {}) },
+      { dedupeCapacity: this.dedupeCapacity },
     );
     // Nothing is handed over before the first catch-up has set each conversation's starting point.
     this.sequencer.hold();
@@ -189,6 +203,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.acks.pause();
     this.outbox.stop();
     this.sequencer.stop();
+    await this.flushSeen();
     await this.transport.stop();
     this.setState("disconnected");
   }
@@ -309,7 +324,29 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   private async restore(): Promise<void> {
     const cursors = await this.storage.loadCursors(this.userId);
     for (const [chatId, seq] of Object.entries(cursors)) this.sequencer.restoreCursor(chatId, seq);
+    if (this.storage.loadSeen !== undefined) this.sequencer.restoreSeen(await this.storage.loadSeen(this.userId, this.dedupeCapacity));
     await this.outbox.restore();
+  }
+
+  private rememberSeen(msgId: string): void {
+    if (this.storage.saveSeen === undefined) return;
+    this.seenPending.push(msgId);
+    if (this.seenPending.length >= SeenFlushMax) void this.flushSeen();
+    else this.seenTimer ??= setTimeout(() => void this.flushSeen(), SeenFlushMs);
+  }
+
+  private async flushSeen(): Promise<void> {
+    if (this.seenTimer !== undefined) clearTimeout(this.seenTimer);
+    this.seenTimer = undefined;
+    const ids = this.seenPending;
+    if (ids.length === 0 || this.storage.saveSeen === undefined) return;
+    this.seenPending = [];
+    try {
+      await this.storage.saveSeen(this.userId, ids, this.dedupeCapacity);
+    } catch (error) {
+      // Only the filter's persistence is lost: cursors still drop what was handed over.
+      this.emit("error", ImError.fromInvocationError(error));
+    }
   }
 
   private onUp(reconnect: boolean): void {
@@ -390,6 +427,17 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.currentState = state;
     this.emit("connectionState", state);
   }
+}
+
+function defaultStorage(): ClientStorage {
+  return IndexedDbClientStorage.isAvailable() ? new IndexedDbClientStorage() : new MemoryClientStorage();
+}
+
+function defaultCoordinator(storage: ClientStorage): OutboxCoordinator {
+  // Memory storage is private to this client, so there is nobody to coordinate with.
+  return !(storage instanceof MemoryClientStorage) && WebLocksOutboxCoordinator.isAvailable()
+    ? new WebLocksOutboxCoordinator()
+    : new SoloOutboxCoordinator();
 }
 
 function newClientMsgId(): string {

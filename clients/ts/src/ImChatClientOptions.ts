@@ -2,6 +2,7 @@ import type { LogLevel, ILogger } from "@microsoft/signalr";
 import type { BackoffOptions } from "./BackoffRetryPolicy.js";
 import type { ClientStorage } from "./ClientStorage.js";
 import type { HubTransport } from "./HubTransport.js";
+import type { OutboxCoordinator } from "./OutboxCoordinator.js";
 
 /** Settings of {@link ImChatClient}. */
 export interface ImChatClientOptions {
@@ -13,8 +14,16 @@ export interface ImChatClientOptions {
   accessTokenFactory: () => string | Promise<string>;
   /** Hub protocol; default `json`. */
   protocol?: "json" | "messagepack";
-  /** Where the outbox and per-conversation cursors live; default in memory. */
+  /**
+   * Where the outbox, per-conversation cursors and dedupe window live. Default: IndexedDB where it exists
+   * (browsers: a reload or another tab resumes), else memory (Node).
+   */
   storage?: ClientStorage;
+  /**
+   * Picks the one client that sends the outbox when several share the storage (tabs of one user). Default:
+   * Web Locks where they exist and the storage is not in memory, else this client alone.
+   */
+  outboxCoordinator?: OutboxCoordinator;
   /** Reconnect backoff (it never gives up). */
   reconnect?: BackoffOptions;
   /** Ack batching: flush after this many ms (default 200) or this many ids (default 100). */

@@ -22,6 +22,11 @@ export class LruSet {
     return true;
   }
 
+  /** The keys, least recent first (what a persisted window is saved as). */
+  keysOldestFirst(): string[] {
+    return [...this.keys.keys()];
+  }
+
   /** Adds `key`; returns false when it was already there. */
   add(key: string): boolean {
     const existed = this.keys.delete(key);

@@ -17,6 +17,8 @@ export interface SequencerDeps {
   cursorMoved(chatId: string, seq: number): void;
   /** A background sync failed; the next catch-up repairs it. */
   syncFailed(chatId: string, error: unknown): void;
+  /** A msgId joined the duplicate filter (persist it, so a reload still drops its copies). */
+  seenAdded?(msgId: string): void;
 }
 
 /** Settings of {@link MessageSequencer}. */
@@ -85,6 +87,11 @@ export class MessageSequencer {
   /** Conversations the sequencer knows. */
   knownChats(): string[] {
     return [...this.chats.keys()];
+  }
+
+  /** Fills the duplicate filter from storage, oldest first. */
+  restoreSeen(msgIds: readonly string[]): void {
+    for (const id of msgIds) this.seen.add(id);
   }
 
   /** Sets a starting point (from storage); a cursor never moves back. */
@@ -279,6 +286,7 @@ export class MessageSequencer {
       this.deps.duplicate(message);
       return;
     }
+    this.deps.seenAdded?.(message.msgId);
     this.deps.deliver(message);
   }
 

@@ -1,7 +1,9 @@
 import type { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
 import type { ClientStorage, OutboxEntry } from "./ClientStorage.js";
 import { ImError } from "./ImError.js";
+import { LruSet } from "./LruSet.js";
 import type { SendC2CRequest, SendC2CResult } from "./models.js";
+import { SoloOutboxCoordinator, type OutboxCoordinator, type OutboxNotice } from "./OutboxCoordinator.js";
 
 /** What the {@link Outbox} needs from its owner. */
 export interface OutboxDeps {
@@ -15,6 +17,8 @@ export interface OutboxDeps {
   onSent(request: SendC2CRequest, result: SendC2CResult): void;
   /** A send was rejected for good. */
   onFailed(request: SendC2CRequest, error: ImError): void;
+  /** Who sends when several clients share the storage (tabs); default: this one alone. */
+  coordinator?: OutboxCoordinator;
 }
 
 interface Waiter {
@@ -37,15 +41,33 @@ interface Lane {
  * again unchanged (same `clientMsgId`, so the server answers a resend of an accepted one with
  * `duplicate: true`); a head the server rejects is dropped and the lane moves on. Entries are persisted
  * before the first attempt and deleted after confirmation.
+ *
+ * When several clients share one storage (tabs of a user), only the one the {@link OutboxCoordinator} made
+ * leader sends; the others persist their entries, tell the leader, and settle their callers' promises
+ * from the leader's notices. A new leader reloads the outbox from storage, so nothing queued is lost.
  */
 export class Outbox {
   private readonly lanes = new Map<string, Lane>();
   private readonly waiters = new Map<string, Waiter>();
+  /** clientMsgIds settled here or by another instance: a reload that races the delete must not revive them. */
+  private readonly settled = new LruSet(1000);
+  private readonly coordinator: OutboxCoordinator;
   private nextOrder = 1;
   private connected = false;
   private stopped = false;
+  private leader = false;
+  private coordinating = false;
 
-  constructor(private readonly deps: OutboxDeps) {}
+  constructor(private readonly deps: OutboxDeps) {
+    this.coordinator = deps.coordinator ?? new SoloOutboxCoordinator();
+    // Alone with its storage, it leads from the start (also before restore()).
+    this.leader = this.coordinator instanceof SoloOutboxCoordinator;
+  }
+
+  /** Whether this instance sends the outbox (always, unless a coordinator gave the lead to another tab). */
+  get isLeader(): boolean {
+    return this.leader;
+  }
 
   /** Entries not yet confirmed. */
   get size(): number {
@@ -54,14 +76,24 @@ export class Outbox {
     return n;
   }
 
-  /** Restores entries persisted by an earlier session; they are sent on the next connection. */
+  /**
+   * Restores entries persisted by an earlier session (they are sent on the next connection) and starts
+   * competing for the lead.
+   */
   async restore(): Promise<void> {
-    const entries = await this.deps.storage.loadOutbox(this.deps.userId);
-    for (const entry of entries.sort((a, b) => a.order - b.order)) {
-      this.nextOrder = Math.max(this.nextOrder, entry.order + 1);
-      if (this.findEntry(entry.request.clientMsgId) === undefined) this.lane(entry.request.toUserId).entries.push(entry);
+    if (!this.coordinating && !this.stopped) {
+      this.coordinating = true;
+      this.coordinator.start(this.deps.userId, {
+        lead: () => {
+          if (this.stopped) return;
+          this.leader = true;
+          // Entries other tabs queued while this one was waiting in line are only in storage.
+          this.reload().catch(() => {});
+        },
+        notice: (notice) => this.onNotice(notice),
+      });
     }
-    this.pumpAll();
+    await this.reload();
   }
 
   /** Queues a send; resolves with the server's result once confirmed. Re-queuing a queued `clientMsgId` joins it. */
@@ -74,6 +106,7 @@ export class Outbox {
       const entry: OutboxEntry = { request: { ...request }, order: this.nextOrder++, queuedAt: Date.now() };
       await this.deps.storage.putOutbox(this.deps.userId, entry);
       this.lane(request.toUserId).entries.push(entry);
+      this.coordinator.publish({ kind: "queued", clientMsgId: request.clientMsgId });
     }
     this.pumpAll();
     return waiter.promise;
@@ -100,6 +133,8 @@ export class Outbox {
   stop(): void {
     this.stopped = true;
     this.connected = false;
+    this.leader = false;
+    this.coordinator.stop();
     for (const lane of this.lanes.values()) {
       if (lane.timer !== undefined) clearTimeout(lane.timer);
       lane.timer = undefined;
@@ -110,21 +145,53 @@ export class Outbox {
     this.waiters.clear();
   }
 
+  private async reload(): Promise<void> {
+    const entries = await this.deps.storage.loadOutbox(this.deps.userId);
+    for (const entry of entries.sort((a, b) => a.order - b.order)) {
+      this.nextOrder = Math.max(this.nextOrder, entry.order + 1);
+      const id = entry.request.clientMsgId;
+      if (!this.settled.has(id) && this.findEntry(id) === undefined) this.lane(entry.request.toUserId).entries.push(entry);
+    }
+    this.pumpAll();
+  }
+
+  private onNotice(notice: OutboxNotice): void {
+    if (this.stopped) return;
+    if (notice.kind === "queued") {
+      if (this.leader) this.reload().catch(() => {});
+      return;
+    }
+    this.settled.add(notice.clientMsgId);
+    const entry = this.findEntry(notice.clientMsgId);
+    if (entry !== undefined) this.lane(entry.request.toUserId).entries.splice(this.lane(entry.request.toUserId).entries.indexOf(entry), 1);
+    const waiter = this.waiters.get(notice.clientMsgId);
+    this.waiters.delete(notice.clientMsgId);
+    if (notice.kind === "sent") {
+      waiter?.resolve(notice.result);
+      if (entry !== undefined) this.deps.onSent(entry.request, notice.result);
+    } else {
+      const error = new ImError(notice.code as ImError["code"], notice.message);
+      waiter?.reject(error);
+      if (entry !== undefined) this.deps.onFailed(entry.request, error);
+    }
+  }
+
   private pumpAll(): void {
     for (const lane of this.lanes.values()) void this.pump(lane);
   }
 
   private async pump(lane: Lane): Promise<void> {
-    if (lane.running || lane.timer !== undefined || !this.connected || this.stopped) return;
+    if (lane.running || lane.timer !== undefined || !this.connected || this.stopped || !this.leader) return;
     lane.running = true;
     try {
-      while (this.connected && !this.stopped) {
+      while (this.connected && !this.stopped && this.leader) {
         const head = lane.entries[0];
         if (head === undefined) return;
         try {
           const result = await this.deps.send(head.request);
           lane.failures = 0;
-          await this.finish(lane, head);
+          // Settled meanwhile by another tab's notice (it led while this one was away): already reported.
+          if (!(await this.finish(lane, head, { kind: "sent", clientMsgId: head.request.clientMsgId, result }))) continue;
           this.waiters.get(head.request.clientMsgId)?.resolve(result);
           this.waiters.delete(head.request.clientMsgId);
           this.deps.onSent(head.request, result);
@@ -143,7 +210,8 @@ export class Outbox {
             return;
           }
           lane.failures = 0;
-          await this.finish(lane, head);
+          const notice: OutboxNotice = { kind: "failed", clientMsgId: head.request.clientMsgId, code: imError.code, message: imError.message };
+          if (!(await this.finish(lane, head, notice))) continue;
           this.waiters.get(head.request.clientMsgId)?.reject(imError);
           this.waiters.delete(head.request.clientMsgId);
           this.deps.onFailed(head.request, imError);
@@ -154,10 +222,16 @@ export class Outbox {
     }
   }
 
-  private async finish(lane: Lane, entry: OutboxEntry): Promise<void> {
+  /** Drops a settled entry from the lane and storage, then tells the other tabs; false if it was settled already. */
+  private async finish(lane: Lane, entry: OutboxEntry, notice: OutboxNotice): Promise<boolean> {
     const index = lane.entries.indexOf(entry);
-    if (index >= 0) lane.entries.splice(index, 1);
+    if (index < 0) return false;
+    lane.entries.splice(index, 1);
+    this.settled.add(entry.request.clientMsgId);
+    // Deleted before the notice goes out: a tab that reloads after hearing it cannot find the entry again.
     await this.deps.storage.deleteOutbox(this.deps.userId, entry.request.clientMsgId);
+    this.coordinator.publish(notice);
+    return true;
   }
 
   private lane(toUserId: string): Lane {

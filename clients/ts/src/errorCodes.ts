@@ -32,8 +32,8 @@ export const ServerErrorCodes = [
 /** A code the hub can put at the start of a `HubException` message. */
 export type ServerErrorCode = (typeof ServerErrorCodes)[number];
 
-/** Codes raised by the SDK: the connection dropped mid-call, or the client was stopped. */
-export type ClientErrorCode = "IM_CONNECTION_LOST" | "IM_CLIENT_STOPPED";
+/** Codes raised by the SDK: the connection dropped mid-call, the client was stopped, or its storage failed. */
+export type ClientErrorCode = "IM_CONNECTION_LOST" | "IM_CLIENT_STOPPED" | "IM_STORAGE_FAILED";
 
 /** Every code an {@link ImError} can carry. */
 export type ImErrorCode = ServerErrorCode | ClientErrorCode;

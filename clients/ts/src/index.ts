@@ -22,6 +22,14 @@ export { SignalRHubTransport, type SignalRTransportOptions } from "./SignalRHubT
 export { BackoffRetryPolicy, type BackoffOptions } from "./BackoffRetryPolicy.js";
 export type { ClientStorage, OutboxEntry } from "./ClientStorage.js";
 export { MemoryClientStorage } from "./MemoryClientStorage.js";
+export { IndexedDbClientStorage, type IndexedDbStorageOptions } from "./IndexedDbClientStorage.js";
+export {
+  SoloOutboxCoordinator,
+  type OutboxCoordinator,
+  type OutboxCoordinatorHandlers,
+  type OutboxNotice,
+} from "./OutboxCoordinator.js";
+export { WebLocksOutboxCoordinator, type WebLocksCoordinatorOptions } from "./WebLocksOutboxCoordinator.js";
 export { AckBatcher, type AckBatcherOptions, type AckSender } from "./AckBatcher.js";
 export { Outbox, type OutboxDeps } from "./Outbox.js";
 export { MessageSequencer, type SequencerDeps, type SequencerOptions } from "./MessageSequencer.js";

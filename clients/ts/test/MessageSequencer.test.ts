@@ -45,6 +45,25 @@ function setup(store: Record<string, number>, options: { pageSize?: number; gate
 }
 
 describe("MessageSequencer", () => {
+  it("drops a message whose msgId was restored into the duplicate filter, and reports new ids as seen", () => {
+    const restored = setup({});
+    restored.sequencer.restoreCursor(CHAT, 0);
+    restored.sequencer.restoreSeen([`${CHAT}#1`]);
+    restored.sequencer.release();
+    restored.sequencer.accept(msg(1));
+    expect(restored.delivered).toEqual([]);
+    expect(restored.duplicates).toEqual(["1"]);
+
+    const fresh = setup({});
+    const seen: string[] = [];
+    (fresh.sequencer as unknown as { deps: SequencerDeps }).deps.seenAdded = (id) => seen.push(id);
+    fresh.sequencer.restoreCursor(CHAT, 0);
+    fresh.sequencer.release();
+    fresh.sequencer.accept(msg(1));
+    expect(fresh.delivered).toEqual(["1"]);
+    expect(seen).toEqual([`${CHAT}#1`]);
+  });
+
   it("delivers contiguous pushes at once and in order", () => {
     const s = setup({});
     s.sequencer.restoreCursor(CHAT, 0);

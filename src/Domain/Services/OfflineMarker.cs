@@ -6,7 +6,8 @@ namespace ImSignalR.Domain.Services;
 
 /// <summary>
 /// Appends <c>C2C_OFF_LINE_MSG</c> for a message the recipient did not get pushed. Best effort: the
-/// message itself is already stored and reaches the recipient through sync either way (G5).
+/// message itself is already stored and reaches the recipient through sync either way (G5). Every
+/// mark is also handed to the <see cref="IOfflineNotifier"/> (the push hook), if one is registered.
 /// </summary>
 public sealed class OfflineMarker
 {
@@ -14,9 +15,11 @@ public sealed class OfflineMarker
     private readonly MessagingMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<OfflineMarker> _logger;
+    private readonly IOfflineNotifier? _notifier;
 
-    public OfflineMarker(IMessageLog log, MessagingMetrics metrics, TimeProvider time, ILogger<OfflineMarker> logger)
+    public OfflineMarker(IMessageLog log, MessagingMetrics metrics, TimeProvider time, ILogger<OfflineMarker> logger, IOfflineNotifier? notifier = null)
     {
+        _notifier = notifier;
         _log = log;
         _metrics = metrics;
         _time = time;
@@ -36,5 +39,7 @@ public sealed class OfflineMarker
             _metrics.LogErrors.Add(1);
             DomainLog.OfflineMarkFailed(_logger, message.MsgId, ex);
         }
+        // Whether or not the log took the mark: the recipient is offline either way. Queues only.
+        _notifier?.MessageOffline(message);
     }
 }

@@ -11,6 +11,7 @@ using ImSignalR.Infrastructure.Direct;
 using ImSignalR.Infrastructure.InProcess;
 using ImSignalR.Infrastructure.Persistence;
 using ImSignalR.Infrastructure.Protocols.MessagePack;
+using ImSignalR.Infrastructure.Push;
 using ImSignalR.Infrastructure.Redis;
 using ImSignalR.Infrastructure.RocketMq;
 using Microsoft.AspNetCore.SignalR;
@@ -49,6 +50,8 @@ internal static class ImServiceRegistration
         AddAuth(services);
         AddHub(services, options, builder);
         services.AddImOperations(builder.Configuration);
+        // Offline push hook (issue 20): off unless Im:Push:WebhookUrl is set.
+        services.AddImPush(builder.Configuration);
         services.AddImReadinessCheck<StoreHealthCheck>("store");
         if (options.HasRole("sweeper"))
         {

@@ -17,7 +17,7 @@ public sealed partial class ImChatClient
     /// <exception cref="ImProtocolException">The server's answer does not fit the SDK's model (a server of another version).</exception>
     /// <exception cref="OperationCanceledException">Cancelled; if it was already sent once, it may have been accepted.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed before the server confirmed it.</exception>
-    public Task<SendResult> SendC2CAsync(SendRequest request, CancellationToken cancellationToken = default)
+    public async Task<SendResult> SendC2CAsync(SendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
@@ -25,9 +25,20 @@ public sealed partial class ImChatClient
         {
             request = request with { ClientMsgId = Guid.NewGuid().ToString("N") };
         }
+        // Stored sends of the last session go first (per recipient, order is kept across restarts).
+        // Already done once connected, so concurrent calls then keep their call order.
+        var restored = _restored.Value;
+        if (!restored.IsCompletedSuccessfully)
+        {
+            await restored.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         _inbox.ExpectOwn(request.ClientMsgId!);
-        return _outbox.SendAsync(request, cancellationToken);
+        return await _outbox.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Sends waiting in the outbox for the server's confirmation (with a
+    /// <see cref="ImChatClientOptions.StateStore"/>: each is in the store, and survives a restart).</summary>
+    public int PendingSends => _outbox.Count;
 
     /// <summary>Sends a text message (format 1); see <see cref="SendC2CAsync"/>.</summary>
     public Task<SendResult> SendTextAsync(string toUserId, string text, CancellationToken cancellationToken = default) =>

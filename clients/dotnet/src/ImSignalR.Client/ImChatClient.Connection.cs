@@ -38,6 +38,16 @@ public sealed partial class ImChatClient : IHubCallsSource
             throw new InvalidOperationException("ConnectAsync is called once; the client reconnects by itself.");
         }
         SetState(ImConnectionState.Connecting, null);
+        try
+        {
+            await _restored.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            Interlocked.Exchange(ref _started, 0);
+            SetState(ImConnectionState.Disconnected, null);
+            throw;
+        }
         if (_options.ReliableInbox)
         {
             // Pushes that beat the first sync wait for it, so they cannot jump ahead of what it fetches.
@@ -160,23 +170,36 @@ public sealed partial class ImChatClient : IHubCallsSource
             var token = await provider(_stopping.Token).ConfigureAwait(false);
             if (JwtSubject.TryRead(token) is { } subject)
             {
+                if (_options.StateStore is not null && !string.Equals(subject, _options.UserId, StringComparison.Ordinal))
+                {
+                    // The stored outbox belongs to UserId: sending it under another account would be wrong.
+                    throw new ImConnectionException($"The token is for user '{subject}', but ImChatClientOptions.UserId is '{_options.UserId}' (the state store's rows belong to that user).");
+                }
                 Volatile.Write(ref _userId, subject);
             }
             return token;
         };
     }
 
-    private Task OnPushAsync(ImMessage message)
+    private async Task OnPushAsync(ImMessage message)
     {
+        // The bound of the release queue: a slow app holds back this connection's reads (see ReleaseQueue).
+        try
+        {
+            await _released.WaitForRoomAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         if (_options.ReliableInbox)
         {
             _inbox.OnPush(message);
         }
         else
         {
-            _released.Writer.TryWrite(message);
+            _released.Write(message);
         }
-        return Task.CompletedTask;
     }
 
     private void OnConnectionClosed(HubConnectionCalls calls, Exception? error)

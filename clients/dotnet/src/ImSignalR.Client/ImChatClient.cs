@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using ImSignalR.Client.Models;
 using ImSignalR.Client.Reliability;
 using ImSignalR.Client.Connections;
+using ImSignalR.Client.State;
 
 namespace ImSignalR.Client;
 
@@ -25,12 +26,14 @@ public sealed partial class ImChatClient : IAsyncDisposable
     private readonly Inbox _inbox;
     private readonly Outbox _outbox;
     private readonly AckBatcher _acks;
-    private readonly Channel<ImMessage> _released = Channel.CreateUnbounded<ImMessage>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<MessageStatusUpdate> _statuses = Channel.CreateUnbounded<MessageStatusUpdate>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ReleaseQueue<ImMessage> _released;
+    private readonly Channel<MessageStatusUpdate> _statuses;
     private readonly Lazy<Channel<ImMessage>> _messages;
     private readonly Task _pump;
     private readonly Task _statusPump;
     private string? _userId;
+    private readonly Lazy<Task> _restored;
+    private ProgressWriter? _progress;
 
     /// <summary>Creates a client; call <see cref="ConnectAsync"/> to open it.</summary>
     /// <exception cref="ArgumentException">An option is out of range or the protocol is unknown.</exception>
@@ -45,9 +48,29 @@ public sealed partial class ImChatClient : IAsyncDisposable
             SingleWriter = true,
         }));
         _inboxSettings = new InboxSettings { DedupeCapacity = options.DedupeCapacity, SyncPageSize = options.SyncPageSize };
-        _inbox = new Inbox(_inboxSettings, this, m => _released.Writer.TryWrite(m), AckIfToMe, () => Volatile.Read(ref _userId), _stopping.Token);
-        _acks = new AckBatcher(this, options.AckFlushInterval, options.SendRetryInitialDelay);
-        _outbox = new Outbox(this, options.OutboxCapacity, options.SendRetryInitialDelay, options.SendRetryMaxDelay, _inbox.OnOwnSend);
+        _released = new ReleaseQueue<ImMessage>(options.ReleaseQueueCapacity);
+        // Status events are advisory (history and conversations carry the same state): when the app
+        // does not keep up, the oldest go.
+        _statuses = Channel.CreateBounded<MessageStatusUpdate>(new BoundedChannelOptions(options.StatusQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+        if (options.StateStore is not null)
+        {
+            _userId = options.UserId;
+        }
+        _inbox = new Inbox(_inboxSettings, this, _released.Write, AckIfToMe, () => Volatile.Read(ref _userId), _stopping.Token)
+        {
+            WaitForRoom = _released.WaitForRoomAsync,
+        };
+        _acks = new AckBatcher(this, options.AckFlushInterval, options.SendRetryInitialDelay, options.AckQueueCapacity);
+        _outbox = new Outbox(this, options.OutboxCapacity, options.SendRetryInitialDelay, options.SendRetryMaxDelay, OnAccepted)
+        {
+            Store = options.StateStore,
+            StoreUserId = options.UserId,
+        };
+        _restored = new Lazy<Task>(RestoreAsync, LazyThreadSafetyMode.ExecutionAndPublication);
         _pump = Task.Run(PumpAsync);
         _statusPump = Task.Run(PumpStatusesAsync);
     }
@@ -110,10 +133,14 @@ public sealed partial class ImChatClient : IAsyncDisposable
         }
         await _outbox.DisposeAsync().ConfigureAwait(false);
         await _acks.DisposeAsync().ConfigureAwait(false);
-        _released.Writer.TryComplete();
+        _released.Complete();
         _statuses.Writer.TryComplete();
         await _pump.ConfigureAwait(false);
         await _statusPump.ConfigureAwait(false);
+        if (_progress is not null)
+        {
+            await _progress.DisposeAsync().ConfigureAwait(false);
+        }
         if (_messages.IsValueCreated)
         {
             _messages.Value.Writer.TryComplete();
@@ -124,9 +151,9 @@ public sealed partial class ImChatClient : IAsyncDisposable
 
     private async Task PumpAsync()
     {
-        while (await _released.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _released.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (_released.Reader.TryRead(out var message))
+            while (_released.TryRead(out var message))
             {
                 await RaiseAsync(MessageReceived, message).ConfigureAwait(false);
                 if (_messages.IsValueCreated)
@@ -143,9 +170,40 @@ public sealed partial class ImChatClient : IAsyncDisposable
                 if (_options.ReliableInbox)
                 {
                     AckIfToMe(message);
+                    // Only now: a cursor stored past a message the app has not handled would lose it in a crash.
+                    _progress?.Handled(message.ChatId, message.Seq, message.MsgId);
                 }
             }
         }
+    }
+
+    private void OnAccepted(SendRequest request, SendResult result)
+    {
+        _inbox.OnOwnSend(request, result);
+        _progress?.Seen(result.MsgId);
+    }
+
+    /// <summary>
+    /// Loads the stored state once, before the first connection or send: cursors and the dedupe window
+    /// into the inbox (the first sync starts from them), unconfirmed sends into the outbox (sent first,
+    /// in their stored order, with their stored clientMsgIds).
+    /// </summary>
+    private async Task RestoreAsync()
+    {
+        var store = _options.StateStore;
+        if (store is null)
+        {
+            return;
+        }
+        var userId = _options.UserId!;
+        var state = await store.LoadAsync(userId, _options.DedupeCapacity, _stopping.Token).ConfigureAwait(false);
+        _inbox.Restore(state.Cursors, state.SeenMsgIds);
+        foreach (var request in state.Outbox)
+        {
+            _inbox.ExpectOwn(request.ClientMsgId!);
+        }
+        _outbox.Restore(state.Outbox);
+        _progress = new ProgressWriter(store, userId, _options.DedupeCapacity, _options.StateFlushInterval);
     }
 
     private async Task PumpStatusesAsync()

@@ -67,8 +67,45 @@ public sealed record ImChatClientOptions
     /// <see cref="ImChatClient.Messages"/> is first read.</summary>
     public int MessageBufferCapacity { get; init; } = 10_000;
 
+    /// <summary>Messages released in order and waiting for the app's handlers. Full mode: wait — the
+    /// push handler and each sync page wait for room, which holds back this connection's socket reads
+    /// (the server re-pushes unacked messages later, and sync fetches the rest).</summary>
+    public int ReleaseQueueCapacity { get; init; } = 10_000;
+
+    /// <summary><see cref="ImChatClient.StatusReceived"/> events waiting for the app. Full mode: drop
+    /// oldest — statuses are advisory (history and conversations carry the same state).</summary>
+    public int StatusQueueCapacity { get; init; } = 10_000;
+
+    /// <summary><c>Delivered</c> acks waiting to be sent (e.g. while the server is unreachable). Full
+    /// mode: drop oldest — the server re-pushes a message whose ack never came, and its repeat is acked.</summary>
+    public int AckQueueCapacity { get; init; } = 100_000;
+
+    /// <summary>
+    /// Keeps the outbox, the per-conversation cursors and the dedupe window across restarts of the app
+    /// (<see cref="State.SqliteClientStateStore"/> for a file). A send is stored before its first
+    /// attempt, so a killed process sends it on the next start — once. Null (default): memory only.
+    /// Requires <see cref="UserId"/>.
+    /// </summary>
+    public State.IClientStateStore? StateStore { get; init; }
+
+    /// <summary>The signed-in user, whose rows of <see cref="StateStore"/> are loaded before the first
+    /// connection; the token's <c>sub</c> must match it (the connection is refused otherwise).</summary>
+    public string? UserId { get; init; }
+
+    /// <summary>How often cursor and dedupe progress are written to <see cref="StateStore"/> (sends are
+    /// written at once). A crash loses at most this much progress: those messages reach the app again.</summary>
+    public TimeSpan StateFlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReleaseQueueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(StatusQueueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(AckQueueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StateFlushInterval, TimeSpan.Zero);
+        if (StateStore is not null && string.IsNullOrEmpty(UserId))
+        {
+            throw new ArgumentException("ImChatClientOptions.UserId is required with a StateStore: the stored outbox belongs to one user.", nameof(UserId));
+        }
         ArgumentNullException.ThrowIfNull(HubUri);
         ArgumentOutOfRangeException.ThrowIfLessThan(DedupeCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(SyncPageSize, 1);

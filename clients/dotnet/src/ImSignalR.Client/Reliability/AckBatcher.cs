@@ -7,6 +7,9 @@ namespace ImSignalR.Client.Reliability;
 /// its first id has waited <c>flushInterval</c>. A batch that fails on the transport (or with a
 /// retriable code) is kept and sent again on the next connection, so acks pending when a connection
 /// drops are not lost; acks are idempotent on the server, so a resend is harmless.
+/// Bounded: when <c>capacity</c> ids wait (the server is unreachable for long), the oldest is dropped —
+/// safe, because a message whose Delivered ack never arrives is re-pushed by the server's retry sweeper
+/// and its repeat is acked again (and it stays in sync's undelivered list until then).
 /// </summary>
 internal sealed class AckBatcher : IAsyncDisposable
 {
@@ -19,14 +22,17 @@ internal sealed class AckBatcher : IAsyncDisposable
     private readonly IHubCallsSource _source;
     private readonly TimeSpan _flushInterval;
     private readonly TimeSpan _retryDelay;
-    private readonly Channel<string> _pending = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _pending;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private long _acked;
     private long _inFlight;
 
-    public AckBatcher(IHubCallsSource source, TimeSpan flushInterval, TimeSpan retryDelay)
+    public AckBatcher(IHubCallsSource source, TimeSpan flushInterval, TimeSpan retryDelay, int capacity = 100_000)
     {
+        _pending = Channel.CreateBounded<string>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Decrement(ref _inFlight));
         _source = source;
         _flushInterval = flushInterval;
         _retryDelay = retryDelay;

@@ -19,6 +19,7 @@ internal sealed partial class Inbox
         }
         for (var round = 0; round < maxRounds; round++)
         {
+            await WaitForRoom(cancellationToken).ConfigureAwait(false);
             var overview = await calls.SyncAsync(null, null, _pageSize, cancellationToken).ConfigureAwait(false);
             var behind = new List<ChatState>();
             lock (_gate)
@@ -207,6 +208,7 @@ internal sealed partial class Inbox
             {
                 afterSeq = chat.LastSeq;
             }
+            await WaitForRoom(cancellationToken).ConfigureAwait(false);
             var page = await calls.SyncAsync(chat.ChatId, afterSeq, _pageSize, cancellationToken).ConfigureAwait(false);
             lock (_gate)
             {

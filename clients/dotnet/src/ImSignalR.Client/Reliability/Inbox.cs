@@ -52,6 +52,28 @@ internal sealed partial class Inbox
         _stopping = stopping;
     }
 
+    /// <summary>Waits until the release queue has room; every sync page waits here first (the queue's bound).</summary>
+    public Func<CancellationToken, ValueTask> WaitForRoom { get; init; } = static _ => ValueTask.CompletedTask;
+
+    /// <summary>State from the client's store: each conversation starts at its stored cursor (the sync
+    /// fetches only what is newer) and the dedupe window holds the stored msgIds.</summary>
+    public void Restore(IReadOnlyDictionary<string, long> cursors, IReadOnlyList<string> seenMsgIds)
+    {
+        lock (_gate)
+        {
+            foreach (var (chatId, seq) in cursors)
+            {
+                var chat = Chat(chatId);
+                chat.Known = true;
+                chat.LastSeq = Math.Max(chat.LastSeq, seq);
+            }
+            foreach (var id in seenMsgIds)
+            {
+                _seen.Add(id);
+            }
+        }
+    }
+
     /// <summary>Raised when a sync task fails in a way nobody awaits (for diagnostics).</summary>
     public event Action<Exception>? SyncFailed;
 

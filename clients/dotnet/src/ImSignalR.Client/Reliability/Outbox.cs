@@ -1,4 +1,5 @@
 using ImSignalR.Client.Models;
+using ImSignalR.Client.State;
 
 namespace ImSignalR.Client.Reliability;
 
@@ -8,7 +9,10 @@ namespace ImSignalR.Client.Reliability;
 /// after the previous one is confirmed (or failed for good). A send whose result is unknown — the
 /// connection dropped, the call timed out, the server answered a retriable code — is sent again with
 /// the SAME <c>clientMsgId</c>; the server's idempotency (G2) turns a resend of an accepted message
-/// into its first result. Total size is bounded: callers wait for room.
+/// into its first result. Total size is bounded: callers wait for room (full mode: wait).
+/// With a <see cref="Store"/>, an entry is stored before its first attempt and removed once settled
+/// (confirmed, refused for good, or cancelled by its caller); disposal and a crash leave it for
+/// <see cref="Restore"/> in the next session.
 /// </summary>
 internal sealed class Outbox : IAsyncDisposable
 {
@@ -21,6 +25,16 @@ internal sealed class Outbox : IAsyncDisposable
     private readonly HashSet<Task> _workers = [];
     private readonly CancellationTokenSource _stopping = new();
     private long _attempts;
+    private int _count;
+
+    /// <summary>Where entries survive a restart; null: memory only.</summary>
+    public IClientStateStore? Store { get; init; }
+
+    /// <summary>The user the store's rows belong to (required with <see cref="Store"/>).</summary>
+    public string? StoreUserId { get; init; }
+
+    /// <summary>Entries not yet settled.</summary>
+    public int Count => Volatile.Read(ref _count);
 
     public Outbox(IHubCallsSource source, int capacity, TimeSpan retryInitialDelay, TimeSpan retryMaxDelay, Action<SendRequest, SendResult> accepted)
     {
@@ -40,7 +54,34 @@ internal sealed class Outbox : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
         await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var entry = new Entry(request, cancellationToken);
+        // Queued at once, in call order, while the store writes it; the worker sends only after the
+        // write (a send must be durable before its first attempt, or a crash could lose its outcome).
+        var stored = Store is null ? Task.CompletedTask : Store.AddSendAsync(StoreUserId!, request, cancellationToken);
+        var entry = new Entry(request, cancellationToken, holdsRoom: true, stored);
+        Enqueue(entry);
+        return await entry.Completion.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues the sends stored by an earlier session, in their stored order, ahead of anything new.
+    /// Nobody awaits them: results reach the inbox through the accepted callback like any send. They
+    /// take room while there is some and are queued anyway beyond it (the last session bounded them).
+    /// </summary>
+    public void Restore(IReadOnlyList<SendRequest> stored)
+    {
+        foreach (var request in stored)
+        {
+            var entry = new Entry(request, CancellationToken.None, holdsRoom: _room.Wait(0), Task.CompletedTask);
+            // Observed here: a stored send refused for good has no caller to tell.
+            _ = entry.Completion.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            Enqueue(entry);
+        }
+    }
+
+    private void Enqueue(Entry entry)
+    {
+        var request = entry.Request;
+        Interlocked.Increment(ref _count);
         lock (_queues)
         {
             if (!_queues.TryGetValue(request.ToUserId, out var queue))
@@ -57,7 +98,6 @@ internal sealed class Outbox : IAsyncDisposable
                 queue.Enqueue(entry);
             }
         }
-        return await entry.Completion.Task.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -87,11 +127,16 @@ internal sealed class Outbox : IAsyncDisposable
                 entry = queue.Peek();
             }
             await SendUntilSettledAsync(entry).ConfigureAwait(false);
+            await ForgetIfSettledAsync(entry).ConfigureAwait(false);
             lock (_queues)
             {
                 queue.Dequeue();
             }
-            _room.Release();
+            Interlocked.Decrement(ref _count);
+            if (entry.HoldsRoom)
+            {
+                _room.Release();
+            }
         }
     }
 
@@ -99,6 +144,16 @@ internal sealed class Outbox : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(entry.CancellationToken, _stopping.Token);
         var token = linked.Token;
+        try
+        {
+            await entry.Stored.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Not in the store, so never sent: the caller learns why (a full disk, a locked file…).
+            entry.Completion.TrySetException(ex);
+            return;
+        }
         var attempt = 0;
         while (true)
         {
@@ -143,8 +198,33 @@ internal sealed class Outbox : IAsyncDisposable
         }
     }
 
-    private sealed class Entry(SendRequest request, CancellationToken cancellationToken)
+    /// <summary>Removes a settled entry from the store; one left by disposal stays for the next session.</summary>
+    private async Task ForgetIfSettledAsync(Entry entry)
     {
+        if (Store is null || !entry.Stored.IsCompletedSuccessfully
+            || (_stopping.IsCancellationRequested && !entry.Completion.Task.IsCompletedSuccessfully && !entry.CancellationToken.IsCancellationRequested))
+        {
+            return;
+        }
+        try
+        {
+            // CancellationToken.None on purpose: the outcome is settled, and a stale row would be sent again.
+            await Store.RemoveSendAsync(StoreUserId!, entry.Request.ClientMsgId!, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The row stays: the next session resends it with the same clientMsgId and the server
+            // answers it as a duplicate (G2), so nothing is stored twice.
+        }
+    }
+
+    private sealed class Entry(SendRequest request, CancellationToken cancellationToken, bool holdsRoom, Task stored)
+    {
+        public bool HoldsRoom { get; } = holdsRoom;
+
+        /// <summary>The store's write of this entry (completed at once without a store, or for restored ones).</summary>
+        public Task Stored { get; } = stored;
+
         public SendRequest Request { get; } = request;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
