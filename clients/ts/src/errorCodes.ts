@@ -27,6 +27,7 @@ export const ServerErrorCodes = [
   "IM_SHUTTING_DOWN",
   "IM_INTERNAL",
   "IM_CONTENT_BLOCKED",
+  "IM_BLOCKED",
 ] as const;
 
 /** A code the hub can put at the start of a `HubException` message. */

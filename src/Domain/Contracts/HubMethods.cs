@@ -11,6 +11,9 @@ public static class HubMethods
     public const string SyncMessages = "SyncMessages";
     public const string GetHistory = "GetHistory";
     public const string GetConversations = "GetConversations";
+    public const string BlockUser = "BlockUser";
+    public const string UnblockUser = "UnblockUser";
+    public const string GetBlockedUsers = "GetBlockedUsers";
     public const string ReceiveC2C = "ReceiveC2C";
     public const string MessageStatus = "MessageStatus";
 }

@@ -26,6 +26,7 @@ public sealed class SendService
     private readonly IRetryQueue _retry;
     private readonly IPresence _presence;
     private readonly IContentModerator _moderator;
+    private readonly BlockService? _blocks;
     private readonly IMessagePusher _pusher;
     private readonly OfflineMarker _offline;
     private readonly SnowflakeIdGenerator _ids;
@@ -50,8 +51,10 @@ public sealed class SendService
         MessagingMetrics metrics,
         TimeProvider time,
         ILogger<SendService> logger,
-        IContentModerator? moderator = null)
+        IContentModerator? moderator = null,
+        BlockService? blocks = null)
     {
+        _blocks = blocks;
         _moderator = moderator ?? new Moderation.NoModeration();
         _log = log;
         _store = store;
@@ -77,7 +80,13 @@ public sealed class SendService
         using var activity = MessagingTracing.Source.StartActivity("im.send");
         try
         {
-            var draft = await ModerateAsync(Validate(fromUserId, request), cancellationToken).ConfigureAwait(false);
+            var draft = Validate(fromUserId, request);
+            if (_blocks is not null && await _blocks.IsBlockedAsync(draft.To, draft.From, cancellationToken).ConfigureAwait(false))
+            {
+                // Nothing stored or delivered, and nothing more said (SPEC §11).
+                throw new ImException(ImErrorCode.Blocked, "The message cannot be delivered to this user.");
+            }
+            draft = await ModerateAsync(draft, cancellationToken).ConfigureAwait(false);
             var result = await SendValidatedAsync(draft, senderConnectionId, cancellationToken).ConfigureAwait(false);
             _metrics.SendLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             activity?.SetTag("im.duplicate", result.Duplicate);

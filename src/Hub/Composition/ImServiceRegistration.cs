@@ -83,6 +83,7 @@ internal static class ImServiceRegistration
         services.AddSingleton(sp => new ConnectionGauge(sp.GetRequiredService<Meter>()));
         services.AddSingleton(sp => new SnowflakeIdGenerator(NodeIdentity.Resolve(options, sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OfflineMarker>();
+        services.AddSingleton<BlockService>();
         services.AddSingleton<SendService>();
         services.AddSingleton<AckService>();
         services.AddSingleton<QueryService>();
@@ -124,6 +125,7 @@ internal static class ImServiceRegistration
         services.TryAddSingleton<IDedupeCache, InProcessDedupeCache>();
         services.TryAddSingleton<IRetryQueue, InProcessRetryQueue>();
         services.TryAddSingleton<ISequenceAllocator, InProcessSequenceAllocator>();
+        services.TryAddSingleton<IBlockListChanges, LocalBlockListChanges>();
         if (options.HasRedis)
         {
             services.AddImRedisClusterState(r =>

@@ -9,7 +9,7 @@ internal static class ImResults
 
     public static int StatusFor(ImErrorCode code) => code switch
     {
-        ImErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        ImErrorCode.Forbidden or ImErrorCode.Blocked => StatusCodes.Status403Forbidden,
         ImErrorCode.Unauthorized => StatusCodes.Status401Unauthorized,
         ImErrorCode.NotFound => StatusCodes.Status404NotFound,
         ImErrorCode.RateLimited or ImErrorCode.TooManyConnections => StatusCodes.Status429TooManyRequests,

@@ -20,10 +20,12 @@ internal sealed class ChatHub : Hub<IChatClient>
     private readonly AckService _ack;
     private readonly QueryService _query;
     private readonly IPresence _presence;
+    private readonly BlockService _blocks;
     private readonly LimitSettings _limits;
 
-    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, IOptions<ImOptions> options)
+    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, BlockService blocks, IOptions<ImOptions> options)
     {
+        _blocks = blocks;
         _send = send;
         _ack = ack;
         _query = query;
@@ -78,4 +80,13 @@ internal sealed class ChatHub : Hub<IChatClient>
 
     public Task<IReadOnlyList<ConversationDto>> GetConversations() =>
         _query.GetConversationsAsync(UserId, Context.ConnectionAborted);
+
+    public Task<BlockResult> BlockUser(BlockRequest request) =>
+        _blocks.BlockAsync(UserId, request, Context.ConnectionAborted);
+
+    public Task<BlockResult> UnblockUser(BlockRequest request) =>
+        _blocks.UnblockAsync(UserId, request, Context.ConnectionAborted);
+
+    public Task<BlockedUsersResult> GetBlockedUsers() =>
+        _blocks.GetBlockedAsync(UserId, Context.ConnectionAborted);
 }

@@ -47,6 +47,7 @@ public static class PersistenceServiceCollectionExtensions
         // A factory delegate, not an instance: the container then disposes what the factory holds (the MySQL pool).
         services.TryAddSingleton(createFactory);
         services.TryAddSingleton(sp => createStore(sp.GetRequiredService<IDbConnectionFactory>()));
+        services.TryAddSingleton<IBlockStore>(sp => new SqlBlockStore(sp.GetRequiredService<IDbConnectionFactory>(), dialect));
         services.TryAddSingleton(sp => new StoreMigrator(sp.GetRequiredService<IDbConnectionFactory>(), dialect,
             sp.GetService<ILogger<StoreMigrator>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<StoreMigrator>.Instance));
         return services;

@@ -28,6 +28,8 @@ public static class RedisServiceCollectionExtensions
                 options.PresenceLeaseTtl, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisPresence>());
         }));
         services.AddHostedService<RedisPresenceShutdown>();
+        services.Replace(ServiceDescriptor.Singleton<IBlockListChanges>(sp =>
+            new RedisBlockListChanges(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<IDedupeCache>(sp =>
             new RedisDedupeCache(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<IRetryQueue>(sp =>

@@ -42,6 +42,30 @@ public abstract class ClusterSuite(ClusterRedis redis)
     }
 
     [Fact]
+    public async Task ABlockOnOneNodeRefusesTheNextSendOnTheOtherAndAnUnblockLetsItThrough()
+    {
+        await using var cluster = await StartAsync();
+        var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
+        var aliceId = HubFixture.NewUser("alice");
+        var bobId = HubFixture.NewUser("bob");
+        await using var alice = await RecordingClient.ConnectAsync(node1, aliceId);
+        await using var bob = await RecordingClient.ConnectAsync(node2, bobId);
+        await alice.SendAsync(bobId, "before"); // node 1 now caches bob's (empty) block list
+
+        await bob.Client.InvokeRawAsync<System.Text.Json.JsonElement>("BlockUser", [new { userId = aliceId }], CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<ImServerException>(() => alice.SendAsync(bobId, "after the block"));
+        Assert.Equal("IM_BLOCKED", refused.Code); // node 1 dropped its cached list on node 2's notice, not after its 60 s expiry
+        var listed = await bob.Client.InvokeRawAsync<System.Text.Json.JsonElement>("GetBlockedUsers", [], CancellationToken.None);
+        Assert.Equal([aliceId], listed.GetProperty("userIds").EnumerateArray().Select(e => e.GetString()));
+
+        await bob.Client.InvokeRawAsync<System.Text.Json.JsonElement>("UnblockUser", [new { userId = aliceId }], CancellationToken.None);
+        var sent = await alice.SendAsync(bobId, "after the unblock");
+        await Eventually.TrueAsync(() => bob.Received.Any(m => m.MsgId == sent.MsgId), "bob gets it");
+        var history = await bob.Client.SyncAsync(sent.ChatId, 0, 50);
+        Assert.Equal(["before", "after the unblock"], history.Messages.Select(m => m.Content)); // nothing of the refused send
+    }
+
+    [Fact]
     public async Task KillingTheRecipientsNodeLosesNothingAndItsClaimedRetriesAreReplayedByTheOtherNode()
     {
         await using var cluster = await StartAsync();

@@ -11,6 +11,9 @@ public interface IStoreFixture
 
     StoreMigrator Migrator { get; }
 
+    /// <summary>The block list (migration 002) on the same shared database.</summary>
+    IBlockStore Blocks { get; }
+
     /// <summary>
     /// Creates a new, empty database (dropped with the fixture) and returns how to start a "node" on it:
     /// each call of the result builds its own service provider, as a separate process would.

@@ -22,6 +22,24 @@ public abstract class MessageStoreContract<TFixture> : IClassFixture<TFixture>
     private IMessageStore Store => _fixture.Store;
 
     [Fact]
+    public async Task BlocksAreIdempotentListedOldestFirstAndPerUser()
+    {
+        var (bob, alice, carol) = (TestIds.User("bob"), TestIds.User("alice"), TestIds.User("carol"));
+        var blocks = _fixture.Blocks;
+
+        Assert.True(await Bounded(blocks.SetBlockedAsync(bob, alice, true, 1_000, default)));
+        Assert.False(await Bounded(blocks.SetBlockedAsync(bob, alice, true, 2_000, default))); // already blocked
+        Assert.True(await Bounded(blocks.SetBlockedAsync(bob, carol, true, 1_500, default)));
+        Assert.Equal([alice, carol], await Bounded(blocks.GetBlockedAsync(bob, 10, default)));
+        Assert.Equal([alice], await Bounded(blocks.GetBlockedAsync(bob, 1, default)));
+        Assert.Empty(await Bounded(blocks.GetBlockedAsync(alice, 10, default))); // not symmetric
+
+        Assert.True(await Bounded(blocks.SetBlockedAsync(bob, alice, false, 3_000, default)));
+        Assert.False(await Bounded(blocks.SetBlockedAsync(bob, alice, false, 3_000, default)));
+        Assert.Equal([carol], await Bounded(blocks.GetBlockedAsync(bob, 10, default)));
+    }
+
+    [Fact]
     public async Task ApplyingTheSameBatchTwiceChangesNothing()
     {
         var (a, b) = (TestIds.User("a"), TestIds.User("b"));

@@ -33,6 +33,9 @@ public sealed class MySqlStoreFixture : IStoreFixture, IAsyncLifetime
 
     public StoreMigrator Migrator { get; private set; } = null!;
 
+    /// <summary>The block store of the shared database (the first provider built).</summary>
+    public IBlockStore Blocks => _providers[0].GetRequiredService<IBlockStore>();
+
     public async Task InitializeAsync()
     {
         (Migrator, Store) = Build(ConnectionString);

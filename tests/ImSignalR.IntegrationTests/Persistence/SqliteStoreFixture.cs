@@ -16,6 +16,9 @@ public sealed class SqliteStoreFixture : IStoreFixture, IAsyncLifetime
 
     public StoreMigrator Migrator { get; private set; } = null!;
 
+    /// <summary>The block store of the shared database (the first provider built).</summary>
+    public IBlockStore Blocks => _providers[0].GetRequiredService<IBlockStore>();
+
     public async Task InitializeAsync()
     {
         // A folder that does not exist yet: AddImSqliteStore must create it.

@@ -10,7 +10,7 @@ namespace ImSignalR.UnitTests.Domain;
 /// <summary>The domain services wired to fakes and the in-process adapters, on a manual clock.</summary>
 internal sealed class ServiceHarness
 {
-    public ServiceHarness(MessagingOptions? options = null, Func<ServiceHarness, IDedupeCache>? dedupe = null, Func<ServiceHarness, ISequenceAllocator>? sequences = null, IContentModerator? moderator = null)
+    public ServiceHarness(MessagingOptions? options = null, Func<ServiceHarness, IDedupeCache>? dedupe = null, Func<ServiceHarness, ISequenceAllocator>? sequences = null, IContentModerator? moderator = null, BlockService? blocks = null)
     {
         Options = options ?? new MessagingOptions { RetryDelays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)] };
         Log = new FakeLog(Store);
@@ -18,7 +18,7 @@ internal sealed class ServiceHarness
         Dedupe = new InProcessDedupeCache(Time);
         var metrics = Metrics;
         var offline = new OfflineMarker(Log, metrics, Time, NullLogger<OfflineMarker>.Instance);
-        Send = new SendService(Log, Store, sequences?.Invoke(this) ?? Sequences, dedupe?.Invoke(this) ?? Dedupe, Retry, Presence, Pusher, offline, new SnowflakeIdGenerator(1, Time), Options, metrics, Time, NullLogger<SendService>.Instance, moderator);
+        Send = new SendService(Log, Store, sequences?.Invoke(this) ?? Sequences, dedupe?.Invoke(this) ?? Dedupe, Retry, Presence, Pusher, offline, new SnowflakeIdGenerator(1, Time), Options, metrics, Time, NullLogger<SendService>.Instance, moderator, blocks);
         Ack = new AckService(Log, Store, Retry, Pusher, Options, metrics, Time, NullLogger<AckService>.Instance);
         Query = new QueryService(Store, Options, metrics);
         Sweeper = new RetrySweeper(Retry, Store, Presence, Pusher, offline, Options, metrics, Time, NullLogger<RetrySweeper>.Instance);

@@ -26,6 +26,9 @@ internal abstract class SqlDialect
     /// </summary>
     public abstract string InsertMessagesIgnoringConflicts(string columns, string valuesList);
 
+    /// <summary>An INSERT that does nothing (0 rows affected) when the row's key exists; <paramref name="anyKeyColumn"/> is set to itself.</summary>
+    public abstract string InsertIgnoringDuplicate(string table, string columns, string values, string anyKeyColumn);
+
     /// <summary>
     /// A multi-row upsert of conversation rows that only raises <c>last_seq</c> (moving <c>last_msg_id</c>
     /// with it) and <c>updated_at</c>.

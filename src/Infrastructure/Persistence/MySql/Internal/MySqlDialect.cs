@@ -33,6 +33,10 @@ internal sealed class MySqlDialect : SqlDialect
     public override string InsertMessagesIgnoringConflicts(string columns, string valuesList) =>
         $"INSERT INTO messages ({columns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE msg_id = msg_id";
 
+    // With UseAffectedRows, a duplicate whose "update" changes nothing reports 0 rows.
+    public override string InsertIgnoringDuplicate(string table, string columns, string values, string anyKeyColumn) =>
+        $"INSERT INTO {table} ({columns}) VALUES {values} ON DUPLICATE KEY UPDATE {anyKeyColumn} = {anyKeyColumn}";
+
     // Assignments run left to right and see earlier ones, so last_msg_id is compared before last_seq moves.
     // VALUES(col) rather than the 8.0.19 row alias: MariaDB has no row alias.
     public override string UpsertConversations(string columns, string valuesList) =>

@@ -26,6 +26,9 @@ internal sealed class SqliteDialect : SqlDialect
     public override string InsertMessagesIgnoringConflicts(string columns, string valuesList) =>
         $"INSERT INTO messages ({columns}) VALUES {valuesList} ON CONFLICT DO NOTHING";
 
+    public override string InsertIgnoringDuplicate(string table, string columns, string values, string anyKeyColumn) =>
+        $"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING";
+
     public override string UpsertConversations(string columns, string valuesList) =>
         $"INSERT INTO conversations ({columns}) VALUES {valuesList} ON CONFLICT (user_id, chat_id) DO UPDATE SET " +
         "last_msg_id = CASE WHEN excluded.last_seq > conversations.last_seq THEN excluded.last_msg_id ELSE conversations.last_msg_id END, " +
