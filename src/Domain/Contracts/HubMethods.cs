@@ -14,6 +14,8 @@ public static class HubMethods
     public const string BlockUser = "BlockUser";
     public const string UnblockUser = "UnblockUser";
     public const string GetBlockedUsers = "GetBlockedUsers";
+    public const string Typing = "Typing";
+    public const string GetPresence = "GetPresence";
     public const string ReceiveC2C = "ReceiveC2C";
     public const string MessageStatus = "MessageStatus";
 }

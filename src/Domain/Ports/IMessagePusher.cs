@@ -16,4 +16,7 @@ public interface IMessagePusher
 
     /// <summary><c>MessageStatus</c> events to every connection of <paramref name="senderUserId"/>.</summary>
     Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken);
+
+    /// <summary><c>Typing</c> to every connection of <paramref name="toUserId"/>.</summary>
+    Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken);
 }

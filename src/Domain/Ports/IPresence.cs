@@ -14,4 +14,7 @@ public interface IPresence
     ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken);
 
     ValueTask<int> CountConnectionsAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Unix ms of the user's last disconnect anywhere (a node that crashed records none); null when unknown.</summary>
+    ValueTask<long?> GetLastSeenAsync(string userId, CancellationToken cancellationToken);
 }

@@ -84,6 +84,7 @@ internal static class ImServiceRegistration
         services.AddSingleton(sp => new SnowflakeIdGenerator(NodeIdentity.Resolve(options, sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OfflineMarker>();
         services.AddSingleton<BlockService>();
+        services.AddSingleton<LiveStatusService>();
         services.AddSingleton<SendService>();
         services.AddSingleton<AckService>();
         services.AddSingleton<QueryService>();

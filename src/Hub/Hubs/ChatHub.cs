@@ -21,10 +21,12 @@ internal sealed class ChatHub : Hub<IChatClient>
     private readonly QueryService _query;
     private readonly IPresence _presence;
     private readonly BlockService _blocks;
+    private readonly LiveStatusService _live;
     private readonly LimitSettings _limits;
 
-    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, BlockService blocks, IOptions<ImOptions> options)
+    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, BlockService blocks, LiveStatusService live, IOptions<ImOptions> options)
     {
+        _live = live;
         _blocks = blocks;
         _send = send;
         _ack = ack;
@@ -89,4 +91,11 @@ internal sealed class ChatHub : Hub<IChatClient>
 
     public Task<BlockedUsersResult> GetBlockedUsers() =>
         _blocks.GetBlockedAsync(UserId, Context.ConnectionAborted);
+
+    /// <summary>Fire and forget for the caller: a dropped event (rate limit, stranger, blocked) is not an error.</summary>
+    public async Task Typing(TypingRequest request) =>
+        await _live.TypingAsync(UserId, request, Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<PresenceDto>> GetPresence(PresenceRequest request) =>
+        _live.GetPresenceAsync(UserId, request, Context.ConnectionAborted);
 }

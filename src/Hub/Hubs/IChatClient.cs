@@ -11,4 +11,7 @@ public interface IChatClient
 
     /// <summary>The recipient acked one of this user's messages.</summary>
     Task MessageStatus(MessageStatusEvent status);
+
+    /// <summary>The other participant of a conversation is typing (SPEC §11).</summary>
+    Task Typing(TypingEvent typing);
 }

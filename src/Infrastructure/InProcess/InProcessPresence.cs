@@ -4,9 +4,14 @@ using ImSignalR.Domain.Ports;
 namespace ImSignalR.Infrastructure.InProcess;
 
 /// <summary>Presence of one node: user → live connection ids. Embedded mode only (one node is the cluster).</summary>
-public sealed class InProcessPresence : IPresence
+public sealed class InProcessPresence(TimeProvider? time = null) : IPresence
 {
+    /// <summary>Users whose last disconnect is remembered; past it the memory starts over.</summary>
+    internal const int MaxLastSeen = 500_000;
+
     private readonly ConcurrentDictionary<string, HashSet<string>> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public ValueTask AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken)
     {
@@ -31,7 +36,14 @@ public sealed class InProcessPresence : IPresence
         {
             lock (set)
             {
-                set.Remove(connectionId);
+                if (set.Remove(connectionId))
+                {
+                    if (_lastSeen.Count >= MaxLastSeen)
+                    {
+                        _lastSeen.Clear();
+                    }
+                    _lastSeen[userId] = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                }
                 if (set.Count == 0)
                 {
                     _connections.TryRemove(new KeyValuePair<string, HashSet<string>>(userId, set));
@@ -55,4 +67,7 @@ public sealed class InProcessPresence : IPresence
             return ValueTask.FromResult(set.Count);
         }
     }
+
+    public ValueTask<long?> GetLastSeenAsync(string userId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_lastSeen.TryGetValue(userId, out var seen) ? seen : (long?)null);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR.Client;
 using ImSignalR.Client;
 using ImSignalR.Client.Models;
 using ImSignalR.FunctionalTests.Infrastructure;
@@ -63,6 +64,42 @@ public abstract class ClusterSuite(ClusterRedis redis)
         await Eventually.TrueAsync(() => bob.Received.Any(m => m.MsgId == sent.MsgId), "bob gets it");
         var history = await bob.Client.SyncAsync(sent.ChatId, 0, 50);
         Assert.Equal(["before", "after the unblock"], history.Messages.Select(m => m.Content)); // nothing of the refused send
+    }
+
+    [Fact]
+    public async Task TypingAndPresenceWorkAcrossNodesAndOnlyBetweenContacts()
+    {
+        await using var cluster = await StartAsync();
+        var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
+        var aliceId = HubFixture.NewUser("alice");
+        var bobId = HubFixture.NewUser("bob");
+        await using var alice = await RecordingClient.ConnectAsync(node1, aliceId);
+        var bob = await OfficialClients.OfficialClient.ConnectAsync(node2, bobId);
+        var typing = new ConcurrentQueue<ImSignalR.Domain.Contracts.TypingEvent>();
+        bob.On<ImSignalR.Domain.Contracts.TypingEvent>("Typing", typing.Enqueue);
+        await using var aliceApp = await OfficialClients.OfficialClient.ConnectAsync(node1, aliceId); // a second device of alice's
+        var sent = await alice.SendAsync(bobId, "hi");
+
+        for (var i = 0; i < 10; i++)
+        {
+            await aliceApp.InvokeAsync("Typing", new ImSignalR.Domain.Contracts.TypingRequest { ChatId = sent.ChatId });
+        }
+        await Eventually.TrueAsync(() => !typing.IsEmpty, "bob on node 2 sees alice typing");
+        await Task.Delay(300);
+        var seen = Assert.Single(typing); // ten calls in a burst: one event
+        Assert.Equal((sent.ChatId, aliceId), (seen.ChatId, seen.UserId));
+
+        var presence = await aliceApp.InvokeAsync<ImSignalR.Domain.Contracts.PresenceDto[]>(
+            "GetPresence", new ImSignalR.Domain.Contracts.PresenceRequest { UserIds = [bobId, "stranger-1"] });
+        Assert.True(presence[0].Online); // bob is on node 2
+        Assert.False(presence[1].Online);
+        await bob.DisposeAsync();
+        await Eventually.TrueAsync(async () =>
+        {
+            var after = await aliceApp.InvokeAsync<ImSignalR.Domain.Contracts.PresenceDto[]>(
+                "GetPresence", new ImSignalR.Domain.Contracts.PresenceRequest { UserIds = [bobId] });
+            return !after[0].Online && after[0].LastSeen is > 0;
+        }, "bob offline with a last-seen time");
     }
 
     [Fact]

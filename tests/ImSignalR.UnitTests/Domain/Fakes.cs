@@ -142,6 +142,13 @@ internal sealed class RecordingPusher : IMessagePusher
     public ConcurrentQueue<MessageDto> ToRecipient { get; } = new();
     public ConcurrentQueue<MessageDto> ToSender { get; } = new();
     public ConcurrentQueue<MessageStatusEvent> Statuses { get; } = new();
+    public ConcurrentQueue<(string To, TypingEvent Typing)> Typing { get; } = new();
+
+    public Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken)
+    {
+        Typing.Enqueue((toUserId, typing));
+        return Task.CompletedTask;
+    }
 
     public Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken)
     {

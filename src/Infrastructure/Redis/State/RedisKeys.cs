@@ -20,6 +20,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Hash connectionId → "expiry-ms node-id" (a single-key script; tagged by user for readability only).</summary>
     public RedisKey PresenceUser(string userId) => $"{prefix}:presence:{{{userId}}}";
 
+    /// <summary>Unix ms of the user's last disconnect (SPEC §11 presence), in the slot of the user's presence hash.</summary>
+    public RedisKey LastSeen(string userId) => $"{prefix}:seen:{{{userId}}}";
+
     /// <summary>The user id is length-prefixed so ("a:b","c") and ("a","b:c") never share a key.</summary>
     public RedisKey Dedupe(string fromUserId, string clientMsgId) => $"{prefix}:dedupe:{fromUserId.Length}:{fromUserId}:{clientMsgId}";
 

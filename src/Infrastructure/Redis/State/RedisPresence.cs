@@ -53,6 +53,9 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
         return live
         """;
 
+    /// <summary>How long a user's last-seen time is kept after the disconnect.</summary>
+    private static readonly TimeSpan LastSeenTtl = TimeSpan.FromDays(30);
+
     /// <summary>User hashes live this many lease TTLs past the last refresh (refreshes come every third of one).</summary>
     private const int UserTtlLeases = 3;
 
@@ -97,7 +100,15 @@ internal sealed class RedisPresence : IPresence, IAsyncDisposable
     public async ValueTask RemoveConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken)
     {
         _local.TryRemove((userId, connectionId), out _);
-        await RedisStateCalls.RunAsync(Db.HashDeleteAsync(_keys.PresenceUser(userId), connectionId)).ConfigureAwait(false);
+        var db = Db;
+        var seen = db.StringSetAsync(_keys.LastSeen(userId), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), LastSeenTtl);
+        await RedisStateCalls.RunAsync(Task.WhenAll(db.HashDeleteAsync(_keys.PresenceUser(userId), connectionId), seen)).ConfigureAwait(false);
+    }
+
+    public async ValueTask<long?> GetLastSeenAsync(string userId, CancellationToken cancellationToken)
+    {
+        var value = await RedisStateCalls.RunAsync(Db.StringGetAsync(_keys.LastSeen(userId))).ConfigureAwait(false);
+        return value.TryParse(out long ms) ? ms : null;
     }
 
     public async ValueTask<bool> IsOnlineAsync(string userId, CancellationToken cancellationToken) =>
