@@ -15,19 +15,26 @@ import {
   StoredStatus,
   type AckResult,
   type AckStatus,
+  type BlockResult,
+  type BlockedUsersResult,
   type ConversationDto,
   type HistoryResult,
   type MessageDto,
   type MessageStatusEvent,
+  type PresenceDto,
   type SendC2CRequest,
   type SendC2CResult,
   type SyncResult,
+  type TypingEvent,
 } from "./models.js";
 import { Outbox } from "./Outbox.js";
 import { SoloOutboxCoordinator, type OutboxCoordinator } from "./OutboxCoordinator.js";
 import { SignalRHubTransport } from "./SignalRHubTransport.js";
 import { TypedEmitter } from "./TypedEmitter.js";
 import { WebLocksOutboxCoordinator } from "./WebLocksOutboxCoordinator.js";
+
+/** Typing calls per chat at most this often (ms), as the hub's own limit. */
+const TypingIntervalMs = 2000;
 
 /** Dedupe-window ids written to storage at most this often (ms), or at once when this many wait. */
 const SeenFlushMs = 100;
@@ -49,6 +56,8 @@ export interface ImChatClientEvents {
   sendFailed: (info: { request: SendC2CRequest; error: ImError }) => void;
   /** A background operation failed (sync, ack); the SDK retries where it can. */
   error: (error: ImError) => void;
+  /** The other participant of a conversation is typing (the hub sends at most one per chat per 2 s). */
+  typing: (event: TypingEvent) => void;
 }
 
 /** Arguments of {@link ImChatClient.sendC2C}. */
@@ -86,6 +95,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   private readonly pageSize: number;
   /** Peer messages handed over but not yet marked read, per conversation: seq → msgId. */
   private readonly unreadByChat = new Map<string, Map<number, string>>();
+  private readonly typingSentAt = new Map<string, number>();
   private currentState: ConnectionState = "disconnected";
   private running = false;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -154,6 +164,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     // Nothing is handed over before the first catch-up has set each conversation's starting point.
     this.sequencer.hold();
     this.transport.on(HubMethods.ReceiveC2C, (arg) => this.sequencer.accept(normalizeMessage(arg as MessageDto)));
+    this.transport.on(HubMethods.Typing, (arg) => this.emit("typing", arg as TypingEvent));
     this.transport.on(HubMethods.MessageStatus, (arg) => {
       const event = arg as MessageStatusEvent;
       this.emit("status", { ...event, time: Number(event.time) });
@@ -271,6 +282,40 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     const messages = result.messages.map(normalizeMessage);
     for (const m of messages) this.trackUnread(m);
     return { messages, hasMore: result.hasMore };
+  }
+
+  /** Blocks `userId`: their sends to this user fail with `IM_BLOCKED` (idempotent). */
+  block(userId: string): Promise<BlockResult> {
+    return this.invoke<BlockResult>(HubMethods.BlockUser, { userId });
+  }
+
+  /** Unblocks `userId` (idempotent). */
+  unblock(userId: string): Promise<BlockResult> {
+    return this.invoke<BlockResult>(HubMethods.UnblockUser, { userId });
+  }
+
+  /** The users this user blocked, oldest first. */
+  async getBlockedUsers(): Promise<string[]> {
+    return (await this.invoke<BlockedUsersResult>(HubMethods.GetBlockedUsers)).userIds;
+  }
+
+  /**
+   * Tells the peer of `chatId` that this user is typing. Throttled here to one call per chat per 2 s (the hub
+   * drops more anyway); call it on every keystroke. Best effort: failures are ignored.
+   */
+  typing(chatId: string): void {
+    const now = Date.now();
+    const last = this.typingSentAt.get(chatId);
+    if (last !== undefined && now - last < TypingIntervalMs) return;
+    if (this.typingSentAt.size >= 1000) this.typingSentAt.clear();
+    this.typingSentAt.set(chatId, now);
+    if (this.currentState !== "connected") return;
+    this.transport.invoke<void>(HubMethods.Typing, { chatId }).catch(() => undefined);
+  }
+
+  /** Online state and last-seen time of up to 200 users; people this user has no conversation with always read offline. */
+  getPresence(userIds: readonly string[]): Promise<PresenceDto[]> {
+    return this.invoke<PresenceDto[]>(HubMethods.GetPresence, { userIds: [...userIds] });
   }
 
   /** The conversation id of this user and `peerUserId`. */

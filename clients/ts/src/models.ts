@@ -124,6 +124,46 @@ export interface MessageStatusEvent {
   time: number;
 }
 
+/** `BlockUser` / `UnblockUser` argument. */
+export interface BlockRequest {
+  userId?: string | null;
+}
+
+/** `BlockUser` / `UnblockUser` result: the user's state now (both are idempotent). */
+export interface BlockResult {
+  userId: string;
+  blocked: boolean;
+}
+
+/** `GetBlockedUsers` result, oldest block first. */
+export interface BlockedUsersResult {
+  userIds: string[];
+}
+
+/** `Typing` argument: the caller is typing in `chatId`. */
+export interface TypingRequest {
+  chatId?: string | null;
+}
+
+/** `Typing` event: the other participant of `chatId` is typing. */
+export interface TypingEvent {
+  chatId: string;
+  userId: string;
+}
+
+/** `GetPresence` argument: at most 200 user ids. */
+export interface PresenceRequest {
+  userIds?: string[] | null;
+}
+
+/** One user's presence as the caller may see it (strangers: always offline, `lastSeen` null). */
+export interface PresenceDto {
+  userId: string;
+  online: boolean;
+  /** Unix ms of the last disconnect; null when unknown or not visible. */
+  lastSeen?: number | null;
+}
+
 /** Names on the wire (hub path, methods, events). */
 export const HubMethods = {
   HubPath: "/hubs/chat",
@@ -132,6 +172,11 @@ export const HubMethods = {
   SyncMessages: "SyncMessages",
   GetHistory: "GetHistory",
   GetConversations: "GetConversations",
+  BlockUser: "BlockUser",
+  UnblockUser: "UnblockUser",
+  GetBlockedUsers: "GetBlockedUsers",
+  Typing: "Typing",
+  GetPresence: "GetPresence",
   ReceiveC2C: "ReceiveC2C",
   MessageStatus: "MessageStatus",
 } as const;

@@ -31,6 +31,6 @@ public enum ImErrorCode
     Internal,
     /// <summary>Moderation refused the content (SPEC §11); not retriable.</summary>
     ContentBlocked,
-    /// <summary>The recipient blocked the sender (SPEC §11); not retriable, and it says nothing more.</summary>
+    /// <summary>The recipient blocked the sender (SPEC §11); not retriable; the sender is told nothing more.</summary>
     Blocked,
 }

@@ -53,13 +53,22 @@ public abstract class ClusterSuite(ClusterRedis redis)
         await using var bob = await RecordingClient.ConnectAsync(node2, bobId);
         await alice.SendAsync(bobId, "before"); // node 1 now caches bob's (empty) block list
 
-        await bob.Client.InvokeRawAsync<System.Text.Json.JsonElement>("BlockUser", [new { userId = aliceId }], CancellationToken.None);
+        Assert.True((await bob.Client.BlockAsync(aliceId)).Blocked); // the .NET SDK's wrappers
         var refused = await Assert.ThrowsAsync<ImServerException>(() => alice.SendAsync(bobId, "after the block"));
         Assert.Equal("IM_BLOCKED", refused.Code); // node 1 dropped its cached list on node 2's notice, not after its 60 s expiry
-        var listed = await bob.Client.InvokeRawAsync<System.Text.Json.JsonElement>("GetBlockedUsers", [], CancellationToken.None);
-        Assert.Equal([aliceId], listed.GetProperty("userIds").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([aliceId], await bob.Client.GetBlockedUsersAsync());
+        var typing = new ConcurrentQueue<ImSignalR.Client.Models.TypingNotice>();
+        alice.Client.TypingReceived += t =>
+        {
+            typing.Enqueue(t);
+            return Task.CompletedTask;
+        };
+        // Bob blocked alice, not the other way round: alice on node 1 still sees bob typing (SDK throttle: one call).
+        bob.Client.NotifyTyping(ImSignalR.Domain.Identity.ChatIds.ForPair(aliceId, bobId));
+        bob.Client.NotifyTyping(ImSignalR.Domain.Identity.ChatIds.ForPair(aliceId, bobId));
+        await Eventually.TrueAsync(() => typing.Count == 1, "alice sees bob typing", TimeSpan.FromSeconds(5));
 
-        await bob.Client.InvokeRawAsync<System.Text.Json.JsonElement>("UnblockUser", [new { userId = aliceId }], CancellationToken.None);
+        Assert.False((await bob.Client.UnblockAsync(aliceId)).Blocked);
         var sent = await alice.SendAsync(bobId, "after the unblock");
         await Eventually.TrueAsync(() => bob.Received.Any(m => m.MsgId == sent.MsgId), "bob gets it");
         var history = await bob.Client.SyncAsync(sent.ChatId, 0, 50);

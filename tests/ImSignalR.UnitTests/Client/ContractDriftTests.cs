@@ -20,6 +20,10 @@ public sealed class ContractDriftTests
         { typeof(HistoryResult), typeof(Sdk.HistoryResult) },
         { typeof(ConversationDto), typeof(Sdk.Conversation) },
         { typeof(MessageStatusEvent), typeof(Sdk.MessageStatusUpdate) },
+        { typeof(BlockResult), typeof(Sdk.BlockResult) },
+        { typeof(BlockedUsersResult), typeof(Sdk.BlockedUsersResult) },
+        { typeof(TypingEvent), typeof(Sdk.TypingNotice) },
+        { typeof(PresenceDto), typeof(Sdk.PresenceInfo) },
     };
 
     [Theory]
@@ -41,6 +45,9 @@ public sealed class ContractDriftTests
         { typeof(AckRequest), typeof(Sdk.AckRequest) },
         { typeof(SyncRequest), typeof(Sdk.SyncRequest) },
         { typeof(HistoryRequest), typeof(Sdk.HistoryRequest) },
+        { typeof(BlockRequest), typeof(Sdk.BlockRequest) },
+        { typeof(TypingRequest), typeof(Sdk.TypingRequest) },
+        { typeof(PresenceRequest), typeof(Sdk.PresenceRequest) },
     };
 
     [Theory]

@@ -99,4 +99,54 @@ public sealed partial class ImChatClient
             }
         }
     }
+
+    /// <summary>Blocks <paramref name="userId"/>: their sends to this user fail with <c>IM_BLOCKED</c> (idempotent).</summary>
+    /// <exception cref="ImServerException">The server refused (e.g. an invalid id, yourself, too many blocks).</exception>
+    public Task<BlockResult> BlockAsync(string userId, CancellationToken cancellationToken = default) =>
+        CallAsync((calls, ct) => calls.SetBlockedAsync(userId, blocked: true, ct), cancellationToken);
+
+    /// <summary>Unblocks <paramref name="userId"/> (idempotent).</summary>
+    /// <exception cref="ImServerException">The server refused.</exception>
+    public Task<BlockResult> UnblockAsync(string userId, CancellationToken cancellationToken = default) =>
+        CallAsync((calls, ct) => calls.SetBlockedAsync(userId, blocked: false, ct), cancellationToken);
+
+    /// <summary>The users this user blocked, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> GetBlockedUsersAsync(CancellationToken cancellationToken = default) =>
+        (await CallAsync((calls, ct) => calls.GetBlockedUsersAsync(ct), cancellationToken).ConfigureAwait(false)).UserIds;
+
+    /// <summary>
+    /// Tells the peer of <paramref name="chatId"/> that this user is typing; call it on every keystroke. Throttled here to
+    /// one per chat per 2 s (the hub drops more anyway), and best effort: nothing is sent while disconnected, and a
+    /// failure is ignored.
+    /// </summary>
+    public void NotifyTyping(string chatId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(chatId);
+        var now = Environment.TickCount64;
+        lock (_typingSentAt)
+        {
+            if (_typingSentAt.TryGetValue(chatId, out var last) && now - last < TypingIntervalMs)
+            {
+                return;
+            }
+            if (_typingSentAt.Count >= 1000)
+            {
+                _typingSentAt.Clear();
+            }
+            _typingSentAt[chatId] = now;
+        }
+        if (Volatile.Read(ref _current) is { IsConnected: true } calls)
+        {
+            _ = calls.TypingAsync(chatId, CancellationToken.None).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Online state and last-seen time of up to 200 users; people this user has no conversation with always read offline.</summary>
+    /// <exception cref="ImServerException">The server refused (e.g. more than 200 ids).</exception>
+    public Task<IReadOnlyList<PresenceInfo>> GetPresenceAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        return CallAsync((calls, ct) => calls.GetPresenceAsync(userIds, ct), cancellationToken);
+    }
 }

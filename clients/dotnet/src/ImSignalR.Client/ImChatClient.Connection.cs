@@ -105,6 +105,11 @@ public sealed partial class ImChatClient : IHubCallsSource
             _statuses.Writer.TryWrite(status);
             return Task.CompletedTask;
         });
+        connection.On<TypingNotice>("Typing", typing =>
+        {
+            _statuses.Writer.TryWrite(typing);
+            return Task.CompletedTask;
+        });
         connection.Closed += error =>
         {
             OnConnectionClosed(calls, error);

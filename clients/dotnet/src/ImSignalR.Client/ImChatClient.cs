@@ -27,7 +27,10 @@ public sealed partial class ImChatClient : IAsyncDisposable
     private readonly Outbox _outbox;
     private readonly AckBatcher _acks;
     private readonly ReleaseQueue<ImMessage> _released;
-    private readonly Channel<MessageStatusUpdate> _statuses;
+    // Status and typing events share one bounded queue and one pump (both advisory: the oldest go when full).
+    private readonly Channel<object> _statuses;
+    private readonly Dictionary<string, long> _typingSentAt = new(StringComparer.Ordinal);
+    private const long TypingIntervalMs = 2000;
     private readonly Lazy<Channel<ImMessage>> _messages;
     private readonly Task _pump;
     private readonly Task _statusPump;
@@ -51,7 +54,7 @@ public sealed partial class ImChatClient : IAsyncDisposable
         _released = new ReleaseQueue<ImMessage>(options.ReleaseQueueCapacity);
         // Status events are advisory (history and conversations carry the same state): when the app
         // does not keep up, the oldest go.
-        _statuses = Channel.CreateBounded<MessageStatusUpdate>(new BoundedChannelOptions(options.StatusQueueCapacity)
+        _statuses = Channel.CreateBounded<object>(new BoundedChannelOptions(options.StatusQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
@@ -82,6 +85,10 @@ public sealed partial class ImChatClient : IAsyncDisposable
 
     /// <summary>The recipient acked one of this user's messages (<c>Delivered</c> or <c>Read</c>).</summary>
     public event Func<MessageStatusUpdate, Task>? StatusReceived;
+
+    /// <summary>The other participant of a conversation is typing (the hub sends at most one per chat per 2 s).
+    /// Advisory: queued with the status events, the oldest dropped when the app does not keep up.</summary>
+    public event Func<TypingNotice, Task>? TypingReceived;
 
     /// <summary>The connection state changed (connected, lost and reconnecting, reconnected, disposed).</summary>
     public event Action<ImConnectionStateChange>? StateChanged;
@@ -208,9 +215,16 @@ public sealed partial class ImChatClient : IAsyncDisposable
 
     private async Task PumpStatusesAsync()
     {
-        await foreach (var status in _statuses.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var item in _statuses.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            await RaiseAsync(StatusReceived, status).ConfigureAwait(false);
+            if (item is MessageStatusUpdate status)
+            {
+                await RaiseAsync(StatusReceived, status).ConfigureAwait(false);
+            }
+            else if (item is TypingNotice typing)
+            {
+                await RaiseAsync(TypingReceived, typing).ConfigureAwait(false);
+            }
         }
     }
 

@@ -116,3 +116,29 @@ describe.each(["json", "messagepack"] as const)("two clients over %s", (protocol
     expect(again).toMatchObject({ msgId: first.msgId, seq: first.seq, duplicate: true });
   });
 });
+
+describe.each(["json", "messagepack"] as const)("blocking, typing and presence over %s", (protocol) => {
+  it("blocks and unblocks, sees the peer typing once per burst, and reads presence of contacts only", async () => {
+    const a = `alice_bt_${protocol}`;
+    const b = `bob_bt_${protocol}`;
+    const alice = user(a, protocol);
+    const bob = user(b, protocol);
+    const typing: { chatId: string; userId: string }[] = [];
+    bob.client.on("typing", (t) => typing.push(t));
+    await connected(alice.client, bob.client);
+    await alice.client.sendC2C({ toUserId: b, content: "hi" });
+
+    for (let i = 0; i < 20; i++) alice.client.typing(alice.client.chatIdWith(b));
+    await vi.waitFor(() => expect(typing).toEqual([{ chatId: alice.client.chatIdWith(b), userId: a }]));
+
+    const presence = await alice.client.getPresence([b, "stranger_x"]);
+    expect(presence.map((p) => [p.userId, p.online])).toEqual([[b, true], ["stranger_x", false]]);
+
+    expect(await bob.client.block(a)).toEqual({ userId: a, blocked: true });
+    expect(await bob.client.getBlockedUsers()).toEqual([a]);
+    await expect(alice.client.sendC2C({ toUserId: b, content: "blocked?" })).rejects.toMatchObject({ code: "IM_BLOCKED" });
+    expect(await bob.client.unblock(a)).toEqual({ userId: a, blocked: false });
+    await alice.client.sendC2C({ toUserId: b, content: "after" });
+    await vi.waitFor(() => expect(bob.messages.map((m) => m.content)).toEqual(["hi", "after"]));
+  }, 30_000);
+});

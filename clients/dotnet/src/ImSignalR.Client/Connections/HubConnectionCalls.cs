@@ -56,6 +56,19 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
     public Task<HistoryResult> GetHistoryAsync(string chatId, long? beforeSeq, int? limit, CancellationToken cancellationToken) =>
         InvokeAsync<HistoryResult>("GetHistory", [new HistoryRequest { ChatId = chatId, BeforeSeq = beforeSeq, Limit = limit }], cancellationToken);
 
+    public Task<BlockResult> SetBlockedAsync(string userId, bool blocked, CancellationToken cancellationToken) =>
+        InvokeAsync<BlockResult>(blocked ? "BlockUser" : "UnblockUser", [new BlockRequest { UserId = userId }], cancellationToken);
+
+    public Task<BlockedUsersResult> GetBlockedUsersAsync(CancellationToken cancellationToken) =>
+        InvokeAsync<BlockedUsersResult>("GetBlockedUsers", [], cancellationToken);
+
+    /// <summary>The hub's <c>Typing</c> returns nothing: sent without waiting for a result.</summary>
+    public Task TypingAsync(string chatId, CancellationToken cancellationToken) =>
+        Connection.SendAsync("Typing", new TypingRequest { ChatId = chatId }, cancellationToken);
+
+    public async Task<IReadOnlyList<PresenceInfo>> GetPresenceAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        await InvokeAsync<List<PresenceInfo>>("GetPresence", [new PresenceRequest { UserIds = userIds }], cancellationToken).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken) =>
         await InvokeAsync<List<Conversation>>("GetConversations", [], cancellationToken).ConfigureAwait(false);
 

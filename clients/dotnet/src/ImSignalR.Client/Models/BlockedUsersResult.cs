@@ -1,0 +1,12 @@
+using System.Runtime.Serialization;
+
+namespace ImSignalR.Client.Models;
+
+/// <summary>The <c>GetBlockedUsers</c> result, oldest block first.</summary>
+[DataContract]
+public sealed record BlockedUsersResult
+{
+    /// <summary>The user ids.</summary>
+    [DataMember(Name = "userIds")]
+    public required IReadOnlyList<string> UserIds { get; init; }
+}
