@@ -28,6 +28,7 @@ export const ServerErrorCodes = [
   "IM_INTERNAL",
   "IM_CONTENT_BLOCKED",
   "IM_BLOCKED",
+  "IM_RECALL_WINDOW_PASSED",
 ] as const;
 
 /** A code the hub can put at the start of a `HubException` message. */

@@ -16,6 +16,8 @@ public static class HubMethods
     public const string GetBlockedUsers = "GetBlockedUsers";
     public const string Typing = "Typing";
     public const string GetPresence = "GetPresence";
+    public const string RecallMessage = "RecallMessage";
+    public const string MessageRecalled = "MessageRecalled";
     public const string ReceiveC2C = "ReceiveC2C";
     public const string MessageStatus = "MessageStatus";
 }

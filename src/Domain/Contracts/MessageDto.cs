@@ -32,6 +32,10 @@ public sealed class MessageDto
     [DataMember(Name = "status")]
     public required int Status { get; init; }
 
+    /// <summary>Recalled by its sender (SPEC §11): <see cref="Content"/> is empty and <see cref="Ext"/> null.</summary>
+    [DataMember(Name = "recalled")]
+    public bool Recalled { get; init; }
+
     public static MessageDto From(ChatMessage m) => new()
     {
         MsgId = m.MsgId.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -45,5 +49,6 @@ public sealed class MessageDto
         Ext = m.Ext,
         SendTime = m.SendTime,
         Status = (int)m.Status,
+        Recalled = m.Recalled,
     };
 }

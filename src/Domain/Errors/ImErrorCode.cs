@@ -33,4 +33,6 @@ public enum ImErrorCode
     ContentBlocked,
     /// <summary>The recipient blocked the sender (SPEC §11); not retriable; the sender is told nothing more.</summary>
     Blocked,
+    /// <summary>A recall came after the recall window (SPEC §11); not retriable.</summary>
+    RecallWindowPassed,
 }

@@ -13,4 +13,5 @@ public sealed record ChatMessage(
     int MsgFormat,
     string? Ext,
     long SendTime,
-    MessageStatus Status);
+    MessageStatus Status,
+    bool Recalled = false);

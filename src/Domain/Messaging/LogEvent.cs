@@ -24,6 +24,16 @@ public sealed record MessageOffline(ChatMessage Message, long Time)
     public override int ClusterEventType => 20;
 }
 
+/// <summary>
+/// <c>C2C_CLIENT_WITHDRAW_MSG</c> (40): the sender recalled a message (SPEC §11). The store keeps the row and seq
+/// and erases content and ext; applying it again changes nothing.
+/// </summary>
+public sealed record MessageRecalled(string ChatIdValue, long MsgId, string FromUserId, string ToUserId, long Time)
+    : LogEvent(ChatIdValue, Time)
+{
+    public override int ClusterEventType => 40;
+}
+
 /// <summary><c>C2C_CLIENT_RECEIVED_ACK_MSG</c> (30): the recipient acked messages of one conversation.</summary>
 /// <param name="FromUserId">The original sender of the acked messages.</param>
 /// <param name="ToUserId">The recipient, who acked.</param>

@@ -17,6 +17,9 @@ public interface IMessagePusher
     /// <summary><c>MessageStatus</c> events to every connection of <paramref name="senderUserId"/>.</summary>
     Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken);
 
+    /// <summary><c>MessageRecalled</c> to every connection of each of <paramref name="userIds"/>.</summary>
+    Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecalledEvent recalled, CancellationToken cancellationToken);
+
     /// <summary><c>Typing</c> to every connection of <paramref name="toUserId"/>.</summary>
     Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken);
 }

@@ -26,6 +26,7 @@ public sealed class MessagingMetrics
         SyncRequests = meter.CreateCounter<long>("im.sync.requests", description: "SyncMessages and GetHistory calls.");
         Rejections = meter.CreateCounter<long>("im.rejections", description: "Requests refused, by error code and operation.");
         LogErrors = meter.CreateCounter<long>("im.log.errors", description: "Message-log appends that failed.");
+        Recalls = meter.CreateCounter<long>("im.recalls", description: "Messages recalled by their senders.");
         ModerationHits = meter.CreateCounter<long>("im.moderation.hits", description: "Sends the moderator refused or masked, by action (reject, mask).");
         DegradedSteps = meter.CreateCounter<long>("im.send.degraded", description: "Send-path steps skipped or failed without failing the send, by step (dedupe, presence, push, retry, sequence).");
         SendLatency = meter.CreateHistogram<double>("im.send.duration", unit: "ms", description: "SendC2C from validation to result.");
@@ -46,6 +47,7 @@ public sealed class MessagingMetrics
     public Counter<long> LogErrors { get; }
     public Counter<long> DegradedSteps { get; }
     public Counter<long> ModerationHits { get; }
+    public Counter<long> Recalls { get; }
     public Histogram<double> SendLatency { get; }
     public Histogram<double> DurableWriteLatency { get; }
 }

@@ -39,6 +39,9 @@ public sealed class MessagingOptions
     /// <summary>How long a send in progress holds its dedupe key; bounds how long a crashed node's send blocks a retry.</summary>
     public TimeSpan DedupePendingTtl { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long after sending its sender can recall a message (SPEC §11).</summary>
+    public TimeSpan RecallWindow { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// True when the message log writes straight into the store (no RocketMQ): then the store's unique keys decide
     /// duplicates and seqs at the append itself, so a send needs no cluster state to be correct. A dedupe key whose

@@ -27,6 +27,8 @@ public sealed class ImOptions
 
     public ModerationSettings Moderation { get; set; } = new();
 
+    public MessagingSettings Messaging { get; set; } = new();
+
     /// <summary>Embedded mode: no Redis and no RocketMQ — one node, in-process state, dev tokens on by default.</summary>
     public bool IsEmbedded => !HasRedis && !HasRocketMq;
 
@@ -139,6 +141,12 @@ public sealed class FaultSettings
     /// its dedupe record, result and push: the crash the failure suite proves harmless. At least 8 characters.
     /// </summary>
     public string? KillAfterCommitClientMsgIdPrefix { get; set; }
+}
+
+public sealed class MessagingSettings
+{
+    /// <summary>How long after sending its sender can recall a message (SPEC §11).</summary>
+    public TimeSpan RecallWindow { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 /// <summary>Content moderation of text sends (SPEC §11). Off unless a words file or a webhook is set.</summary>

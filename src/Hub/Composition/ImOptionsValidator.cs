@@ -54,6 +54,10 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
             errors.Add("Im:Retry:SweepInterval, Im:Retry:Lease and Im:Retry:DedupeWindow must be positive.");
         }
         ValidateModeration(o.Moderation, errors);
+        if (o.Messaging.RecallWindow < TimeSpan.Zero)
+        {
+            errors.Add("Im:Messaging:RecallWindow must not be negative (zero turns recall off).");
+        }
         if (o.Faults.KillAfterCommitClientMsgIdPrefix is { Length: > 0 and < 8 })
         {
             errors.Add("Im:Faults:KillAfterCommitClientMsgIdPrefix must be at least 8 characters (it kills the node; a short prefix would match real sends).");

@@ -75,6 +75,7 @@ internal static class ImServiceRegistration
             RetryDelays = delays,
             RetryLease = options.Retry.Lease,
             DedupeWindow = options.Retry.DedupeWindow,
+            RecallWindow = options.Messaging.RecallWindow,
             StoreIsTheLog = !options.HasRocketMq,
             AfterCommitFault = FaultInjection.KillAfterCommit(options.Faults),
         });
@@ -85,6 +86,7 @@ internal static class ImServiceRegistration
         services.AddSingleton<OfflineMarker>();
         services.AddSingleton<BlockService>();
         services.AddSingleton<LiveStatusService>();
+        services.AddSingleton<RecallService>();
         services.AddSingleton<SendService>();
         services.AddSingleton<AckService>();
         services.AddSingleton<QueryService>();

@@ -16,7 +16,7 @@ internal static class ImResults
         ImErrorCode.SendInProgress => StatusCodes.Status409Conflict,
         ImErrorCode.StoreUnavailable or ImErrorCode.LogUnavailable or ImErrorCode.StateUnavailable or ImErrorCode.ShuttingDown => StatusCodes.Status503ServiceUnavailable,
         ImErrorCode.Internal => StatusCodes.Status500InternalServerError,
-        ImErrorCode.ContentBlocked => StatusCodes.Status422UnprocessableEntity,
+        ImErrorCode.ContentBlocked or ImErrorCode.RecallWindowPassed => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status400BadRequest,
     };
 

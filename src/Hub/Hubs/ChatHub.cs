@@ -22,10 +22,12 @@ internal sealed class ChatHub : Hub<IChatClient>
     private readonly IPresence _presence;
     private readonly BlockService _blocks;
     private readonly LiveStatusService _live;
+    private readonly RecallService _recall;
     private readonly LimitSettings _limits;
 
-    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, BlockService blocks, LiveStatusService live, IOptions<ImOptions> options)
+    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, BlockService blocks, LiveStatusService live, RecallService recall, IOptions<ImOptions> options)
     {
+        _recall = recall;
         _live = live;
         _blocks = blocks;
         _send = send;
@@ -95,6 +97,9 @@ internal sealed class ChatHub : Hub<IChatClient>
     /// <summary>Fire and forget for the caller: a dropped event (rate limit, stranger, blocked) is not an error.</summary>
     public async Task Typing(TypingRequest request) =>
         await _live.TypingAsync(UserId, request, Context.ConnectionAborted);
+
+    public Task<RecallResult> RecallMessage(RecallRequest request) =>
+        _recall.RecallAsync(UserId, request, Context.ConnectionAborted);
 
     public Task<IReadOnlyList<PresenceDto>> GetPresence(PresenceRequest request) =>
         _live.GetPresenceAsync(UserId, request, Context.ConnectionAborted);

@@ -12,6 +12,9 @@ public interface IChatClient
     /// <summary>The recipient acked one of this user's messages.</summary>
     Task MessageStatus(MessageStatusEvent status);
 
+    /// <summary>A message of one of this user's conversations was recalled (SPEC §11).</summary>
+    Task MessageRecalled(MessageRecalledEvent recalled);
+
     /// <summary>The other participant of a conversation is typing (SPEC §11).</summary>
     Task Typing(TypingEvent typing);
 }

@@ -44,6 +44,9 @@ internal sealed class SignalRMessagePusher : IMessagePusher
         }
     }
 
+    public Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecalledEvent recalled, CancellationToken cancellationToken) =>
+        Bounded(_hub.Clients.Groups(userIds.Select(ChatHub.UserGroup).ToArray()).MessageRecalled(recalled));
+
     public Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken) =>
         Bounded(_hub.Clients.Group(ChatHub.UserGroup(toUserId)).Typing(typing));
 

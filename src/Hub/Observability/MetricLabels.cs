@@ -22,7 +22,7 @@ internal static class MetricLabels
     private static readonly FrozenSet<string> HubOperations = new[]
     {
         HubMethods.SendC2C, HubMethods.Ack, HubMethods.SyncMessages, HubMethods.GetHistory, HubMethods.GetConversations,
-        HubMethods.BlockUser, HubMethods.UnblockUser, HubMethods.GetBlockedUsers, HubMethods.Typing, HubMethods.GetPresence,
+        HubMethods.BlockUser, HubMethods.UnblockUser, HubMethods.GetBlockedUsers, HubMethods.Typing, HubMethods.GetPresence, HubMethods.RecallMessage,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> Codes = Enum.GetValues<ImErrorCode>().Select(c => c.ToWire())

@@ -144,6 +144,14 @@ internal sealed class RecordingPusher : IMessagePusher
     public ConcurrentQueue<MessageStatusEvent> Statuses { get; } = new();
     public ConcurrentQueue<(string To, TypingEvent Typing)> Typing { get; } = new();
 
+    public ConcurrentQueue<(IReadOnlyList<string> To, MessageRecalledEvent Recalled)> Recalled { get; } = new();
+
+    public Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecalledEvent recalled, CancellationToken cancellationToken)
+    {
+        Recalled.Enqueue((userIds, recalled));
+        return Task.CompletedTask;
+    }
+
     public Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken)
     {
         Typing.Enqueue((toUserId, typing));

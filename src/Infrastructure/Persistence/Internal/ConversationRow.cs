@@ -40,11 +40,13 @@ internal sealed class ConversationRow
 
     public int? Status { get; set; }
 
+    public bool? Recalled { get; set; }
+
     public ConversationView ToView()
     {
         ChatMessage? last = MsgId is { } id
             ? new ChatMessage(id, ClientMsgId ?? string.Empty, ChatId ?? ConvChatId, Seq ?? 0, FromUserId ?? string.Empty,
-                ToUserId ?? string.Empty, Content ?? string.Empty, MsgFormat ?? 0, Ext, SendTime ?? 0, (MessageStatus)(Status ?? 0))
+                ToUserId ?? string.Empty, Content ?? string.Empty, MsgFormat ?? 0, Ext, SendTime ?? 0, (MessageStatus)(Status ?? 0), Recalled ?? false)
             : null;
         return new ConversationView(ConvChatId, PeerUserId, LastSeq, ReadSeq, Unread, UpdatedAt, last);
     }

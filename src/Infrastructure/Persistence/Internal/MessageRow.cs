@@ -31,6 +31,8 @@ internal sealed class MessageRow
 
     public int Status { get; set; }
 
+    public bool Recalled { get; set; }
+
     public ChatMessage ToMessage() =>
-        new(MsgId, ClientMsgId, ChatId, Seq, FromUserId, ToUserId, Content, MsgFormat, Ext, SendTime, (MessageStatus)Status);
+        new(MsgId, ClientMsgId, ChatId, Seq, FromUserId, ToUserId, Content, MsgFormat, Ext, SendTime, (MessageStatus)Status, Recalled);
 }

@@ -64,6 +64,10 @@ internal abstract partial class SqlMessageStore
                     statuses.Add(acked);
                     outcomes[i] = AppendOutcome.Appended;
                     break;
+                case MessageRecalled recalled:
+                    statuses.Add(recalled);
+                    outcomes[i] = AppendOutcome.Appended;
+                    break;
                 default:
                     throw new ArgumentException($"Unknown log event type {events[i].GetType().Name}.", nameof(events));
             }

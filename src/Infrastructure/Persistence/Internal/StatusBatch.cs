@@ -13,8 +13,12 @@ internal sealed class StatusBatch(SqlDialect dialect)
 {
     private readonly List<(long MsgId, string ToUserId, MessageStatus Status)> _raises = [];
     private readonly Dictionary<(string User, string Chat), long> _readSeqs = [];
+    private readonly List<(long MsgId, string FromUserId)> _recalls = [];
 
-    public bool IsEmpty => _raises.Count == 0 && _readSeqs.Count == 0;
+    public bool IsEmpty => _raises.Count == 0 && _readSeqs.Count == 0 && _recalls.Count == 0;
+
+    /// <summary>Recalls erase content (idempotent); only the sender's own row matches.</summary>
+    public void Add(MessageRecalled recalled) => _recalls.Add((recalled.MsgId, recalled.FromUserId));
 
     public void Add(MessageOffline offline) =>
         _raises.Add((offline.Message.MsgId, offline.Message.ToUserId, MessageStatus.Offline));
@@ -40,6 +44,8 @@ internal sealed class StatusBatch(SqlDialect dialect)
         var readSeqs = _readSeqs.Select(kv => new object?[] { kv.Value, kv.Key.User, kv.Key.Chat }).ToList();
         await RowStatement.ExecuteAsync(connection, transaction, 1, readSeqs, 3, _ => RaiseReadSeq("@p0_0", "@p0_1", "@p0_2"), cancellationToken)
             .ConfigureAwait(false);
+        var recalls = _recalls.ConvertAll(r => new object?[] { r.MsgId, r.FromUserId });
+        await RowStatement.ExecuteAsync(connection, transaction, 1, recalls, 2, _ => StoreSql.RecallOne, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>MySQL: one <c>UPDATE … IN (…)</c> per recipient and status, one read_seq raise per conversation, all in <paramref name="round"/>.</summary>
@@ -56,6 +62,10 @@ internal sealed class StatusBatch(SqlDialect dialect)
         foreach (var ((user, chat), seq) in _readSeqs)
         {
             round.Add(RaiseReadSeq("@Seq", "@UserId", "@ChatId"), [new("@Seq", seq), new("@UserId", user), new("@ChatId", chat)]);
+        }
+        foreach (var (msgId, from) in _recalls)
+        {
+            round.Add(StoreSql.RecallOne, [new("@p0_0", msgId), new("@p0_1", from)]);
         }
     }
 

@@ -22,7 +22,7 @@ internal static class StoreSql
     private const string MessageSelectColumnsTemplate =
         "{0}msg_id AS MsgId, {0}client_msg_id AS ClientMsgId, {0}chat_id AS ChatId, {0}seq AS Seq, " +
         "{0}from_user_id AS FromUserId, {0}to_user_id AS ToUserId, {0}content AS Content, " +
-        "{0}msg_format AS MsgFormat, {0}ext AS Ext, {0}send_time AS SendTime, {0}status AS Status";
+        "{0}msg_format AS MsgFormat, {0}ext AS Ext, {0}send_time AS SendTime, {0}status AS Status, {0}recalled AS Recalled";
 
     public static readonly string MessageColumns = string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageSelectColumnsTemplate, string.Empty);
 
@@ -63,6 +63,10 @@ internal static class StoreSql
         JoinedMessageColumns +
         " FROM conversations c LEFT JOIN messages m ON m.msg_id = c.last_msg_id" +
         " WHERE c.user_id = @UserId ORDER BY c.updated_at DESC, c.chat_id DESC LIMIT @Limit";
+
+    /// <summary>A recall (values: msg_id, from_user_id): the row and its seq stay, content and ext go.</summary>
+    public const string RecallOne =
+        "UPDATE messages SET content = '', ext = NULL, recalled = 1 WHERE msg_id = @p0_0 AND from_user_id = @p0_1";
 
     /// <summary>One message's status raise, for <see cref="RowStatement"/> (values: msg_id, to_user_id, status).</summary>
     public const string RaiseStatusOfOne =
