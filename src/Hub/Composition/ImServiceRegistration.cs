@@ -100,6 +100,7 @@ internal static class ImServiceRegistration
         if (options.HasRocketMq)
         {
             services.AddImRocketMqMessageLog(configuration);
+            services.AddImReadinessCheck<RocketMqHealthCheck>("rocketmq");
             if (options.HasRole("consumer"))
             {
                 services.AddImRocketMqPersistenceConsumer(configuration);

@@ -23,13 +23,16 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     private readonly IMessageStore _store;
     private readonly RocketMqOptions _options;
     private readonly ILogger _logger;
+    private readonly RocketMqMetrics? _metrics;
     private RocketMqPushConsumer? _consumer;
 
-    public RocketMqPersistenceConsumer(IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger)
+    public RocketMqPersistenceConsumer(
+        IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger, RocketMqMetrics? metrics = null)
     {
         _store = store;
         _options = options.Value;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>The underlying consumer (tests look at its queue assignment).</summary>
@@ -38,6 +41,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _consumer = new RocketMqPushConsumer(_options, _options.Topic, _options.ConsumerGroup, ApplyBatchAsync, _logger);
+        _metrics?.Track(_consumer.Progress, _options.Topic);
         await _consumer.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -47,6 +51,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
         if (_consumer is { } consumer)
         {
             _consumer = null;
+            _metrics?.Untrack(consumer.Progress);
             await consumer.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -57,6 +62,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
         if (_consumer is { } consumer)
         {
             _consumer = null;
+            _metrics?.Untrack(consumer.Progress);
             await consumer.DisposeAsync().ConfigureAwait(false);
         }
     }

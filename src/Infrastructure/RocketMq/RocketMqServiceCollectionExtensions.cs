@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Infrastructure.RocketMq.Producer;
 using Microsoft.Extensions.Configuration;
@@ -13,6 +14,9 @@ public static class RocketMqServiceCollectionExtensions
 {
     /// <summary>The configuration section bound to <see cref="RocketMqOptions"/>.</summary>
     public const string SectionName = "Im:RocketMq";
+
+    /// <summary><c>PullRequestHoldService</c> re-checks held pulls this often: a hold ends up to this late.</summary>
+    internal static readonly TimeSpan BrokerHoldCheckInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>Makes RocketMQ the <see cref="IMessageLog"/> (binds <c>Im:RocketMq</c>).</summary>
     public static IServiceCollection AddImRocketMqMessageLog(this IServiceCollection services, IConfiguration configuration) =>
@@ -36,6 +40,7 @@ public static class RocketMqServiceCollectionExtensions
     public static IServiceCollection AddImRocketMqPersistenceConsumer(this IServiceCollection services, Action<RocketMqOptions> configure)
     {
         services.AddImRocketMqOptions(configure);
+        services.TryAddSingleton(sp => new RocketMqMetrics(sp.GetService<Meter>()));
         services.TryAddSingleton<RocketMqPersistenceConsumer>();
         services.AddHostedService(sp => sp.GetRequiredService<RocketMqPersistenceConsumer>());
         return services;
@@ -48,6 +53,10 @@ public static class RocketMqServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.NameServerAddresses().Length > 0, "Im:RocketMq:NameServer must name at least one host:port.")
             .Validate(o => o.PullSuspendTimeout > TimeSpan.Zero && o.RequestTimeout > TimeSpan.Zero, "Im:RocketMq timeouts must be positive.")
+            .Validate(o => o.PullTimeout > o.PullSuspendTimeout + BrokerHoldCheckInterval,
+                "Im:RocketMq:PullTimeout must exceed PullSuspendTimeout by more than the broker's 5 s hold check (Java: 30 s vs 15 s).")
+            .Validate(o => o.PullErrorDelay > TimeSpan.Zero && o.PullErrorDelayMax >= o.PullErrorDelay,
+                "Im:RocketMq:PullErrorDelayMax must be at least PullErrorDelay, and both positive.")
             .ValidateOnStart();
     }
 }

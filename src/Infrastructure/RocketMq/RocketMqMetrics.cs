@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using ImSignalR.Infrastructure.RocketMq.Consumer;
+
+namespace ImSignalR.Infrastructure.RocketMq;
+
+/// <summary>
+/// RocketMQ instruments on the product meter. <c>im.rocketmq.consumer.lag</c>: messages written to a queue and
+/// not yet applied by this node's persistence consumer, one series per owned queue (tags <c>topic</c>, from
+/// configuration, and <c>queue</c> = <c>broker#id</c>, from the route: bounded by the topic's queue count).
+/// </summary>
+internal sealed class RocketMqMetrics
+{
+    private readonly ConcurrentDictionary<QueueProgress, string> _sources = new();
+
+    public RocketMqMetrics(Meter? meter)
+    {
+        meter?.CreateObservableGauge("im.rocketmq.consumer.lag", Observe, unit: "{message}",
+            description: "Messages on a queue not yet applied by this node's persistence consumer.");
+    }
+
+    public void Track(QueueProgress progress, string topic) => _sources[progress] = topic;
+
+    public void Untrack(QueueProgress progress) => _sources.TryRemove(progress, out _);
+
+    private IEnumerable<Measurement<long>> Observe()
+    {
+        foreach (var (progress, _) in _sources)
+        {
+            foreach (var (queue, lag) in progress.Lags())
+            {
+                yield return new Measurement<long>(lag,
+                    new KeyValuePair<string, object?>("topic", queue.Topic),
+                    new KeyValuePair<string, object?>("queue", $"{queue.BrokerName}#{queue.QueueId}"));
+            }
+        }
+    }
+}
