@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using ImSignalR.Infrastructure.RocketMq.Consumer;
 
@@ -11,21 +10,18 @@ namespace ImSignalR.Infrastructure.RocketMq;
 /// </summary>
 internal sealed class RocketMqMetrics
 {
-    private readonly ConcurrentDictionary<QueueProgress, string> _sources = new();
+    private readonly LocalConsumerRegistry _consumers;
 
-    public RocketMqMetrics(Meter? meter)
+    public RocketMqMetrics(Meter? meter, LocalConsumerRegistry consumers)
     {
+        _consumers = consumers;
         meter?.CreateObservableGauge("im.rocketmq.consumer.lag", Observe, unit: "{message}",
             description: "Messages on a queue not yet applied by this node's persistence consumer.");
     }
 
-    public void Track(QueueProgress progress, string topic) => _sources[progress] = topic;
-
-    public void Untrack(QueueProgress progress) => _sources.TryRemove(progress, out _);
-
     private IEnumerable<Measurement<long>> Observe()
     {
-        foreach (var (progress, _) in _sources)
+        foreach (var progress in _consumers.All)
         {
             foreach (var (queue, lag) in progress.Lags())
             {

@@ -75,6 +75,12 @@ public sealed class RocketMqOptions
     /// </summary>
     public TimeSpan MissingTopicRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Read-your-writes: how long a SyncMessages/GetHistory/Ack read waits for the persistence consumer group to
+    /// apply what was accepted before it (docs/rocketmq.md). Zero turns the wait off.
+    /// </summary>
+    public TimeSpan ReadYourWritesTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The version announced in headers. ≥ 401 lets the NameServer send standard JSON routes.</summary>
     public int ClientVersion { get; set; } = Remoting.RemotingCommand.DefaultVersion;
 

@@ -23,16 +23,17 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     private readonly IMessageStore _store;
     private readonly RocketMqOptions _options;
     private readonly ILogger _logger;
-    private readonly RocketMqMetrics? _metrics;
+    private readonly LocalConsumerRegistry? _registry;
     private RocketMqPushConsumer? _consumer;
 
     public RocketMqPersistenceConsumer(
-        IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger, RocketMqMetrics? metrics = null)
+        IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger,
+        LocalConsumerRegistry? registry = null)
     {
         _store = store;
         _options = options.Value;
         _logger = logger;
-        _metrics = metrics;
+        _registry = registry;
     }
 
     /// <summary>The underlying consumer (tests look at its queue assignment).</summary>
@@ -41,7 +42,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _consumer = new RocketMqPushConsumer(_options, _options.Topic, _options.ConsumerGroup, ApplyBatchAsync, _logger);
-        _metrics?.Track(_consumer.Progress, _options.Topic);
+        _registry?.Add(_consumer.Progress);
         await _consumer.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -51,7 +52,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
         if (_consumer is { } consumer)
         {
             _consumer = null;
-            _metrics?.Untrack(consumer.Progress);
+            _registry?.Remove(consumer.Progress);
             await consumer.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -62,7 +63,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
         if (_consumer is { } consumer)
         {
             _consumer = null;
-            _metrics?.Untrack(consumer.Progress);
+            _registry?.Remove(consumer.Progress);
             await consumer.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Infrastructure.RocketMq.Consumer;
 using ImSignalR.Infrastructure.RocketMq.Producer;
+using ImSignalR.Infrastructure.RocketMq.ReadYourWrites;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,7 +31,32 @@ public static class RocketMqServiceCollectionExtensions
         services.TryAddSingleton<IRocketMqProducer>(sp =>
             new RocketMqProducer(sp.GetRequiredService<IOptions<RocketMqOptions>>().Value, sp.GetRequiredService<ILogger<RocketMqProducer>>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageLog, RocketMqMessageLog>());
+        services.TryAddSingleton<LocalConsumerRegistry>();
+        DecorateStoreWithReadYourWrites(services);
         return services;
+    }
+
+    /// <summary>
+    /// Wraps the registered <see cref="IMessageStore"/> (if any; register the store first) in the read-your-writes
+    /// decorator: the log is durable before the store has the message, and reads must not miss it.
+    /// </summary>
+    private static void DecorateStoreWithReadYourWrites(IServiceCollection services)
+    {
+        var original = services.LastOrDefault(d => d.ServiceType == typeof(IMessageStore) && !d.IsKeyedService);
+        if (original is null || original.Lifetime != ServiceLifetime.Singleton)
+        {
+            return;
+        }
+        services.TryAddSingleton(sp => new ReadYourWritesBarrier(
+            sp.GetRequiredService<IOptions<RocketMqOptions>>().Value, sp.GetRequiredService<LocalConsumerRegistry>(),
+            sp.GetRequiredService<ILogger<ReadYourWritesBarrier>>()));
+        services.Replace(ServiceDescriptor.Singleton<IMessageStore>(sp =>
+        {
+            var inner = original.ImplementationInstance as IMessageStore
+                ?? original.ImplementationFactory?.Invoke(sp) as IMessageStore
+                ?? (IMessageStore)ActivatorUtilities.CreateInstance(sp, original.ImplementationType!);
+            return new ReadYourWritesMessageStore(inner, sp.GetRequiredService<ReadYourWritesBarrier>());
+        }));
     }
 
     /// <summary>Runs the persistence consumer (the <c>im-business</c> role) as a hosted service. Needs an <see cref="IMessageStore"/>.</summary>
@@ -40,8 +67,14 @@ public static class RocketMqServiceCollectionExtensions
     public static IServiceCollection AddImRocketMqPersistenceConsumer(this IServiceCollection services, Action<RocketMqOptions> configure)
     {
         services.AddImRocketMqOptions(configure);
-        services.TryAddSingleton(sp => new RocketMqMetrics(sp.GetService<Meter>()));
-        services.TryAddSingleton<RocketMqPersistenceConsumer>();
+        services.TryAddSingleton<LocalConsumerRegistry>();
+        services.TryAddSingleton(sp => new RocketMqMetrics(sp.GetService<Meter>(), sp.GetRequiredService<LocalConsumerRegistry>()));
+        services.TryAddSingleton(sp =>
+        {
+            // The lag gauge observes the consumers this process runs: create it with the first of them.
+            sp.GetRequiredService<RocketMqMetrics>();
+            return ActivatorUtilities.CreateInstance<RocketMqPersistenceConsumer>(sp);
+        });
         services.AddHostedService(sp => sp.GetRequiredService<RocketMqPersistenceConsumer>());
         return services;
     }

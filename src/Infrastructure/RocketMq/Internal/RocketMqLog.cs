@@ -61,4 +61,7 @@ internal static partial class RocketMqLog
 
     [LoggerMessage(7018, LogLevel.Warning, "RocketMQ producer heartbeat to {Address} failed: {Reason}")]
     public static partial void ProducerHeartbeatFailed(ILogger logger, string address, string reason);
+
+    [LoggerMessage(7019, LogLevel.Debug, "Read-your-writes wait gave up after at most {TimeoutMs} ms: {Reason}; the read goes ahead")]
+    public static partial void ReadBarrierGaveUp(ILogger logger, int timeoutMs, string reason);
 }

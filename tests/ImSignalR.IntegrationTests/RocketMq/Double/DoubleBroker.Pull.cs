@@ -20,6 +20,15 @@ internal sealed partial class DoubleBroker
     /// </summary>
     public TimeSpan HoldCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Pins the phase of the hold checks (set before <see cref="Start"/>): the first check runs this long after the
+    /// first pull is held, the next ones every <see cref="HoldCheckInterval"/>. A real broker's phase is arbitrary;
+    /// a test picks the worst one (just before a hold expires) so the outcome does not depend on start-up timing.
+    /// </summary>
+    public TimeSpan? HoldCheckPhase { get; set; }
+
+    private TaskCompletionSource _firstHold = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Held pulls answered after their hold expired (tests look at hold timing).</summary>
     public IReadOnlyList<(DateTime SuspendedAt, DateTime AnsweredAt, long SuspendMs)> ExpiredHolds
     {
@@ -38,27 +47,40 @@ internal sealed partial class DoubleBroker
     {
         _holdStop = new CancellationTokenSource();
         var stop = _holdStop.Token;
+        _firstHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var phase = HoldCheckPhase;
         _holdLoop = Task.Run(async () =>
         {
-            // A free-running check, like the Java service thread: its phase does not follow any request.
-            using var timer = new PeriodicTimer(HoldCheckInterval);
             try
             {
+                if (phase is { } first)
+                {
+                    await _firstHold.Task.WaitAsync(stop);
+                    await Task.Delay(first, stop);
+                    HoldCheck();
+                }
+                // A free-running check, like the Java service thread: its phase does not follow any request.
+                using var timer = new PeriodicTimer(HoldCheckInterval);
                 while (await timer.WaitForNextTickAsync(stop))
                 {
-                    TaskCompletionSource tick;
-                    lock (_tickLock)
-                    {
-                        tick = _holdTick;
-                        _holdTick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    }
-                    tick.TrySetResult();
+                    HoldCheck();
                 }
             }
             catch (OperationCanceledException)
             {
             }
         });
+    }
+
+    private void HoldCheck()
+    {
+        TaskCompletionSource tick;
+        lock (_tickLock)
+        {
+            tick = _holdTick;
+            _holdTick = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        tick.TrySetResult();
     }
 
     private async Task StopHoldServiceAsync()
@@ -157,6 +179,7 @@ internal sealed partial class DoubleBroker
                         tcs = _arrivals[(topic, queueId)] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     }
                     arrival = tcs.Task;
+                    _firstHold.TrySetResult();
                     goto Wait;
                 }
                 response.ExtFields = new()

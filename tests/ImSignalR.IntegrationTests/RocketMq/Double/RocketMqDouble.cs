@@ -33,11 +33,13 @@ internal sealed class RocketMqDouble : IAsyncDisposable
     /// <summary>Route JSON bodies the NameServer sent, newest last (tests check the quirky form).</summary>
     public List<string> RouteBodies { get; } = [];
 
-    public static RocketMqDouble Start(int brokers = 1, ReplySerialization replySerialization = ReplySerialization.Json, BrokerFlavour flavour = BrokerFlavour.V5)
+    public static RocketMqDouble Start(int brokers = 1, ReplySerialization replySerialization = ReplySerialization.Json,
+        BrokerFlavour flavour = BrokerFlavour.V5, TimeSpan? holdCheckPhase = null)
     {
         var d = new RocketMqDouble(brokers, replySerialization, flavour);
         foreach (var broker in d.Brokers)
         {
+            broker.HoldCheckPhase = holdCheckPhase;
             broker.Start();
         }
         d._nameServer.Start();
