@@ -101,8 +101,21 @@ internal sealed partial class DoubleBroker
         }
     }
 
-    /// <summary>PULL_MESSAGE (doc §5): status mapping and nextBeginOffset as a master broker computes them; long polling.</summary>
+    /// <summary>Pulls that find messages are answered this much later: a consumer that lags behind the producer.</summary>
+    public TimeSpan PullReplyDelay { get; set; }
+
     private async Task<RemotingCommand> PullAsync(RemotingCommand request)
+    {
+        var response = await PullCoreAsync(request);
+        if (response.Code == ResponseCode.Success && PullReplyDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(PullReplyDelay);
+        }
+        return response;
+    }
+
+    /// <summary>PULL_MESSAGE (doc §5): status mapping and nextBeginOffset as a master broker computes them; long polling.</summary>
+    private async Task<RemotingCommand> PullCoreAsync(RemotingCommand request)
     {
         var group = request.GetRequiredExt("consumerGroup");
         var topic = request.GetRequiredExt("topic");
