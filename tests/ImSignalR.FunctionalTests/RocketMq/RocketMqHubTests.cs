@@ -141,10 +141,15 @@ public sealed class RocketMqHubTests
         {
             if (i == 100)
             {
+                Assert.True((await hub.Http.GetAsync("/health/ready")).IsSuccessStatusCode, "ready with the brokers up");
                 foreach (var broker in mq.Brokers)
                 {
                     await broker.StopAsync();
                 }
+                // No broker can store a send: the node is not ready (the rocketmq check).
+                using var ready = await hub.Http.GetAsync("/health/ready");
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+                Assert.Contains("rocketmq", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
             if (i == 200)
             {
@@ -152,6 +157,7 @@ public sealed class RocketMqHubTests
                 {
                     broker.Start();
                 }
+                await Eventually.TrueAsync(async () => (await hub.Http.GetAsync("/health/ready")).IsSuccessStatusCode, "ready again", TimeSpan.FromSeconds(30));
             }
             try
             {

@@ -4,7 +4,7 @@ namespace ImSignalR.Infrastructure.RocketMq.Consumer;
 
 /// <summary>
 /// Where this consumer stands on each queue it owns: the next offset it has handled and committed, and the
-/// broker's max offset as last reported by a pull. Lag = max − next (messages written but not yet handled).
+/// broker's max offset as last reported by a pull or asked with each heartbeat. Lag = max − next (messages written but not yet handled).
 /// Holds only owned queues, so its size is bounded by the topic's queue count.
 /// </summary>
 internal sealed class QueueProgress
@@ -25,6 +25,15 @@ internal sealed class QueueProgress
         var previous = _entries.GetValueOrDefault(queue);
         _entries[queue] = new Entry(next, Math.Max(maxOffset ?? previous?.Max ?? next, next));
         Interlocked.Exchange(ref _advanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <summary>The broker's max offset, asked out of band (a batch in progress can take long).</summary>
+    public void ObserveMax(MessageQueue queue, long maxOffset)
+    {
+        if (_entries.TryGetValue(queue, out var e) && maxOffset > e.Max)
+        {
+            _entries.TryUpdate(queue, e with { Max = maxOffset }, e);
+        }
     }
 
     public void Forget(MessageQueue queue) => _entries.TryRemove(queue, out _);

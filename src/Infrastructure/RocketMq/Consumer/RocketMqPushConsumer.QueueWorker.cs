@@ -73,7 +73,11 @@ internal sealed partial class RocketMqPushConsumer
                         offset = reset;
                         await CommitAsync(reset).ConfigureAwait(false);
                     }
-                    offset ??= await QueryOffsetAsync().ConfigureAwait(false);
+                    if (offset is null)
+                    {
+                        offset = await QueryOffsetAsync().ConfigureAwait(false);
+                        _owner._progress.Applied(_queue, offset.Value, null);
+                    }
                     offset = await PullOnceAsync(offset.Value).ConfigureAwait(false);
                     failures = 0;
                 }

@@ -173,6 +173,7 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
         while (await WaitTick(timer).ConfigureAwait(false))
         {
             await HeartbeatAllAsync(_softStop.Token).ConfigureAwait(false);
+            await RefreshMaxOffsetsAsync(_softStop.Token).ConfigureAwait(false);
         }
     }
 
@@ -249,6 +250,39 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
             catch (RocketMqProtocolException e)
             {
                 RocketMqLog.HeartbeatFailed(_logger, address, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// GET_MAX_OFFSET of each owned queue, so the lag gauge stays true while a batch takes long (pull answers
+    /// report the max only when a pull completes). One request per owned queue per heartbeat interval.
+    /// </summary>
+    private async Task RefreshMaxOffsetsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var queue in AssignedQueues)
+        {
+            try
+            {
+                if ((await _routes.GetAsync(queue.Topic, cancellationToken).ConfigureAwait(false))?.MasterAddress(queue.BrokerName) is not { } address)
+                {
+                    continue;
+                }
+                var request = RemotingCommand.CreateRequest(RequestCode.GetMaxOffset, new() { ["topic"] = queue.Topic, ["queueId"] = Str(queue.QueueId) });
+                request.Version = _options.ClientVersion;
+                var response = await _client.InvokeAsync(address, request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                if (response.Code == ResponseCode.Success && response.GetExt("offset") is { } text && long.TryParse(text, out var max))
+                {
+                    _progress.ObserveMax(queue, max);
+                }
+            }
+            catch (RocketMqProtocolException)
+            {
+                // The gauge keeps the last known value; pulls report the failure.
             }
             catch (OperationCanceledException)
             {
