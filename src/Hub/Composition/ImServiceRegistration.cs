@@ -101,6 +101,10 @@ internal static class ImServiceRegistration
         {
             services.AddImRocketMqMessageLog(configuration);
             services.AddImReadinessCheck<RocketMqHealthCheck>("rocketmq");
+            if (options.HasRole("hub"))
+            {
+                services.AddHostedService<Integration.ServiceIntegrationHost>();
+            }
             if (options.HasRole("consumer"))
             {
                 services.AddImRocketMqPersistenceConsumer(configuration);

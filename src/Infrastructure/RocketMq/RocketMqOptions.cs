@@ -87,6 +87,9 @@ public sealed class RocketMqOptions
     /// <summary>Send <c>acceptStandardJsonOnly=true</c> with route lookups (4.9.4+ NameServers honour it).</summary>
     public bool AcceptStandardJsonOnly { get; set; } = true;
 
+    /// <summary>SPEC §13 service request/response and events topics.</summary>
+    public RocketMqServiceOptions Service { get; set; } = new();
+
     /// <summary>Overrides the generated consumer client id (must be unique per process; doc §7.1).</summary>
     public string? InstanceName { get; set; }
 

@@ -69,7 +69,13 @@ internal sealed class RocketMqProducer : IRocketMqProducer
             new(MessageProperties.Wait, "true"),
             new(MessageProperties.Tags, message.Tags),
             new(MessageProperties.Keys, message.Keys),
+            .. message.Properties ?? [],
         ]);
+        if (Encoding.UTF8.GetByteCount(properties) > RemotingLimits.MaxPropertiesLength)
+        {
+            // The broker would answer MESSAGE_ILLEGAL "msg properties length limit 32KB".
+            throw new RocketMqProtocolException($"Message properties exceed {RemotingLimits.MaxPropertiesLength} UTF-8 bytes.");
+        }
         var queue = queues[StableHash.Bucket(message.ShardingKey, queues.Count)];
         var address = route.MasterAddress(queue.BrokerName)!;
         RocketMqProtocolException? last = null;
@@ -242,7 +248,7 @@ internal sealed class RocketMqProducer : IRocketMqProducer
             ["d"] = DefaultTopicQueueNums.ToString(CultureInfo.InvariantCulture),
             ["e"] = queue.QueueId.ToString(CultureInfo.InvariantCulture),
             ["f"] = "0",
-            ["g"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            ["g"] = (message.BornTimestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ToString(CultureInfo.InvariantCulture),
             ["h"] = "0",
             ["i"] = properties,
             ["j"] = "0",
