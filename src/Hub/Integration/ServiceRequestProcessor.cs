@@ -14,6 +14,7 @@ internal sealed class ServiceRequestProcessor
 {
     public const string SendMessage = "send_message";
     public const string GetHistory = "get_history";
+    private const int TextFormat = 1;
 
     private readonly Func<string, SendC2CRequest, CancellationToken, Task<SendC2CResult>> _send;
     private readonly Func<string, HistoryRequest, CancellationToken, Task<HistoryResult>> _history;
@@ -86,7 +87,8 @@ internal sealed class ServiceRequestProcessor
         {
             ToUserId = request.DataString("to_user_id"),
             Content = request.DataString("message"),
-            MsgFormat = msgFormat is null ? null : (int)Math.Clamp(msgFormat.Value, int.MinValue, int.MaxValue),
+            // msg_format is optional here (SPEC §13); SendC2C requires one: text.
+            MsgFormat = msgFormat is null ? TextFormat : (int)Math.Clamp(msgFormat.Value, int.MinValue, int.MaxValue),
             ClientMsgId = request.DataString("client_msg_id") ?? request.RequestId,
         }, cancellationToken).ConfigureAwait(false);
         return ServiceResponse.Ok(request.RequestId, SendMessage, new SendData(result.MsgId, result.ChatId, result.Seq, result.ServerTime, result.Duplicate, "sent"));

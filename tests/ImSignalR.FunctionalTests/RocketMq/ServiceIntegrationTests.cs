@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using ImSignalR.FunctionalTests.Cluster;
+using ImSignalR.FunctionalTests.Infrastructure;
+using ImSignalR.Infrastructure.RocketMq;
+using ImSignalR.Infrastructure.RocketMq.Consumer;
+using ImSignalR.Infrastructure.RocketMq.Producer;
+using ImSignalR.IntegrationTests.RocketMq.Double;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ImSignalR.FunctionalTests.RocketMq;
+
+/// <summary>
+/// SPEC §13 request/response end to end: a hub process serves the request topic; this test process is the
+/// backend service, sending requests and reading responses over the same NameServer+Broker double.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ServiceIntegrationTests
+{
+    [Fact]
+    public async Task RequestsAreAnsweredOnceEachIncludingARedeliveredAnExpiredAndAMalformedOne()
+    {
+        var mysql = Environment.GetEnvironmentVariable("IM_TEST_MYSQL")
+            ?? throw new InvalidOperationException("IM_TEST_MYSQL is not set: run ./scripts/test.sh.");
+        await using var mq = RocketMqDouble.Start(brokers: 2);
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var (requests, responses) = ($"REQ_{run}", $"RESP_{run}");
+        await using var hub = await HubProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Im__RocketMq__NameServer"] = mq.NameServerAddress,
+            ["Im__RocketMq__Topic"] = "IM_E2E_" + run,
+            ["Im__RocketMq__ConsumerGroup"] = "g_" + run,
+            ["Im__RocketMq__PullSuspendTimeout"] = "00:00:01",
+            ["Im__RocketMq__RebalanceInterval"] = "00:00:01",
+            ["Im__RocketMq__HeartbeatInterval"] = "00:00:01",
+            ["Im__RocketMq__Service__Enabled"] = "true",
+            ["Im__RocketMq__Service__RequestTopic"] = requests,
+            ["Im__RocketMq__Service__ResponseTopic"] = responses,
+            ["Im__RocketMq__Service__Group"] = "chat_server_" + run,
+            ["Im__Store__Provider"] = "MySql",
+            ["Im__Store__ConnectionString"] = mysql,
+            ["Im__Auth__SigningKey"] = ClusterFixture.SigningKey,
+            ["Im__Auth__DevTokens"] = "true",
+        });
+        var options = new RocketMqOptions
+        {
+            NameServer = mq.NameServerAddress,
+            Topic = responses,
+            ProducerGroup = "chat_client_" + run,
+            PullSuspendTimeout = TimeSpan.FromSeconds(1),
+            RebalanceInterval = TimeSpan.FromSeconds(1),
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+        };
+        var answers = new ConcurrentDictionary<string, ConcurrentQueue<(string Type, JsonElement Body)>>();
+        await using var consumer = new RocketMqPushConsumer(options, responses, "chat_client_" + run, (_, messages, _) =>
+        {
+            foreach (var m in messages)
+            {
+                var body = JsonDocument.Parse(m.Body).RootElement.Clone();
+                answers.GetOrAdd(m.Properties["request_id"], _ => new()).Enqueue((m.Properties["response_type"], body));
+            }
+            return Task.CompletedTask;
+        }, NullLogger.Instance);
+        await consumer.StartAsync(CancellationToken.None);
+        await using var producer = new RocketMqProducer(options, NullLogger<RocketMqProducer>.Instance);
+
+        var alice = $"alice-{run}";
+        var bob = $"bob-{run}";
+        async Task Request(string id, string action, object data, long? born = null, string? rawBody = null)
+        {
+            var body = rawBody ?? JsonSerializer.Serialize(new { request_id = id, user_id = alice, action, data });
+            await producer.SendAsync(new OutgoingMessage(requests, Encoding.UTF8.GetBytes(body), action, id, id,
+                [new("request_id", id), new("user_id", alice), new("action", action)], born), CancellationToken.None);
+        }
+        async Task<(string Type, JsonElement Body)> Answer(string id)
+        {
+            await Eventually.TrueAsync(() => answers.ContainsKey(id), $"an answer to {id}", TimeSpan.FromSeconds(30));
+            return answers[id].First();
+        }
+
+        await Request("send-1", "send_message", new { to_user_id = bob, message = "from the backend" });
+        var sent = await Answer("send-1");
+        Assert.Equal("send_message", sent.Type);
+        Assert.True(sent.Body.GetProperty("success").GetBoolean(), sent.Body.ToString());
+        var messageId = sent.Body.GetProperty("data").GetProperty("message_id").GetString();
+        var chatId = sent.Body.GetProperty("data").GetProperty("chat_id").GetString();
+
+        // The backend resends the same request (its own retry, or a redelivery): answered again, run once.
+        await Request("send-1", "send_message", new { to_user_id = bob, message = "from the backend" });
+        await Eventually.TrueAsync(() => answers["send-1"].Count == 2, "the repeated answer", TimeSpan.FromSeconds(30));
+        Assert.Equal(sent.Body.ToString(), answers["send-1"].Last().Body.ToString());
+
+        await Request("old-1", "send_message", new { to_user_id = bob, message = "too late" }, born: DateTimeOffset.UtcNow.AddSeconds(-60).ToUnixTimeMilliseconds());
+        var expired = await Answer("old-1");
+        Assert.Equal("expired", expired.Type);
+        Assert.Equal("IM_REQUEST_EXPIRED", expired.Body.GetProperty("error").GetProperty("code").GetString());
+
+        await Request("bad-1", "send_message", new { }, rawBody: "{\"request_id\":\"bad-1\",\"user_id\":");
+        var bad = await Answer("bad-1");
+        Assert.Equal("IM_INVALID_ARGUMENT", bad.Body.GetProperty("error").GetProperty("code").GetString());
+
+        await Request("hist-1", "get_history", new { chat_id = chatId, limit = 10 });
+        var history = await Answer("hist-1");
+        Assert.True(history.Body.GetProperty("success").GetBoolean(), history.Body.ToString());
+        var messages = history.Body.GetProperty("data").GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(messageId, Assert.Single(messages).GetProperty("msgId").GetString());
+
+        await Request("hist-2", "get_history", new { chat_id = $"c2c:{bob}:zed-{run}" });
+        Assert.Equal("IM_FORBIDDEN", (await Answer("hist-2")).Body.GetProperty("error").GetProperty("code").GetString());
+
+        // Bob sees exactly one message, the one the backend sent as alice.
+        await using var bobClient = await RecordingClient.ConnectAsync(hub, bob);
+        var page = await bobClient.Client.SyncAsync(chatId, 0, 10);
+        Assert.Equal(messageId, Assert.Single(page.Messages).MsgId);
+        await consumer.StopAsync(CancellationToken.None);
+    }
+}
