@@ -25,7 +25,7 @@ public sealed class ServiceIntegrationTests
             ?? throw new InvalidOperationException("IM_TEST_MYSQL is not set: run ./scripts/test.sh.");
         await using var mq = RocketMqDouble.Start(brokers: 2);
         var run = Guid.NewGuid().ToString("N")[..10];
-        var (requests, responses) = ($"REQ_{run}", $"RESP_{run}");
+        var (requests, responses, eventsTopic) = ($"REQ_{run}", $"RESP_{run}", $"EVT_{run}");
         await using var hub = await HubProcess.StartAsync(new Dictionary<string, string>
         {
             ["Im__RocketMq__NameServer"] = mq.NameServerAddress,
@@ -37,6 +37,7 @@ public sealed class ServiceIntegrationTests
             ["Im__RocketMq__Service__Enabled"] = "true",
             ["Im__RocketMq__Service__RequestTopic"] = requests,
             ["Im__RocketMq__Service__ResponseTopic"] = responses,
+            ["Im__RocketMq__Service__EventTopic"] = eventsTopic,
             ["Im__RocketMq__Service__Group"] = "chat_server_" + run,
             ["Im__Store__Provider"] = "MySql",
             ["Im__Store__ConnectionString"] = mysql,
@@ -63,6 +64,16 @@ public sealed class ServiceIntegrationTests
             return Task.CompletedTask;
         }, NullLogger.Instance);
         await consumer.StartAsync(CancellationToken.None);
+        var events = new ConcurrentQueue<(IReadOnlyDictionary<string, string> Properties, JsonElement Body)>();
+        await using var eventConsumer = new RocketMqPushConsumer(options, eventsTopic, "chat_events_" + run, (_, messages, _) =>
+        {
+            foreach (var m in messages)
+            {
+                events.Enqueue((m.Properties, JsonDocument.Parse(m.Body).RootElement.Clone()));
+            }
+            return Task.CompletedTask;
+        }, NullLogger.Instance);
+        await eventConsumer.StartAsync(CancellationToken.None);
         await using var producer = new RocketMqProducer(options, NullLogger<RocketMqProducer>.Instance);
 
         var alice = $"alice-{run}";
@@ -113,6 +124,18 @@ public sealed class ServiceIntegrationTests
         await using var bobClient = await RecordingClient.ConnectAsync(hub, bob);
         var page = await bobClient.Client.SyncAsync(chatId, 0, 10);
         Assert.Equal(messageId, Assert.Single(page.Messages).MsgId);
+
+        // Every accepted message is published as message_sent once it is durable, without its content by default.
+        await Eventually.TrueAsync(() => events.Any(e => e.Body.GetProperty("data").GetProperty("msg_id").GetString() == messageId),
+            "message_sent for the backend's message", TimeSpan.FromSeconds(30));
+        var (properties, body) = events.First(e => e.Body.GetProperty("data").GetProperty("msg_id").GetString() == messageId);
+        Assert.Equal("message_sent", properties["event_type"]);
+        Assert.Equal(alice, properties["user_id"]);
+        Assert.Equal("message_sent", body.GetProperty("type").GetString());
+        Assert.Equal("", body.GetProperty("message").GetString());
+        Assert.Equal(bob, body.GetProperty("data").GetProperty("to_user_id").GetString());
+        Assert.EndsWith("Z", body.GetProperty("timestamp").GetString());
         await consumer.StopAsync(CancellationToken.None);
+        await eventConsumer.StopAsync(CancellationToken.None);
     }
 }

@@ -146,3 +146,26 @@ public class ServiceRequestProcessorTests
         Assert.Equal("IM_INVALID_ARGUMENT", answer.GetProperty("error").GetProperty("code").GetString());
     }
 }
+
+public class ServiceEventCodecTests
+{
+    [Theory]
+    [InlineData(false, "")]
+    [InlineData(true, "hi \"there\"")]
+    public void MessageSentHasTheSeedShapeAndContentOnlyWhenAsked(bool includeContent, string expectedMessage)
+    {
+        var m = new ImSignalR.Domain.Messaging.ChatMessage(9007199254740993, "c1", "c2c:a:b", 4, "a", "b", "hi \"there\"", 2, null, 1_764_590_000_123, ImSignalR.Domain.Messaging.MessageStatus.Reached);
+
+        var root = JsonDocument.Parse(ImSignalR.Infrastructure.RocketMq.Service.ServiceEventCodec.MessageSent(m, includeContent)).RootElement;
+
+        Assert.Equal(["user_id", "message", "timestamp", "type", "data"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("a", root.GetProperty("user_id").GetString());
+        Assert.Equal(expectedMessage, root.GetProperty("message").GetString());
+        Assert.Equal("2025-12-01T11:53:20.123Z", root.GetProperty("timestamp").GetString());
+        Assert.Equal("message_sent", root.GetProperty("type").GetString());
+        var data = root.GetProperty("data");
+        Assert.Equal("9007199254740993", data.GetProperty("msg_id").GetString());
+        Assert.Equal(("c2c:a:b", "a", "b", 2, 4L), (data.GetProperty("chat_id").GetString(), data.GetProperty("from_user_id").GetString(),
+            data.GetProperty("to_user_id").GetString(), data.GetProperty("msg_format").GetInt32(), data.GetProperty("seq").GetInt64()));
+    }
+}

@@ -64,4 +64,7 @@ internal static partial class RocketMqLog
 
     [LoggerMessage(7019, LogLevel.Debug, "Read-your-writes wait gave up after at most {TimeoutMs} ms: {Reason}; the read goes ahead")]
     public static partial void ReadBarrierGaveUp(ILogger logger, int timeoutMs, string reason);
+
+    [LoggerMessage(7020, LogLevel.Warning, "Publishing an event to {Topic} for a batch from {Queue} failed; retrying in {DelayMs} ms")]
+    public static partial void EventPublishFailed(ILogger logger, string topic, string queue, int delayMs, Exception exception);
 }
