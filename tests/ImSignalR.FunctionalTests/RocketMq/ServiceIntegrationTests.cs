@@ -18,15 +18,11 @@ namespace ImSignalR.FunctionalTests.RocketMq;
 [Collection(ClusterCollection.Name)]
 public sealed class ServiceIntegrationTests
 {
-    [Fact]
-    public async Task RequestsAreAnsweredOnceEachIncludingARedeliveredAnExpiredAndAMalformedOne()
+    private static Task<HubProcess> StartHubAsync(RocketMqDouble mq, string run, string requests, string responses, string eventsTopic)
     {
         var mysql = Environment.GetEnvironmentVariable("IM_TEST_MYSQL")
             ?? throw new InvalidOperationException("IM_TEST_MYSQL is not set: run ./scripts/test.sh.");
-        await using var mq = RocketMqDouble.Start(brokers: 2);
-        var run = Guid.NewGuid().ToString("N")[..10];
-        var (requests, responses, eventsTopic) = ($"REQ_{run}", $"RESP_{run}", $"EVT_{run}");
-        await using var hub = await HubProcess.StartAsync(new Dictionary<string, string>
+        return HubProcess.StartAsync(new Dictionary<string, string>
         {
             ["Im__RocketMq__NameServer"] = mq.NameServerAddress,
             ["Im__RocketMq__Topic"] = "IM_E2E_" + run,
@@ -44,6 +40,63 @@ public sealed class ServiceIntegrationTests
             ["Im__Auth__SigningKey"] = ClusterFixture.SigningKey,
             ["Im__Auth__DevTokens"] = "true",
         });
+    }
+
+    [Fact]
+    public async Task TheSampleServiceClientSendsARequestAndPrintsItsResponse()
+    {
+        await using var mq = RocketMqDouble.Start();
+        var run = Guid.NewGuid().ToString("N")[..10];
+        // The sample uses the default topic names, as a backend service would.
+        var defaults = new RocketMqServiceOptions();
+        await using var hub = await StartHubAsync(mq, run, defaults.RequestTopic, defaults.ResponseTopic, defaults.EventTopic);
+
+        var (code, output) = await RunSampleAsync(mq, $"svc-{run}", "send", $"bob-{run}", "hello from the sample");
+        Assert.True(code == 0, output);
+        using var response = JsonDocument.Parse(output);
+        Assert.True(response.RootElement.GetProperty("success").GetBoolean());
+        var chatId = response.RootElement.GetProperty("data").GetProperty("chat_id").GetString()!;
+
+        (code, output) = await RunSampleAsync(mq, $"svc-{run}", "history", chatId);
+        Assert.True(code == 0, output);
+        Assert.Contains("hello from the sample", output, StringComparison.Ordinal);
+
+        (code, output) = await RunSampleAsync(mq, $"svc-{run}", "history", $"c2c:x-{run}:y-{run}");
+        Assert.Equal(1, code);
+        Assert.Contains("IM_FORBIDDEN", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Output)> RunSampleAsync(RocketMqDouble mq, string userId, params string[] args)
+    {
+        // src/Hub/bin/{Configuration}/net10.0/ImSignalR.Hub.dll → the repository root, five levels up.
+        var root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(HubBinary.Path)!, "..", "..", "..", "..", ".."));
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var dll = Path.Combine(root, "samples", "ServiceClient", "bin", configuration, "net10.0", "ImSignalR.Samples.ServiceClient.dll");
+        Assert.True(File.Exists(dll), "the sample is built by the project reference: " + dll);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        start.Environment["ROCKETMQ_NAMESERVER"] = mq.NameServerAddress;
+        start.Environment["ROCKETMQ_GROUP"] = "chat_client_group";
+        start.Environment["USER_ID"] = userId;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public async Task RequestsAreAnsweredOnceEachIncludingARedeliveredAnExpiredAndAMalformedOne()
+    {
+        await using var mq = RocketMqDouble.Start(brokers: 2);
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var (requests, responses, eventsTopic) = ($"REQ_{run}", $"RESP_{run}", $"EVT_{run}");
+        await using var hub = await StartHubAsync(mq, run, requests, responses, eventsTopic);
         var options = new RocketMqOptions
         {
             NameServer = mq.NameServerAddress,
