@@ -139,7 +139,8 @@ public sealed class ServiceIntegrationTests
         }
         async Task<(string Type, JsonElement Body)> Answer(string id)
         {
-            await Eventually.TrueAsync(() => answers.ContainsKey(id), $"an answer to {id}", TimeSpan.FromSeconds(30));
+            // The queue is added before its first answer: wait for the answer itself.
+            await Eventually.TrueAsync(() => answers.TryGetValue(id, out var q) && !q.IsEmpty, $"an answer to {id}", TimeSpan.FromSeconds(30));
             return answers[id].First();
         }
 

@@ -167,11 +167,12 @@ internal sealed class RocketMqProducer : IRocketMqProducer
     {
         using var timer = new PeriodicTimer(_options.HeartbeatInterval);
         var tick = timer.WaitForNextTickAsync(_stop.Token).AsTask();
+        // One wait of each kind at a time: a new one only after the old one completed.
+        var signal = _heartbeatNow.Reader.WaitToReadAsync(_stop.Token).AsTask();
         try
         {
             while (true)
             {
-                var signal = _heartbeatNow.Reader.WaitToReadAsync(_stop.Token).AsTask();
                 var done = await Task.WhenAny(tick, signal).ConfigureAwait(false);
                 await done.ConfigureAwait(false);
                 if (done == tick)
@@ -181,6 +182,7 @@ internal sealed class RocketMqProducer : IRocketMqProducer
                 else
                 {
                     _heartbeatNow.Reader.TryRead(out _);
+                    signal = _heartbeatNow.Reader.WaitToReadAsync(_stop.Token).AsTask();
                 }
                 foreach (var address in _brokers.Keys)
                 {
