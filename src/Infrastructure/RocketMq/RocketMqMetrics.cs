@@ -15,9 +15,13 @@ internal sealed class RocketMqMetrics
     public RocketMqMetrics(Meter? meter, LocalConsumerRegistry consumers)
     {
         _consumers = consumers;
+        EventsPublished = meter?.CreateCounter<long>("im.service.events", description: "SPEC §13 events published, by type.");
         meter?.CreateObservableGauge("im.rocketmq.consumer.lag", Observe, unit: "{message}",
             description: "Messages on a queue not yet applied by this node's persistence consumer.");
     }
+
+    /// <summary>SPEC §13 events published (tag <c>type</c>); null without a meter.</summary>
+    public Counter<long>? EventsPublished { get; }
 
     private IEnumerable<Measurement<long>> Observe()
     {

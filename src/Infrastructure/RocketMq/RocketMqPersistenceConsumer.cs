@@ -28,11 +28,12 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     private readonly ILogger _logger;
     private readonly LocalConsumerRegistry? _registry;
     private readonly IRocketMqProducer? _events;
+    private readonly RocketMqMetrics? _metrics;
     private RocketMqPushConsumer? _consumer;
 
     public RocketMqPersistenceConsumer(
         IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger,
-        LocalConsumerRegistry? registry = null, IRocketMqProducer? producer = null)
+        LocalConsumerRegistry? registry = null, IRocketMqProducer? producer = null, RocketMqMetrics? metrics = null)
     {
         _store = store;
         _options = options.Value;
@@ -41,6 +42,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
         // SPEC §13 message_sent events come from here: every accepted message passes this point after it is
         // durable, once per queue owner, and a crash before the commit publishes again (at least once).
         _events = _options.Service.Enabled ? producer : null;
+        _metrics = metrics;
     }
 
     /// <summary>The underlying consumer (tests look at its queue assignment).</summary>
@@ -141,6 +143,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
                 try
                 {
                     await _events!.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                    _metrics?.EventsPublished?.Add(1, new KeyValuePair<string, object?>("type", ServiceEventCodec.MessageSentType));
                     break;
                 }
                 catch (RocketMqProtocolException e)

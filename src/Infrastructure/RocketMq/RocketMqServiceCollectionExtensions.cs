@@ -71,8 +71,7 @@ public static class RocketMqServiceCollectionExtensions
         services.TryAddSingleton(sp => new RocketMqMetrics(sp.GetService<Meter>(), sp.GetRequiredService<LocalConsumerRegistry>()));
         services.TryAddSingleton(sp =>
         {
-            // The lag gauge observes the consumers this process runs: create it with the first of them.
-            sp.GetRequiredService<RocketMqMetrics>();
+            // The lag gauge observes the consumers this process runs; the consumer also counts the events it publishes.
             return ActivatorUtilities.CreateInstance<RocketMqPersistenceConsumer>(sp);
         });
         services.AddHostedService(sp => sp.GetRequiredService<RocketMqPersistenceConsumer>());

@@ -189,6 +189,16 @@ public sealed class ServiceIntegrationTests
         Assert.Equal("", body.GetProperty("message").GetString());
         Assert.Equal(bob, body.GetProperty("data").GetProperty("to_user_id").GetString());
         Assert.EndsWith("Z", body.GetProperty("timestamp").GetString());
+
+        // The three RocketMQ metric families, with their bounded labels.
+        string metrics = "";
+        await Eventually.TrueAsync(async () => (metrics = await hub.Http.GetStringAsync("/metrics")).Contains("im_service_events_total", StringComparison.Ordinal),
+            "the events counter is exported", TimeSpan.FromSeconds(30));
+        var requestLines = string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("im_service_requests_total", StringComparison.Ordinal)));
+        Assert.True(requestLines.Contains("action=\"send_message\"", StringComparison.Ordinal) && requestLines.Contains("outcome=\"ok\"", StringComparison.Ordinal), requestLines);
+        Assert.Contains("outcome=\"repeated\"", requestLines, StringComparison.Ordinal);
+        Assert.Contains("outcome=\"expired\"", requestLines, StringComparison.Ordinal);
+        Assert.Contains("im_rocketmq_consumer_lag{", metrics, StringComparison.Ordinal);
         await consumer.StopAsync(CancellationToken.None);
         await eventConsumer.StopAsync(CancellationToken.None);
     }
