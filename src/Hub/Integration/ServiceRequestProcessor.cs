@@ -74,6 +74,12 @@ internal sealed class ServiceRequestProcessor
         {
             return ServiceResponse.Error(request.RequestId, request.Action, ImErrorCode.InvalidArgument.ToWire(), e.Message, "malformed");
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug, not the request: answer it (retriable, not remembered) rather than stall the queue with retries.
+            return ServiceResponse.Error(request.RequestId, request.Action, ImErrorCode.Internal.ToWire(),
+                "The server failed to handle the request: " + e.GetType().Name, "internal", retriable: true);
+        }
     }
 
     private async Task<ServiceResponse> SendAsync(ServiceRequest request, CancellationToken cancellationToken)

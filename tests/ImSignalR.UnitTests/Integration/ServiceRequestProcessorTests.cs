@@ -96,6 +96,20 @@ public class ServiceRequestProcessorTests
     }
 
     [Fact]
+    public async Task AnUnexpectedFailureIsAnsweredInternalAndNotRemembered()
+    {
+        var p = Processor();
+        _sendResult = _ => throw new InvalidOperationException("bug");
+        const string body = """{"request_id":"r5","user_id":"a","action":"send_message","data":{"to_user_id":"b","message":"hi"}}""";
+        var failed = await Answer(p, body, Now);
+        Assert.Equal("IM_INTERNAL", failed.GetProperty("error").GetProperty("code").GetString());
+        Assert.DoesNotContain("bug", failed.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        _sendResult = null;
+        Assert.True((await Answer(p, body, Now)).GetProperty("success").GetBoolean());
+    }
+
+    [Fact]
     public async Task HistoryIsLimitedToChatsOfTheUser()
     {
         var p = Processor();
