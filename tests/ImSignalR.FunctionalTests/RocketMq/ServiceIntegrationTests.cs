@@ -47,8 +47,13 @@ public sealed class ServiceIntegrationTests
     {
         await using var mq = RocketMqDouble.Start();
         var run = Guid.NewGuid().ToString("N")[..10];
-        // The sample uses the default topic names, as a backend service would.
+        // The sample uses the default topic names, as a backend service would, created up front as an operator
+        // would (auto-creation is covered above; here it would only eat into the sample's 10 s answer timeout).
         var defaults = new RocketMqServiceOptions();
+        foreach (var topic in new[] { defaults.RequestTopic, defaults.ResponseTopic, defaults.EventTopic })
+        {
+            mq.CreateTopic(topic, queuesPerBroker: 4);
+        }
         await using var hub = await StartHubAsync(mq, run, defaults.RequestTopic, defaults.ResponseTopic, defaults.EventTopic);
 
         var (code, output) = await RunSampleAsync(mq, $"svc-{run}", "send", $"bob-{run}", "hello from the sample");
