@@ -161,7 +161,11 @@ public sealed class RocketMqHubTests
             }
             try
             {
-                accepted.Add(await alice.SendAsync(bobId, $"m{i}", clientMsgId: $"m{i}"));
+                var sent = await alice.SendAsync(bobId, $"m{i}", clientMsgId: $"m{i}");
+                accepted.Add(sent);
+                // Read your writes, also right after the outage while the consumer is still catching up.
+                var page = await alice.Client.SyncAsync(sent.ChatId, sent.Seq - 1, 10);
+                Assert.Contains(page.Messages, m => m.MsgId == sent.MsgId);
             }
             catch (ImServerException ex)
             {

@@ -11,6 +11,7 @@ internal sealed class QueueProgress
 {
     private readonly ConcurrentDictionary<MessageQueue, Entry> _entries = new();
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A pull answered: <paramref name="offset"/> is still to handle, the queue ends at <paramref name="maxOffset"/>.</summary>
     public void Observe(MessageQueue queue, long offset, long? maxOffset)
@@ -40,6 +41,15 @@ internal sealed class QueueProgress
 
     /// <summary>The next offset to handle on <paramref name="queue"/>, or null when this consumer does not own it.</summary>
     public long? AppliedOffset(MessageQueue queue) => _entries.TryGetValue(queue, out var e) ? e.Applied : null;
+
+    /// <summary>
+    /// Someone waits for this consumer (a read-your-writes read): queues pausing after a failed pull try again
+    /// now, since the broker just answered the reader, instead of sleeping out their backoff.
+    /// </summary>
+    public void Wake() => Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Completes at the next <see cref="Wake"/>.</summary>
+    public Task NextWake => Volatile.Read(ref _wake).Task;
 
     /// <summary>Completes the next time any queue advances.</summary>
     public Task NextAdvance => Volatile.Read(ref _advanced).Task;

@@ -95,7 +95,7 @@ internal sealed partial class RocketMqPushConsumer
                     // costing a request every 3 s per queue, and the bound keeps recovery prompt.
                     RocketMqLog.PullFailed(_owner._logger, _queue.ToString(), e);
                     var delay = _owner._options.PullErrorDelay * Math.Pow(2, Math.Min(failures, 10));
-                    await Delay(delay < _owner._options.PullErrorDelayMax ? delay : _owner._options.PullErrorDelayMax).ConfigureAwait(false);
+                    await Delay(delay < _owner._options.PullErrorDelayMax ? delay : _owner._options.PullErrorDelayMax, wakeable: true).ConfigureAwait(false);
                     failures++;
                 }
             }
@@ -321,11 +321,13 @@ internal sealed partial class RocketMqPushConsumer
                 ?? throw new RocketMqProtocolException($"No master broker for {_queue}.");
         }
 
-        private async Task Delay(TimeSpan delay)
+        private async Task Delay(TimeSpan delay, bool wakeable = false)
         {
             try
             {
-                await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                var sleep = Task.Delay(delay, _stop.Token);
+                await (wakeable ? Task.WhenAny(sleep, _owner._progress.NextWake) : sleep).ConfigureAwait(false);
+                await (sleep.IsCompleted ? sleep : Task.CompletedTask).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

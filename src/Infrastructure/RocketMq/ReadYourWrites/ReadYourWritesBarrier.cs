@@ -78,6 +78,11 @@ internal sealed class ReadYourWritesBarrier : IAsyncDisposable
             var queues = select(route).Where(q => route.MasterAddress(q.BrokerName) is not null).ToList();
             var targets = await Task.WhenAll(queues.Select(q => MaxOffsetAsync(route, q, timeout.Token))).ConfigureAwait(false);
             var pending = queues.Zip(targets).Where(p => p.Second > 0).ToList();
+            foreach (var local in _local.All)
+            {
+                // The broker just answered us: a local consumer backing off after an outage may pull again now.
+                local.Wake();
+            }
             while (pending.Count > 0)
             {
                 var advance = _local.All.Select(p => p.NextAdvance).ToList();
