@@ -111,6 +111,11 @@ internal static class ImServiceRegistration
         if (options.HasRocketMq)
         {
             services.AddImRocketMqMessageLog(configuration);
+            services.AddImReadinessCheck<RocketMqHealthCheck>("rocketmq");
+            if (options.HasRole("hub"))
+            {
+                services.AddHostedService<Integration.ServiceIntegrationHost>();
+            }
             if (options.HasRole("consumer"))
             {
                 services.AddImRocketMqPersistenceConsumer(configuration);

@@ -3,6 +3,9 @@ using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Infrastructure.RocketMq.Consumer;
 using ImSignalR.Infrastructure.RocketMq.Internal;
+using ImSignalR.Infrastructure.RocketMq.Producer;
+using ImSignalR.Infrastructure.RocketMq.Remoting;
+using ImSignalR.Infrastructure.RocketMq.Service;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,13 +26,23 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     private readonly IMessageStore _store;
     private readonly RocketMqOptions _options;
     private readonly ILogger _logger;
+    private readonly LocalConsumerRegistry? _registry;
+    private readonly IRocketMqProducer? _events;
+    private readonly RocketMqMetrics? _metrics;
     private RocketMqPushConsumer? _consumer;
 
-    public RocketMqPersistenceConsumer(IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger)
+    public RocketMqPersistenceConsumer(
+        IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger,
+        LocalConsumerRegistry? registry = null, IRocketMqProducer? producer = null, RocketMqMetrics? metrics = null)
     {
         _store = store;
         _options = options.Value;
         _logger = logger;
+        _registry = registry;
+        // SPEC §13 message_sent events come from here: every accepted message passes this point after it is
+        // durable, once per queue owner, and a crash before the commit publishes again (at least once).
+        _events = _options.Service.Enabled ? producer : null;
+        _metrics = metrics;
     }
 
     /// <summary>The underlying consumer (tests look at its queue assignment).</summary>
@@ -38,6 +51,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _consumer = new RocketMqPushConsumer(_options, _options.Topic, _options.ConsumerGroup, ApplyBatchAsync, _logger);
+        _registry?.Add(_consumer.Progress);
         await _consumer.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -47,6 +61,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
         if (_consumer is { } consumer)
         {
             _consumer = null;
+            _registry?.Remove(consumer.Progress);
             await consumer.StopAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -57,6 +72,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
         if (_consumer is { } consumer)
         {
             _consumer = null;
+            _registry?.Remove(consumer.Progress);
             await consumer.DisposeAsync().ConfigureAwait(false);
         }
     }
@@ -92,13 +108,50 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
                         RocketMqLog.ApplyOutcome(_logger, i, queue.ToString(), outcomes[i].Status.ToString());
                     }
                 }
-                return;
+                break;
             }
             catch (ImException e) when (e.IsRetriable)
             {
                 RocketMqLog.StoreUnavailable(_logger, events.Count, queue.ToString(), (int)delay.TotalMilliseconds, e);
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+        if (_events is not null)
+        {
+            await PublishEventsAsync(queue, events, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// message_sent for each send of the batch, before the batch's offset is committed. A failure is retried
+    /// in place (with backoff), like an unavailable store: dropping it would break "at least once", and the
+    /// retry topic would break per-chat order.
+    /// </summary>
+    private async Task PublishEventsAsync(MessageQueue queue, List<LogEvent> events, CancellationToken cancellationToken)
+    {
+        var service = _options.Service;
+        foreach (var sent in events.OfType<MessageSent>())
+        {
+            var m = sent.Message;
+            var message = new OutgoingMessage(service.EventTopic, ServiceEventCodec.MessageSent(m, service.EventsIncludeContent),
+                ServiceEventCodec.MessageSentType, m.MsgId.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ChatId,
+                [new("event_type", ServiceEventCodec.MessageSentType), new("user_id", m.FromUserId)]);
+            var delay = TimeSpan.FromMilliseconds(200);
+            while (true)
+            {
+                try
+                {
+                    await _events!.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                    _metrics?.EventsPublished?.Add(1, new KeyValuePair<string, object?>("type", ServiceEventCodec.MessageSentType));
+                    break;
+                }
+                catch (RocketMqProtocolException e)
+                {
+                    RocketMqLog.EventPublishFailed(_logger, service.EventTopic, queue.ToString(), (int)delay.TotalMilliseconds, e);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+                }
             }
         }
     }

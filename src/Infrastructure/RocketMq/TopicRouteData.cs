@@ -28,6 +28,18 @@ internal sealed record TopicRouteData(IReadOnlyList<QueueData> QueueDatas, IRead
         return queues;
     }
 
+    /// <summary>
+    /// The queue of <paramref name="shardingKey"/> (a chatId): <c>publishQueues[hash % n]</c>. The producer and the
+    /// read-your-writes barrier both call this, so they cannot disagree on where a chat's events are.
+    /// </summary>
+    public MessageQueue ShardingQueue(string topic, string shardingKey)
+    {
+        var queues = PublishQueues(topic);
+        return queues.Count > 0
+            ? queues[Internal.StableHash.Bucket(shardingKey, queues.Count)]
+            : throw new Remoting.RocketMqProtocolException($"Topic {topic} has no writable queue with a master broker.", Remoting.ResponseCode.NoPermission);
+    }
+
     /// <summary>Subscribe queues (doc §3.4): readQueueNums per readable QueueData, sorted.</summary>
     public List<MessageQueue> SubscribeQueues(string topic)
     {

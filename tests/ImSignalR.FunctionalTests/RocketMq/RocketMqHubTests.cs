@@ -15,13 +15,16 @@ namespace ImSignalR.FunctionalTests.RocketMq;
 [Collection(ClusterCollection.Name)]
 public sealed class RocketMqHubTests
 {
-    private static async Task<(RocketMqDouble Mq, HubProcess Hub, string Topic)> StartAsync()
+    private static async Task<(RocketMqDouble Mq, HubProcess Hub, string Topic)> StartAsync(BrokerFlavour flavour, bool createTopic = true)
     {
         var mysql = Environment.GetEnvironmentVariable("IM_TEST_MYSQL")
             ?? throw new InvalidOperationException("IM_TEST_MYSQL is not set: run ./scripts/test.sh.");
-        var mq = RocketMqDouble.Start(brokers: 2);
+        var mq = RocketMqDouble.Start(brokers: 2, flavour: flavour);
         var topic = "IM_E2E_" + Guid.NewGuid().ToString("N")[..12];
-        mq.CreateTopic(topic, queuesPerBroker: 4);
+        if (createTopic)
+        {
+            mq.CreateTopic(topic, queuesPerBroker: 4);
+        }
         var hub = await HubProcess.StartAsync(new Dictionary<string, string>
         {
             ["Im__RocketMq__NameServer"] = mq.NameServerAddress,
@@ -56,10 +59,12 @@ public sealed class RocketMqHubTests
         return all;
     }
 
-    [Fact]
-    public async Task FiveThousandSendsAcrossFiftyConversationsAreStoredOnceInOrderAsClusterEvents()
+    [Theory]
+    [InlineData(BrokerFlavour.V5)]
+    [InlineData(BrokerFlavour.V4_9)]
+    public async Task FiveThousandSendsAcrossFiftyConversationsAreStoredOnceInOrderAsClusterEvents(BrokerFlavour flavour)
     {
-        var (mq, hub, topic) = await StartAsync();
+        var (mq, hub, topic) = await StartAsync(flavour);
         await using var mqScope = mq;
         await using var hubScope = hub;
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -118,10 +123,12 @@ public sealed class RocketMqHubTests
         return document.RootElement.GetProperty("balanceId").GetString();
     }
 
-    [Fact]
-    public async Task WithTheBrokersDownSendsFailRetriablyAndAcceptedOnesAreExactlyThoseStored()
+    [Theory]
+    [InlineData(BrokerFlavour.V5)]
+    [InlineData(BrokerFlavour.V4_9)]
+    public async Task WithTheBrokersDownSendsFailRetriablyAndAcceptedOnesAreExactlyThoseStored(BrokerFlavour flavour)
     {
-        var (mq, hub, _) = await StartAsync();
+        var (mq, hub, _) = await StartAsync(flavour);
         await using var mqScope = mq;
         await using var hubScope = hub;
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -134,10 +141,15 @@ public sealed class RocketMqHubTests
         {
             if (i == 100)
             {
+                Assert.True((await hub.Http.GetAsync("/health/ready")).IsSuccessStatusCode, "ready with the brokers up");
                 foreach (var broker in mq.Brokers)
                 {
                     await broker.StopAsync();
                 }
+                // No broker can store a send: the node is not ready (the rocketmq check).
+                using var ready = await hub.Http.GetAsync("/health/ready");
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+                Assert.Contains("rocketmq", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
             if (i == 200)
             {
@@ -145,10 +157,15 @@ public sealed class RocketMqHubTests
                 {
                     broker.Start();
                 }
+                await Eventually.TrueAsync(async () => (await hub.Http.GetAsync("/health/ready")).IsSuccessStatusCode, "ready again", TimeSpan.FromSeconds(30));
             }
             try
             {
-                accepted.Add(await alice.SendAsync(bobId, $"m{i}", clientMsgId: $"m{i}"));
+                var sent = await alice.SendAsync(bobId, $"m{i}", clientMsgId: $"m{i}");
+                accepted.Add(sent);
+                // Read your writes, also right after the outage while the consumer is still catching up.
+                var page = await alice.Client.SyncAsync(sent.ChatId, sent.Seq - 1, 10);
+                Assert.Contains(page.Messages, m => m.MsgId == sent.MsgId);
             }
             catch (ImServerException ex)
             {
@@ -166,5 +183,35 @@ public sealed class RocketMqHubTests
         await Task.Delay(1000);
         stored = await SyncAllAsync(alice.Client, accepted[0].ChatId);
         Assert.Equal(accepted.Select(a => a.MsgId).Order(), stored.Select(m => m.MsgId).Order());
+    }
+
+    [Theory]
+    [InlineData(BrokerFlavour.V5)]
+    [InlineData(BrokerFlavour.V4_9)]
+    public async Task OnAnAutoCreatedTopicASyncAndAReadAckRightAfterEachSendSeeTheMessageWhileTheConsumerLags(BrokerFlavour flavour)
+    {
+        var (mq, hub, topic) = await StartAsync(flavour, createTopic: false);
+        await using var mqScope = mq;
+        await using var hubScope = hub;
+        foreach (var broker in mq.Brokers)
+        {
+            // Every pull that finds messages is answered 400 ms late: the store is behind the log.
+            broker.PullReplyDelay = TimeSpan.FromMilliseconds(400);
+        }
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var alice = await RecordingClient.ConnectAsync(hub, $"alice-{run}");
+        var bobId = $"bob-{run}";
+
+        for (var i = 0; i < 10; i++)
+        {
+            // Bob is offline: no retry entry holds the message, so his ack must find it in the store.
+            var sent = await alice.SendAsync(bobId, $"m{i}", clientMsgId: $"m{i}");
+            var page = await alice.Client.SyncAsync(sent.ChatId, sent.Seq - 1, 10);
+            Assert.Contains(page.Messages, m => m.MsgId == sent.MsgId);
+            await using var bob = await RecordingClient.ConnectAsync(hub, bobId);
+            var ack = await bob.Client.AckAsync([sent.MsgId], "Read");
+            Assert.Equal(1, ack.Acked);
+        }
+        Assert.Contains(mq.Brokers, b => b.Topics.ContainsKey(topic));
     }
 }

@@ -7,7 +7,7 @@ namespace ImSignalR.IntegrationTests.RocketMq;
 /// <summary>
 /// An idempotent in-memory <see cref="IMessageStore"/> that records what the persistence consumer applies:
 /// each MessageSent is stored once by msgId (a redelivery counts in <see cref="Redeliveries"/> and changes nothing).
-/// Only the write path is implemented; the read methods are not used by these tests.
+/// Besides the write path it answers reads by id and by chat (the read-your-writes tests); other reads are unused.
 /// </summary>
 internal sealed class RecordingMessageStore : IMessageStore
 {
@@ -85,8 +85,22 @@ internal sealed class RecordingMessageStore : IMessageStore
     }
 
     public Task<ChatMessage?> FindByClientMsgIdAsync(string fromUserId, string clientMsgId, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task<IReadOnlyList<ChatMessage>> GetByIdsAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task<IReadOnlyList<ChatMessage>> GetAfterSeqAsync(string chatId, long afterSeq, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<IReadOnlyList<ChatMessage>> GetByIdsAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<ChatMessage>>(msgIds.Distinct().Where(_messages.ContainsKey).Select(id => _messages[id]).ToList());
+        }
+    }
+
+    public Task<IReadOnlyList<ChatMessage>> GetAfterSeqAsync(string chatId, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<ChatMessage>>(_messages.Values
+                .Where(m => m.ChatId == chatId && m.Seq > afterSeq).OrderBy(m => m.Seq).Take(limit).ToList());
+        }
+    }
     public Task<IReadOnlyList<ChatMessage>> GetBeforeSeqAsync(string chatId, long beforeSeq, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<IReadOnlyList<ChatMessage>> GetUndeliveredAsync(string toUserId, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<IReadOnlyList<ConversationView>> GetConversationsAsync(string userId, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -33,7 +33,7 @@ public class RocketMqEndToEndTests
 
         await WaitUntil(() => store.Count == 5000, "5000 stored");
         // At least once: a send the producer timed out on and retried may sit in the topic twice (seen on a
-        // loaded CI machine); every record is one of the 5,000 events, and each is applied exactly once.
+        // loaded CI machine), right behind the first copy on the same queue; each event is applied exactly once.
         var records = mq.Brokers.SelectMany(b => b.Messages(topic).Select(r => (b.Name, r))).ToList();
         Assert.Equal(records.Count, mq.TotalMessages(topic));
         Assert.Equal(5000, records.Select(x => x.r.Properties["KEYS"]).Distinct().Count());
@@ -42,12 +42,10 @@ public class RocketMqEndToEndTests
         {
             Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), store.SeqsOf(chat));
         }
-        // Each chat has one queue (stable hash of chatId) holding all its events; a send retried after a
-        // timeout goes to another broker and may leave a copy there.
+        // Each chat has one queue (stable hash of chatId) holding all its events, retried copies included.
         foreach (var chat in records.GroupBy(x => JsonDocument.Parse(x.r.Body).RootElement.GetProperty("balanceId").GetString()))
         {
-            var keysPerQueue = chat.GroupBy(x => (x.Name, x.r.QueueId)).Select(q => q.Select(x => x.r.Properties["KEYS"]).Distinct().Count());
-            Assert.Equal(100, keysPerQueue.Max());
+            Assert.Single(chat.Select(x => (x.Name, x.r.QueueId)).Distinct());
         }
         await consumer.StopAsync(CancellationToken.None);
     }
@@ -133,28 +131,6 @@ public class RocketMqEndToEndTests
         await Task.Delay(500);
         Assert.Equal(accepted, store.MsgIds());
         await consumer.StopAsync(CancellationToken.None);
-    }
-
-    [Fact]
-    public async Task ASendRefusedByOneBrokerIsRetriedOnAnother()
-    {
-        await using var mq = RocketMqDouble.Start(brokers: 2);
-        var topic = UniqueName("RETRY");
-        mq.CreateTopic(topic, 2);
-        var (log, producer) = MessageLog(Options(mq.NameServerAddress, topic, "g"));
-        await using var _ = producer;
-        mq.Broker("broker-a").FailSendsWith = 2; // SYSTEM_BUSY
-        await mq.Broker("broker-b").StopAsync();
-        await Assert.ThrowsAsync<ImException>(async () => await log.AppendAsync(Sent("c", 1), CancellationToken.None));
-        mq.Broker("broker-b").Start();
-
-        for (var i = 0; i < 20; i++)
-        {
-            await log.AppendAsync(Sent($"chat-{i}", 1), CancellationToken.None);
-        }
-
-        Assert.Empty(mq.Broker("broker-a").Messages(topic));
-        Assert.Equal(20, mq.Broker("broker-b").Messages(topic).Count);
     }
 
     [Fact]

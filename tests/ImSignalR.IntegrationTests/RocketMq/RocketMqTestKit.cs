@@ -1,4 +1,6 @@
 using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
+using Microsoft.Extensions.Logging;
 using ImSignalR.Infrastructure.RocketMq;
 using ImSignalR.Infrastructure.RocketMq.Producer;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -36,6 +38,17 @@ internal static class RocketMqTestKit
 
     public static RocketMqPersistenceConsumer Consumer(RocketMqOptions options, RecordingMessageStore store) =>
         new(store, Microsoft.Extensions.Options.Options.Create(options), NullLogger<RocketMqPersistenceConsumer>.Instance);
+
+    public static RocketMqPersistenceConsumer Consumer(RocketMqOptions options, IMessageStore store, ILogger<RocketMqPersistenceConsumer> logger) =>
+        new(store, Microsoft.Extensions.Options.Options.Create(options), logger);
+
+    /// <summary>The Java client's timings (15 s hold, 20 s rebalance, 30 s heartbeat and route refresh).</summary>
+    public static RocketMqOptions JavaTimings(string nameServer, string topic, string group) => new()
+    {
+        NameServer = nameServer,
+        Topic = topic,
+        ConsumerGroup = group,
+    };
 
     public static MessageSent Sent(string chatId, long seq) => new(new ChatMessage(
         Interlocked.Increment(ref s_msgId), $"c-{chatId}-{seq}", chatId, seq, "u1", "u2", $"hello {seq} ü", 1, null,

@@ -72,12 +72,56 @@ public class RocketMqModelTests
     }
 
     [Fact]
-    public void TheShardingHashIsFixedAcrossProcesses()
+    public void TheShardingHashIsMurmur3AndFixedAcrossProcesses()
     {
-        // FNV-1a 32 reference values: a changed hash would move conversations to other queues.
-        Assert.Equal(0x811C9DC5u, StableHash.Fnv1a(""));
-        Assert.Equal(0xE40C292Cu, StableHash.Fnv1a("a"));
-        Assert.Equal(StableHash.Fnv1a("chat-42"), StableHash.Fnv1a(new string("chat-42".ToCharArray())));
+        // MurmurHash3 x86_32 (seed 0) reference values: a changed hash would move conversations to other queues.
+        Assert.Equal(0u, StableHash.Murmur3(""));
+        Assert.Equal(0x248BFA47u, StableHash.Murmur3("hello"));
+        Assert.Equal(0x2E4FF723u, StableHash.Murmur3("The quick brown fox jumps over the lazy dog"));
+        Assert.Equal(StableHash.Murmur3("chat-42"), StableHash.Murmur3(new string("chat-42".ToCharArray())));
+        // Longer than the stack buffer, and non-ASCII: hashed over the UTF-8 bytes.
+        var longId = new string('ü', 300);
+        Assert.Equal(StableHash.Murmur3(System.Text.Encoding.UTF8.GetBytes(longId)), StableHash.Murmur3(longId));
+    }
+
+    [Fact]
+    public void PatternedChatIdsSpreadOverTheQueues()
+    {
+        // The outside run's complaint: eight chats of one naming pattern all landed on one of four queues.
+        var eight = Enumerable.Range(1, 8).Select(i => $"c2c:u{i}:u9").ToList();
+        Assert.True(eight.Select(c => StableHash.Bucket(c, 4)).Distinct().Count() >= 3);
+
+        // 8,000 patterned ids over 8 queues: every queue within 15 % of the mean.
+        var counts = new int[8];
+        for (var a = 0; a < 80; a++)
+        {
+            for (var b = 0; b < 100; b++)
+            {
+                counts[StableHash.Bucket($"c2c:user{a}:user{b}", 8)]++;
+            }
+        }
+        Assert.All(counts, n => Assert.InRange(n, 850, 1150));
+    }
+
+    [Fact]
+    public void OneInputBitFlipsAboutHalfTheOutputBits()
+    {
+        // Avalanche: the low bits that % n keeps must depend on every input bit.
+        var total = 0.0;
+        var samples = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes($"c2c:{i}:{i * 7}");
+            var h = StableHash.Murmur3(bytes);
+            for (var bit = 0; bit < bytes.Length * 8; bit++)
+            {
+                var flipped = (byte[])bytes.Clone();
+                flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+                total += System.Numerics.BitOperations.PopCount(h ^ StableHash.Murmur3(flipped));
+                samples++;
+            }
+        }
+        Assert.InRange(total / samples, 15.0, 17.0);
     }
 
     [Fact]

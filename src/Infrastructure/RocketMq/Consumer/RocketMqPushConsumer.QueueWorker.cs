@@ -17,6 +17,11 @@ internal sealed partial class RocketMqPushConsumer
         private readonly MessageQueue _queue;
         private readonly CancellationTokenSource _stop;
 
+        private readonly Lock _resetLock = new();
+        private long? _resetTo;
+        private CancellationTokenSource? _pullCancel;
+        private long? _lastCommitted;
+
         private QueueWorker(RocketMqPushConsumer owner, MessageQueue queue)
         {
             _owner = owner;
@@ -39,27 +44,79 @@ internal sealed partial class RocketMqPushConsumer
             await IgnoreCancellation(Completion).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// An operator reset (RESET_CONSUMER_CLIENT_OFFSET): the held pull is abandoned, a batch being handled
+        /// finishes, then the queue continues from <paramref name="offset"/>, which is committed at once.
+        /// </summary>
+        public void RequestReset(long offset)
+        {
+            lock (_resetLock)
+            {
+                _resetTo = offset;
+                _pullCancel?.Cancel();
+            }
+        }
+
         private CancellationToken Hard => _owner._hardStop.Token;
 
         private async Task RunAsync()
         {
             long? offset = null;
+            var failures = 0;
             while (!_stop.IsCancellationRequested && !Hard.IsCancellationRequested)
             {
                 try
                 {
-                    offset ??= await QueryOffsetAsync().ConfigureAwait(false);
+                    if (TakeReset() is { } reset)
+                    {
+                        RocketMqLog.OffsetReset(_owner._logger, _queue.ToString(), offset ?? -1, reset);
+                        offset = reset;
+                        await CommitAsync(reset).ConfigureAwait(false);
+                    }
+                    if (offset is null)
+                    {
+                        offset = await QueryOffsetAsync().ConfigureAwait(false);
+                        _owner._progress.Applied(_queue, offset.Value, null);
+                    }
                     offset = await PullOnceAsync(offset.Value).ConfigureAwait(false);
+                    failures = 0;
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested || Hard.IsCancellationRequested)
                 {
-                    return;
+                    break;
+                }
+                catch (OperationCanceledException) when (HasReset())
+                {
+                    // The pull was abandoned for a reset; the loop applies it.
                 }
                 catch (RocketMqProtocolException e)
                 {
+                    // Java pauses 3 s after a failed pull; doubling up to a bound keeps a long outage from
+                    // costing a request every 3 s per queue, and the bound keeps recovery prompt.
                     RocketMqLog.PullFailed(_owner._logger, _queue.ToString(), e);
-                    await Delay(_owner._options.PullErrorDelay).ConfigureAwait(false);
+                    var delay = _owner._options.PullErrorDelay * Math.Pow(2, Math.Min(failures, 10));
+                    await Delay(delay < _owner._options.PullErrorDelayMax ? delay : _owner._options.PullErrorDelayMax, wakeable: true).ConfigureAwait(false);
+                    failures++;
                 }
+            }
+            _owner._progress.Forget(_queue);
+        }
+
+        private long? TakeReset()
+        {
+            lock (_resetLock)
+            {
+                var reset = _resetTo;
+                _resetTo = null;
+                return reset;
+            }
+        }
+
+        private bool HasReset()
+        {
+            lock (_resetLock)
+            {
+                return _resetTo is not null;
             }
         }
 
@@ -83,29 +140,63 @@ internal sealed partial class RocketMqPushConsumer
             });
             request.Version = options.ClientVersion;
             var address = await BrokerAddressAsync().ConfigureAwait(false);
-            var response = await _owner._client.InvokeAsync(
-                address, request, options.PullSuspendTimeout + options.RequestTimeout, _stop.Token).ConfigureAwait(false);
+            RemotingCommand response;
+            using (var pullCancel = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+            {
+                lock (_resetLock)
+                {
+                    _pullCancel = pullCancel;
+                    if (_resetTo is not null)
+                    {
+                        pullCancel.Cancel();
+                    }
+                }
+                try
+                {
+                    response = await _owner._client.InvokeAsync(address, request, options.PullTimeout, pullCancel.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_resetLock)
+                    {
+                        _pullCancel = null;
+                    }
+                }
+            }
+            var maxOffset = response.GetExt("maxOffset") is { } max && long.TryParse(max, out var m) ? m : (long?)null;
+            long next;
             switch (response.Code)
             {
                 case ResponseCode.Success:
-                    var next = response.GetRequiredLong("nextBeginOffset");
+                    next = response.GetRequiredLong("nextBeginOffset");
                     var messages = MessageDecoder.DecodeAll(response.Body);
+                    _owner._progress.Observe(_queue, offset, maxOffset);
                     if (messages.Count > 0)
                     {
                         await ProcessAsync(messages).ConfigureAwait(false);
                     }
                     await CommitAsync(next).ConfigureAwait(false);
-                    return next;
+                    break;
                 case ResponseCode.PullNotFound:
                 case ResponseCode.PullRetryImmediately:
-                    return response.GetRequiredLong("nextBeginOffset");
+                    next = response.GetRequiredLong("nextBeginOffset");
+                    // The Java client commits empty queues too (correctTagsOffset): a 4.9.x resetOffsetByTime
+                    // refuses a group that lacks an offset on any queue.
+                    if (_lastCommitted != next)
+                    {
+                        await CommitAsync(next).ConfigureAwait(false);
+                    }
+                    break;
                 case ResponseCode.PullOffsetMoved:
-                    var moved = response.GetRequiredLong("nextBeginOffset");
-                    await CommitAsync(moved).ConfigureAwait(false);
-                    return moved;
+                    next = response.GetRequiredLong("nextBeginOffset");
+                    RocketMqLog.OffsetMoved(_owner._logger, _queue.ToString(), offset, next, response.Remark ?? "");
+                    await CommitAsync(next).ConfigureAwait(false);
+                    break;
                 default:
                     throw new RocketMqProtocolException($"Pull from {_queue} answered {response.Code}: {response.Remark}", response.Code);
             }
+            _owner._progress.Applied(_queue, next, maxOffset);
+            return next;
         }
 
         private async Task ProcessAsync(List<MessageExt> messages)
@@ -194,6 +285,7 @@ internal sealed partial class RocketMqPushConsumer
                 {
                     throw new RocketMqProtocolException($"UPDATE_CONSUMER_OFFSET answered {response.Code}: {response.Remark}", response.Code);
                 }
+                _lastCommitted = nextOffset;
             }
             catch (RocketMqProtocolException e)
             {
@@ -229,11 +321,13 @@ internal sealed partial class RocketMqPushConsumer
                 ?? throw new RocketMqProtocolException($"No master broker for {_queue}.");
         }
 
-        private async Task Delay(TimeSpan delay)
+        private async Task Delay(TimeSpan delay, bool wakeable = false)
         {
             try
             {
-                await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+                var sleep = Task.Delay(delay, _stop.Token);
+                await (wakeable ? Task.WhenAny(sleep, _owner._progress.NextWake) : sleep).ConfigureAwait(false);
+                await (sleep.IsCompleted ? sleep : Task.CompletedTask).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

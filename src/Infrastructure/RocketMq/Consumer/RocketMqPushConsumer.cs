@@ -37,10 +37,13 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
     private readonly CancellationTokenSource _hardStop = new();
     private readonly CancellationTokenSource _softStop = new();
     private readonly Lock _assignedLock = new();
+    private readonly Lock _workersLock = new();
+    private readonly QueueProgress _progress = new();
     private MessageQueue[] _assigned = [];
     private Task _heartbeatLoop = Task.CompletedTask;
     private Task _rebalanceLoop = Task.CompletedTask;
     private int _disposed;
+    private bool _topicMissing;
 
     public RocketMqPushConsumer(RocketMqOptions options, string topic, string group, MessageBatchHandler handler, ILogger logger)
     {
@@ -59,6 +62,9 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
 
     /// <summary><c>clientIP@instanceName</c>, unique per consumer instance (doc §7.1, §9.10).</summary>
     public string ClientId { get; }
+
+    /// <summary>Handled offsets and lag of the queues this instance owns.</summary>
+    public QueueProgress Progress => _progress;
 
     /// <summary>The queues this instance pulls right now.</summary>
     public IReadOnlyList<MessageQueue> AssignedQueues
@@ -87,8 +93,7 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
         await _softStop.CancelAsync().ConfigureAwait(false);
         await IgnoreCancellation(_rebalanceLoop).ConfigureAwait(false);
         await IgnoreCancellation(_heartbeatLoop).ConfigureAwait(false);
-        await Task.WhenAll(_workers.Values.Select(w => w.StopAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
-        _workers.Clear();
+        await Task.WhenAll(TakeWorkers().Select(w => w.StopAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
         SetAssigned([]);
         await UnregisterAsync(cancellationToken).ConfigureAwait(false);
         await DisposeAsync().ConfigureAwait(false);
@@ -104,11 +109,10 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
         await _hardStop.CancelAsync().ConfigureAwait(false);
         await IgnoreCancellation(_rebalanceLoop).ConfigureAwait(false);
         await IgnoreCancellation(_heartbeatLoop).ConfigureAwait(false);
-        foreach (var worker in _workers.Values)
+        foreach (var worker in TakeWorkers())
         {
             await IgnoreCancellation(worker.Completion).ConfigureAwait(false);
         }
-        _workers.Clear();
         await _routes.DisposeAsync().ConfigureAwait(false);
         await _client.DisposeAsync().ConfigureAwait(false);
     }
@@ -119,6 +123,48 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
         {
             _rebalanceSignal.Writer.TryWrite(true);
         }
+        else if (request.Code == RequestCode.ResetConsumerClientOffset)
+        {
+            ApplyReset(address, request);
+        }
+    }
+
+    /// <summary>
+    /// RESET_CONSUMER_CLIENT_OFFSET (4.9.x <c>resetOffsetByTime</c>): move each owned queue of the table to its new
+    /// offset and commit it, as the Java <c>MQClientInstance.resetOffset</c> does. Queues owned by another member
+    /// are that member's business; it gets the same push.
+    /// </summary>
+    private void ApplyReset(string address, RemotingCommand request)
+    {
+        var group = request.GetExt("group");
+        var topic = request.GetExt("topic");
+        if (group != _group || topic is null)
+        {
+            return;
+        }
+        IReadOnlyList<(MessageQueue Queue, long Offset)> table;
+        try
+        {
+            table = ResetOffsetBody.Parse(request.Body.Span);
+        }
+        catch (FormatException e)
+        {
+            RocketMqLog.ResetRejected(_logger, address, topic, e);
+            return;
+        }
+        var applied = 0;
+        lock (_workersLock)
+        {
+            foreach (var (queue, offset) in table)
+            {
+                if (queue.Topic == topic && _workers.TryGetValue(queue, out var worker))
+                {
+                    worker.RequestReset(offset);
+                    applied++;
+                }
+            }
+        }
+        RocketMqLog.ResetReceived(_logger, _group, topic, address, table.Count, applied);
     }
 
     private async Task HeartbeatLoopAsync()
@@ -127,6 +173,7 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
         while (await WaitTick(timer).ConfigureAwait(false))
         {
             await HeartbeatAllAsync(_softStop.Token).ConfigureAwait(false);
+            await RefreshMaxOffsetsAsync(_softStop.Token).ConfigureAwait(false);
         }
     }
 
@@ -135,7 +182,10 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
         while (!_softStop.IsCancellationRequested)
         {
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(_softStop.Token);
-            tick.CancelAfter(_options.RebalanceInterval);
+            // A topic the NameServer does not know yet is usually one its first send is about to create
+            // (TBW102): look again soon rather than at the next periodic rebalance.
+            var topicMissing = Volatile.Read(ref _topicMissing);
+            tick.CancelAfter(topicMissing ? _options.MissingTopicRetryInterval : _options.RebalanceInterval);
             try
             {
                 await _rebalanceSignal.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
@@ -147,6 +197,11 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 return;
+            }
+            if (topicMissing)
+            {
+                // The new topic's brokers have never heard of us: register there before asking for members.
+                await HeartbeatAllAsync(_softStop.Token).ConfigureAwait(false);
             }
             await RebalanceAsync(_softStop.Token).ConfigureAwait(false);
         }
@@ -195,6 +250,39 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
             catch (RocketMqProtocolException e)
             {
                 RocketMqLog.HeartbeatFailed(_logger, address, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// GET_MAX_OFFSET of each owned queue, so the lag gauge stays true while a batch takes long (pull answers
+    /// report the max only when a pull completes). One request per owned queue per heartbeat interval.
+    /// </summary>
+    private async Task RefreshMaxOffsetsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var queue in AssignedQueues)
+        {
+            try
+            {
+                if ((await _routes.GetAsync(queue.Topic, cancellationToken).ConfigureAwait(false))?.MasterAddress(queue.BrokerName) is not { } address)
+                {
+                    continue;
+                }
+                var request = RemotingCommand.CreateRequest(RequestCode.GetMaxOffset, new() { ["topic"] = queue.Topic, ["queueId"] = Str(queue.QueueId) });
+                request.Version = _options.ClientVersion;
+                var response = await _client.InvokeAsync(address, request, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                if (response.Code == ResponseCode.Success && response.GetExt("offset") is { } text && long.TryParse(text, out var max))
+                {
+                    _progress.ObserveMax(queue, max);
+                }
+            }
+            catch (RocketMqProtocolException)
+            {
+                // The gauge keeps the last known value; pulls report the failure.
             }
             catch (OperationCanceledException)
             {
@@ -256,6 +344,10 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
             foreach (var topic in new[] { _topic, _retryTopic })
             {
                 var route = await _routes.GetAsync(topic, cancellationToken).ConfigureAwait(false);
+                if (topic == _topic)
+                {
+                    Volatile.Write(ref _topicMissing, route is null);
+                }
                 if (route is null)
                 {
                     continue;
@@ -265,25 +357,36 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
                 if (cidAll is null)
                 {
                     // Could not ask any broker: keep what we have rather than drop every queue.
-                    wanted.AddRange(_workers.Keys.Where(q => q.Topic == topic));
+                    lock (_workersLock)
+                    {
+                        wanted.AddRange(_workers.Keys.Where(q => q.Topic == topic));
+                    }
                     continue;
                 }
                 cidAll.Sort(StringComparer.Ordinal);
                 wanted.AddRange(QueueAllocator.Allocate(ClientId, mqAll, cidAll));
             }
             var keep = wanted.ToHashSet();
-            foreach (var queue in _workers.Keys.Where(q => !keep.Contains(q)).ToList())
+            MessageQueue[] assigned;
+            lock (_workersLock)
             {
-                // Finish the current batch and commit, in the background: the new owner may start meanwhile
-                // and see the last batch again, which the idempotent store absorbs.
-                _ = _workers[queue].StopAsync();
-                _workers.Remove(queue);
+                if (_softStop.IsCancellationRequested)
+                {
+                    return;
+                }
+                foreach (var queue in _workers.Keys.Where(q => !keep.Contains(q)).ToList())
+                {
+                    // Finish the current batch and commit, in the background: the new owner may start meanwhile
+                    // and see the last batch again, which the idempotent store absorbs.
+                    _ = _workers[queue].StopAsync();
+                    _workers.Remove(queue);
+                }
+                foreach (var queue in wanted.Where(q => !_workers.ContainsKey(q)))
+                {
+                    _workers[queue] = QueueWorker.Start(this, queue);
+                }
+                assigned = _workers.Keys.Order().ToArray();
             }
-            foreach (var queue in wanted.Where(q => !_workers.ContainsKey(q)))
-            {
-                _workers[queue] = QueueWorker.Start(this, queue);
-            }
-            var assigned = _workers.Keys.Order().ToArray();
             if (!assigned.SequenceEqual(AssignedQueues))
             {
                 SetAssigned(assigned);
@@ -363,6 +466,16 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
             {
                 RocketMqLog.HeartbeatFailed(_logger, address, e.Message);
             }
+        }
+    }
+
+    private List<QueueWorker> TakeWorkers()
+    {
+        lock (_workersLock)
+        {
+            var workers = _workers.Values.ToList();
+            _workers.Clear();
+            return workers;
         }
     }
 

@@ -43,4 +43,28 @@ internal static partial class RocketMqLog
 
     [LoggerMessage(7012, LogLevel.Warning, "Applying event {Index} of a batch from {Queue} gave {Status}")]
     public static partial void ApplyOutcome(ILogger logger, int index, string queue, string status);
+
+    [LoggerMessage(7013, LogLevel.Information, "RocketMQ offset reset: {Queue} moves from {From} to {To}")]
+    public static partial void OffsetReset(ILogger logger, string queue, long from, long to);
+
+    [LoggerMessage(7014, LogLevel.Information, "RocketMQ broker {Address} reset the offsets of {Group} on {Topic}: {Listed} queues listed, {Owned} owned here")]
+    public static partial void ResetReceived(ILogger logger, string group, string topic, string address, int listed, int owned);
+
+    [LoggerMessage(7015, LogLevel.Warning, "RocketMQ offset reset from {Address} for {Topic} ignored: the body does not parse")]
+    public static partial void ResetRejected(ILogger logger, string address, string topic, Exception exception);
+
+    [LoggerMessage(7016, LogLevel.Information, "RocketMQ broker moved {Queue} from offset {From} to {To} ({Reason})")]
+    public static partial void OffsetMoved(ILogger logger, string queue, long from, long to, string reason);
+
+    [LoggerMessage(7017, LogLevel.Debug, "RocketMQ connection to {Address} closed: {Reason}")]
+    public static partial void ConnectionClosedLocally(ILogger logger, string address, string reason);
+
+    [LoggerMessage(7018, LogLevel.Warning, "RocketMQ producer heartbeat to {Address} failed: {Reason}")]
+    public static partial void ProducerHeartbeatFailed(ILogger logger, string address, string reason);
+
+    [LoggerMessage(7019, LogLevel.Debug, "Read-your-writes wait gave up after at most {TimeoutMs} ms: {Reason}; the read goes ahead")]
+    public static partial void ReadBarrierGaveUp(ILogger logger, int timeoutMs, string reason);
+
+    [LoggerMessage(7020, LogLevel.Warning, "Publishing an event to {Topic} for a batch from {Queue} failed; retrying in {DelayMs} ms")]
+    public static partial void EventPublishFailed(ILogger logger, string topic, string queue, int delayMs, Exception exception);
 }

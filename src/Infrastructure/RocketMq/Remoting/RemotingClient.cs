@@ -82,6 +82,15 @@ internal sealed class RemotingClient : IRemotingClient
             Notification?.Invoke(connection.Address, request);
             return;
         }
+        if (request.Code == RequestCode.ResetConsumerClientOffset)
+        {
+            // Brokers send the reset ONEWAY; a tool that asks for an answer gets one once it is applied.
+            Notification?.Invoke(connection.Address, request);
+            var ok = RemotingCommand.CreateResponse(request, ResponseCode.Success);
+            RocketMqLog.ServerRequest(_logger, request.Code, connection.Address, ok.Code);
+            await connection.WriteAsync(ok, connection.Closed).ConfigureAwait(false);
+            return;
+        }
         var reply = RemotingCommand.CreateResponse(request, ResponseCode.RequestCodeNotSupported, $"request code {request.Code} not supported by the ImSignalR client");
         RocketMqLog.ServerRequest(_logger, request.Code, connection.Address, reply.Code);
         await connection.WriteAsync(reply, connection.Closed).ConfigureAwait(false);

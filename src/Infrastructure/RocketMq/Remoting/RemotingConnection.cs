@@ -140,6 +140,7 @@ internal sealed class RemotingConnection : IAsyncDisposable
     private async Task ReadLoopAsync()
     {
         var reason = "closed by peer";
+        var local = false;
         try
         {
             while (true)
@@ -160,13 +161,14 @@ internal sealed class RemotingConnection : IAsyncDisposable
         catch (OperationCanceledException)
         {
             reason = "closed locally";
+            local = true;
         }
         catch (Exception e)
         {
             // A frame that does not decode leaves the stream unframeable: close, as the Java NettyDecoder does.
             reason = e.Message;
         }
-        Close(reason);
+        Close(reason, local);
     }
 
     private void Dispatch(RemotingCommand command)
@@ -193,13 +195,22 @@ internal sealed class RemotingConnection : IAsyncDisposable
         });
     }
 
-    private void Close(string reason)
+    private void Close(string reason, bool local = false)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
-        RocketMqLog.ConnectionClosed(_logger, Address, reason);
+        // Our own close (shutdown, a dropped consumer) is routine; only a connection the peer or the
+        // network ended deserves a warning.
+        if (local)
+        {
+            RocketMqLog.ConnectionClosedLocally(_logger, Address, reason);
+        }
+        else
+        {
+            RocketMqLog.ConnectionClosed(_logger, Address, reason);
+        }
         _closed.Cancel();
         try
         {
@@ -221,7 +232,7 @@ internal sealed class RemotingConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Close("disposed");
+        Close("disposed", local: true);
         try
         {
             await _readLoop.ConfigureAwait(false);

@@ -19,6 +19,7 @@ internal static class RequestCode
     public const int NotifyConsumerIdsChanged = 40;
     public const int GetRouteInfoByTopic = 105;
     public const int ResetConsumerClientOffset = 220;
+    public const int InvokeBrokerToResetOffset = 222;
     public const int GetConsumerStatusFromClient = 221;
     public const int GetConsumerRunningInfo = 307;
     public const int ConsumeMessageDirectly = 309;

@@ -24,12 +24,15 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
     private readonly Dictionary<(string Group, string Topic, int Queue), long> _consumerOffsets = [];
     private readonly Dictionary<string, Dictionary<string, RemotingConnection>> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Queue), TaskCompletionSource> _arrivals = [];
+    private readonly Dictionary<(string Group, string Topic, int Queue), long> _pendingResets = [];
+    private readonly Dictionary<string, Dictionary<string, RemotingConnection>> _producers = new(StringComparer.Ordinal);
     private readonly DoubleServer _server;
     private long _physicalOffset;
 
-    public DoubleBroker(string name, ReplySerialization replySerialization)
+    public DoubleBroker(string name, ReplySerialization replySerialization, BrokerFlavour flavour = BrokerFlavour.V5)
     {
         Name = name;
+        Flavour = flavour;
         _server = new DoubleServer(HandleAsync, replySerialization);
         _server.ConnectionClosed += OnConnectionClosed;
         // autoCreateTopicEnable=true: TBW102 with 8 queues, perm 7 (doc §3.6).
@@ -38,6 +41,8 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
 
     public string Name { get; }
 
+    public BrokerFlavour Flavour { get; }
+
     public string Address => _server.Address;
 
     public bool IsRunning => _server.IsRunning;
@@ -45,12 +50,25 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
     /// <summary>How many requests with a given code reached this broker (tests look at retries and pulls).</summary>
     public Dictionary<int, int> RequestCounts { get; } = [];
 
+    /// <summary>The next this many sends are stored but answered only after <see cref="SendReplyDelay"/> (a slow broker).</summary>
+    public int DelayedSends { get; set; }
+
+    public TimeSpan SendReplyDelay { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Set to make every send fail with this code (e.g. SYSTEM_BUSY) until cleared.</summary>
     public int? FailSendsWith { get; set; }
 
-    public void Start() => _server.Start();
+    public void Start()
+    {
+        _server.Start();
+        StartHoldService();
+    }
 
-    public Task StopAsync() => _server.StopAsync();
+    public async Task StopAsync()
+    {
+        await _server.StopAsync();
+        await StopHoldServiceAsync();
+    }
 
     public IReadOnlyDictionary<string, TopicConfig> Topics
     {
@@ -95,6 +113,15 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>Client ids that heartbeat as producers of <paramref name="group"/>.</summary>
+    public IReadOnlyList<string> ProducerMembers(string group)
+    {
+        lock (_gate)
+        {
+            return _producers.TryGetValue(group, out var members) ? [.. members.Keys] : [];
+        }
+    }
+
     public IReadOnlyList<string> Members(string group)
     {
         lock (_gate)
@@ -111,7 +138,7 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
         }
         return request.Code switch
         {
-            RequestCode.SendMessage or RequestCode.SendMessageV2 => Send(connection, request),
+            RequestCode.SendMessage or RequestCode.SendMessageV2 => await SendAsync(connection, request),
             RequestCode.PullMessage => await PullAsync(request),
             RequestCode.QueryConsumerOffset => QueryOffset(request),
             RequestCode.UpdateConsumerOffset => UpdateOffset(request),
@@ -122,8 +149,28 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
             RequestCode.GetConsumerListByGroup => ConsumerList(request),
             RequestCode.ConsumerSendMsgBack => SendBack(request),
             RequestCode.UpdateAndCreateTopic => CreateTopicFromHeader(request),
+            RequestCode.InvokeBrokerToResetOffset => ResetOffset(request),
             _ => RemotingCommand.CreateResponse(request, ResponseCode.RequestCodeNotSupported, $"request type {request.Code} not supported"),
         };
+    }
+
+    private async Task<RemotingCommand> SendAsync(RemotingConnection connection, RemotingCommand request)
+    {
+        var response = Send(connection, request);
+        bool delay;
+        lock (_gate)
+        {
+            delay = DelayedSends > 0;
+            if (delay)
+            {
+                DelayedSends--;
+            }
+        }
+        if (delay)
+        {
+            await Task.Delay(SendReplyDelay);
+        }
+        return response;
     }
 
     private RemotingCommand Send(RemotingConnection connection, RemotingCommand request)
@@ -225,6 +272,18 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
         var notify = new List<(string Group, RemotingConnection[] Channels)>();
         lock (_gate)
         {
+            if (doc.RootElement.TryGetProperty("producerDataSet", out var producers))
+            {
+                foreach (var producer in producers.EnumerateArray())
+                {
+                    var group = producer.GetProperty("groupName").GetString()!;
+                    if (!_producers.TryGetValue(group, out var members))
+                    {
+                        members = _producers[group] = new Dictionary<string, RemotingConnection>(StringComparer.Ordinal);
+                    }
+                    members[clientId] = connection;
+                }
+            }
             if (doc.RootElement.TryGetProperty("consumerDataSet", out var consumers))
             {
                 foreach (var consumer in consumers.EnumerateArray())
@@ -258,6 +317,10 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
         var notify = new List<(string Group, RemotingConnection[] Channels)>();
         lock (_gate)
         {
+            if (request.GetExt("producerGroup") is { } producerGroup && _producers.TryGetValue(producerGroup, out var producers))
+            {
+                producers.Remove(clientId);
+            }
             if (group is not null && _groups.TryGetValue(group, out var members) && members.Remove(clientId))
             {
                 notify.Add((group, [.. members.Values.Distinct()]));
@@ -272,6 +335,13 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
         var notify = new List<(string Group, RemotingConnection[] Channels)>();
         lock (_gate)
         {
+            foreach (var producers in _producers.Values)
+            {
+                foreach (var id in producers.Where(m => m.Value == connection).Select(m => m.Key).ToList())
+                {
+                    producers.Remove(id);
+                }
+            }
             foreach (var (group, members) in _groups)
             {
                 var gone = members.Where(m => m.Value == connection).Select(m => m.Key).ToList();
@@ -323,7 +393,12 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
             {
                 return OffsetReply(request, offset);
             }
-            // 5.x first-boot rule: a young queue whose message 0 is still there is read from 0 (doc §7.3).
+            // First-boot rule (doc §7.3). 4.9.x: min offset 0 and message 0 not yet on disk (always so here, the
+            // store is memory only) → 0, empty queues included. 5.x: only when message 0 is still in memory.
+            if (Flavour == BrokerFlavour.V4_9)
+            {
+                return OffsetReply(request, 0);
+            }
             if (request.GetExt("setZeroIfNotFound") != "false" && _queues.ContainsKey((key.Item2, key.Item3)))
             {
                 return OffsetReply(request, 0);
@@ -337,7 +412,11 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
         var key = (request.GetRequiredExt("consumerGroup"), request.GetRequiredExt("topic"), Int(request, "queueId"));
         lock (_gate)
         {
-            _consumerOffsets[key] = request.GetRequiredLong("commitOffset");
+            // 5.x: while a broker-side reset waits for the consumer's next pull, its commits are ignored.
+            if (!_pendingResets.ContainsKey(key))
+            {
+                _consumerOffsets[key] = request.GetRequiredLong("commitOffset");
+            }
         }
         return RemotingCommand.CreateResponse(request, ResponseCode.Success);
     }

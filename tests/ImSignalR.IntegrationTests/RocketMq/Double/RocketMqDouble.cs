@@ -12,24 +12,34 @@ internal sealed class RocketMqDouble : IAsyncDisposable
 {
     private readonly DoubleServer _nameServer;
 
-    private RocketMqDouble(int brokers, ReplySerialization replySerialization)
+    private RocketMqDouble(int brokers, ReplySerialization replySerialization, BrokerFlavour flavour)
     {
-        Brokers = Enumerable.Range(0, brokers).Select(i => new DoubleBroker($"broker-{(char)('a' + i)}", replySerialization)).ToList();
+        Flavour = flavour;
+        Brokers = Enumerable.Range(0, brokers).Select(i => new DoubleBroker($"broker-{(char)('a' + i)}", replySerialization, flavour)).ToList();
         _nameServer = new DoubleServer(HandleNameServerAsync, replySerialization);
     }
 
     public IReadOnlyList<DoubleBroker> Brokers { get; }
 
+    public BrokerFlavour Flavour { get; }
+
     public string NameServerAddress => _nameServer.Address;
+
+    private int _routeMisses;
+
+    /// <summary>How many route lookups the NameServer answered TOPIC_NOT_EXIST.</summary>
+    public int RouteMisses => Volatile.Read(ref _routeMisses);
 
     /// <summary>Route JSON bodies the NameServer sent, newest last (tests check the quirky form).</summary>
     public List<string> RouteBodies { get; } = [];
 
-    public static RocketMqDouble Start(int brokers = 1, ReplySerialization replySerialization = ReplySerialization.Json)
+    public static RocketMqDouble Start(int brokers = 1, ReplySerialization replySerialization = ReplySerialization.Json,
+        BrokerFlavour flavour = BrokerFlavour.V5, TimeSpan? holdCheckPhase = null)
     {
-        var d = new RocketMqDouble(brokers, replySerialization);
+        var d = new RocketMqDouble(brokers, replySerialization, flavour);
         foreach (var broker in d.Brokers)
         {
+            broker.HoldCheckPhase = holdCheckPhase;
             broker.Start();
         }
         d._nameServer.Start();
@@ -49,6 +59,16 @@ internal sealed class RocketMqDouble : IAsyncDisposable
 
     public long TotalMessages(string topic) => Brokers.Sum(b => b.Messages(topic).Count);
 
+    /// <summary><c>mqadmin resetOffsetByTime</c>: INVOKE_BROKER_TO_RESET_OFFSET on every broker hosting the topic.</summary>
+    public IReadOnlyList<(string Broker, int Code, string? Remark)> ResetOffsetByTime(string group, string topic, long timestamp) =>
+        Brokers.Where(b => b.Topics.ContainsKey(topic))
+            .Select(b =>
+            {
+                var (code, remark) = b.ResetOffsetByTime(group, topic, timestamp);
+                return (b.Name, code, remark);
+            })
+            .ToList();
+
     private Task<RemotingCommand?> HandleNameServerAsync(RemotingConnection connection, RemotingCommand request)
     {
         if (request.Code != RequestCode.GetRouteInfoByTopic)
@@ -60,10 +80,13 @@ internal sealed class RocketMqDouble : IAsyncDisposable
         var hosting = Brokers.Select(b => (Broker: b, Config: b.Topics.GetValueOrDefault(topic))).Where(x => x.Config is not null).OrderBy(x => x.Broker.Name, StringComparer.Ordinal).ToList();
         if (hosting.Count == 0)
         {
+            Interlocked.Increment(ref _routeMisses);
             return Task.FromResult<RemotingCommand?>(RemotingCommand.CreateResponse(request, ResponseCode.TopicNotExist,
                 $"No topic route info in name server for the topic: {topic}\nSee http://rocketmq.apache.org/docs/faq/ for further details."));
         }
-        var standard = request.Version >= 401 || string.Equals(request.GetExt("acceptStandardJsonOnly"), "true", StringComparison.OrdinalIgnoreCase);
+        // A 4.9.3 NameServer predates the switch and always writes bare integer keys.
+        var standard = Flavour == BrokerFlavour.V5 &&
+            (request.Version >= 401 || string.Equals(request.GetExt("acceptStandardJsonOnly"), "true", StringComparison.OrdinalIgnoreCase));
         var json = RouteJson(hosting, standard);
         lock (RouteBodies)
         {

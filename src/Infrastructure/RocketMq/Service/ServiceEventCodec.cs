@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text.Json;
+using ImSignalR.Domain.Messaging;
+
+namespace ImSignalR.Infrastructure.RocketMq.Service;
+
+/// <summary>
+/// SPEC §13 events: body <c>{"user_id","message","timestamp","type","data"}</c> (seed 002's shape; <c>timestamp</c>
+/// ISO 8601 UTC), properties <c>event_type</c> and <c>user_id</c>. <c>message_sent</c>: user_id = the sender,
+/// data = <c>{msg_id, chat_id, from_user_id, to_user_id, msg_format, seq, send_time}</c>, message = the content
+/// only when configured (else empty).
+/// </summary>
+internal static class ServiceEventCodec
+{
+    public const string MessageSentType = "message_sent";
+
+    public static byte[] MessageSent(ChatMessage m, bool includeContent)
+    {
+        using var stream = new MemoryStream(256);
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("user_id", m.FromUserId);
+            w.WriteString("message", includeContent ? m.Content : "");
+            w.WriteString("timestamp", DateTimeOffset.FromUnixTimeMilliseconds(m.SendTime).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("type", MessageSentType);
+            w.WriteStartObject("data");
+            w.WriteString("msg_id", m.MsgId.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("chat_id", m.ChatId);
+            w.WriteString("from_user_id", m.FromUserId);
+            w.WriteString("to_user_id", m.ToUserId);
+            w.WriteNumber("msg_format", m.MsgFormat);
+            w.WriteNumber("seq", m.Seq);
+            w.WriteNumber("send_time", m.SendTime);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+}
