@@ -21,7 +21,9 @@ import {
   type HistoryResult,
   type MessageDto,
   type MessageStatusEvent,
+  type MessageRecalledEvent,
   type PresenceDto,
+  type RecallResult,
   type SendC2CRequest,
   type SendC2CResult,
   type SyncResult,
@@ -56,6 +58,8 @@ export interface ImChatClientEvents {
   sendFailed: (info: { request: SendC2CRequest; error: ImError }) => void;
   /** A background operation failed (sync, ack); the SDK retries where it can. */
   error: (error: ImError) => void;
+  /** A message of one of this user's conversations was recalled: show a placeholder for `msgId`. */
+  recalled: (event: MessageRecalledEvent) => void;
   /** The other participant of a conversation is typing (the hub sends at most one per chat per 2 s). */
   typing: (event: TypingEvent) => void;
 }
@@ -165,6 +169,10 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.sequencer.hold();
     this.transport.on(HubMethods.ReceiveC2C, (arg) => this.sequencer.accept(normalizeMessage(arg as MessageDto)));
     this.transport.on(HubMethods.Typing, (arg) => this.emit("typing", arg as TypingEvent));
+    this.transport.on(HubMethods.MessageRecalled, (arg) => {
+      const event = arg as MessageRecalledEvent;
+      this.emit("recalled", { ...event, msgId: String(event.msgId), seq: Number(event.seq), time: Number(event.time) });
+    });
     this.transport.on(HubMethods.MessageStatus, (arg) => {
       const event = arg as MessageStatusEvent;
       this.emit("status", { ...event, time: Number(event.time) });
@@ -282,6 +290,12 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     const messages = result.messages.map(normalizeMessage);
     for (const m of messages) this.trackUnread(m);
     return { messages, hasMore: result.hasMore };
+  }
+
+  /** Recalls one of this user's messages within the hub's recall window (default 2 minutes); idempotent. */
+  async recall(msgId: string): Promise<RecallResult> {
+    const result = await this.invoke<RecallResult>(HubMethods.RecallMessage, { msgId });
+    return { ...result, seq: Number(result.seq) };
   }
 
   /** Blocks `userId`: their sends to this user fail with `IM_BLOCKED` (idempotent). */
@@ -441,6 +455,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       ext: request.ext ?? null,
       sendTime: result.serverTime,
       status: StoredStatus.Reached,
+      recalled: false,
     });
   }
 
@@ -499,7 +514,15 @@ function stripUndefined<T extends object>(value: T): T {
 /** MessagePack may decode 64-bit integers as bigint; the model uses numbers (seq and times fit). */
 function normalizeMessage(m: MessageDto): MessageDto {
   const fix = (v: unknown): number => (typeof v === "bigint" ? Number(v) : (v as number));
-  return { ...m, msgId: String(m.msgId), seq: fix(m.seq), sendTime: fix(m.sendTime), msgFormat: fix(m.msgFormat), status: fix(m.status) };
+  return {
+    ...m,
+    msgId: String(m.msgId),
+    seq: fix(m.seq),
+    sendTime: fix(m.sendTime),
+    msgFormat: fix(m.msgFormat),
+    status: fix(m.status),
+    recalled: m.recalled === true,
+  };
 }
 
 function normalizeSync(result: SyncResult): SyncResult {

@@ -61,6 +61,8 @@ export interface MessageDto {
   sendTime: number;
   /** Store status (see {@link StoredStatus}): 1 reached, 2 offline, 3 delivered, 4 read. */
   status: number;
+  /** Recalled by its sender: `content` is empty and `ext` null (a placeholder in the timeline). */
+  recalled: boolean;
 }
 
 /** `Ack` argument; at most 200 ids per call. */
@@ -140,6 +142,28 @@ export interface BlockedUsersResult {
   userIds: string[];
 }
 
+/** `RecallMessage` argument. */
+export interface RecallRequest {
+  msgId?: string | null;
+}
+
+/** `RecallMessage` result (a repeated recall answers the same). */
+export interface RecallResult {
+  msgId: string;
+  chatId: string;
+  seq: number;
+}
+
+/** `MessageRecalled` event, to every connection of both participants. */
+export interface MessageRecalledEvent {
+  msgId: string;
+  chatId: string;
+  seq: number;
+  byUserId: string;
+  /** Recall time, Unix ms. */
+  time: number;
+}
+
 /** `Typing` argument: the caller is typing in `chatId`. */
 export interface TypingRequest {
   chatId?: string | null;
@@ -177,6 +201,8 @@ export const HubMethods = {
   GetBlockedUsers: "GetBlockedUsers",
   Typing: "Typing",
   GetPresence: "GetPresence",
+  RecallMessage: "RecallMessage",
+  MessageRecalled: "MessageRecalled",
   ReceiveC2C: "ReceiveC2C",
   MessageStatus: "MessageStatus",
 } as const;

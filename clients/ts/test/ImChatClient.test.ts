@@ -187,6 +187,7 @@ describe("ImChatClient while the transport is reconnecting", () => {
     ext: null,
     sendTime: seq,
     status: 1,
+    recalled: false,
   });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

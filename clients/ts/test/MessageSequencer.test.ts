@@ -15,6 +15,7 @@ const msg = (seq: number, chatId = CHAT): MessageDto => ({
   ext: null,
   sendTime: seq,
   status: 1,
+  recalled: false,
 });
 
 /** A store holding messages 1..n per chat; fetchAfter answers from it, optionally after a gate. */

@@ -112,6 +112,42 @@ public abstract class ClusterSuite(ClusterRedis redis)
     }
 
     [Fact]
+    public async Task ARecallReachesEveryDeviceOnBothNodesLeavesAPlaceholderAndIsRefusedToOthersAndAfterTheWindow()
+    {
+        await using var cluster = await ClusterFixture.StartAsync(redis: redis, extra: new Dictionary<string, string> { ["Im__Messaging__RecallWindow"] = "00:00:03" });
+        var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
+        var aliceId = HubFixture.NewUser("alice");
+        var bobId = HubFixture.NewUser("bob");
+        await using var alice = await RecordingClient.ConnectAsync(node1, aliceId);
+        await using var aliceTablet = await RecordingClient.ConnectAsync(node2, aliceId);
+        await using var bobPhone = await RecordingClient.ConnectAsync(node2, bobId);
+        await using var bobLaptop = await RecordingClient.ConnectAsync(node1, bobId);
+        await using var carol = await RecordingClient.ConnectAsync(node1, HubFixture.NewUser("carol"));
+        var heard = new ConcurrentDictionary<string, int>();
+        foreach (var (name, device) in new[] { ("alice", alice), ("aliceTablet", aliceTablet), ("bobPhone", bobPhone), ("bobLaptop", bobLaptop) })
+        {
+            device.Client.MessageRecalled += _ =>
+            {
+                heard.AddOrUpdate(name, 1, (_, n) => n + 1);
+                return Task.CompletedTask;
+            };
+        }
+        var sent = await alice.SendAsync(bobId, "wrong chat, sorry");
+        var kept = await alice.SendAsync(bobId, "this one stays");
+
+        await Assert.ThrowsAsync<ImServerException>(() => bobPhone.Client.RecallAsync(sent.MsgId)); // not the sender
+        Assert.Equal("IM_NOT_FOUND", (await Assert.ThrowsAsync<ImServerException>(() => carol.Client.RecallAsync(sent.MsgId))).Code);
+        var recalled = await aliceTablet.Client.RecallAsync(sent.MsgId); // from alice's other device, on node 2
+        Assert.Equal(sent.Seq, recalled.Seq);
+        await Eventually.TrueAsync(() => heard.Count == 4, "both of bob's devices and both of alice's hear of it");
+
+        var history = await bobPhone.Client.SyncAsync(sent.ChatId, 0, 50);
+        Assert.Equal([(sent.Seq, true, ""), (kept.Seq, false, "this one stays")], history.Messages.Select(m => (m.Seq, m.Recalled, m.Content)));
+        await Task.Delay(3200);
+        Assert.Equal("IM_RECALL_WINDOW_PASSED", (await Assert.ThrowsAsync<ImServerException>(() => alice.Client.RecallAsync(kept.MsgId))).Code);
+    }
+
+    [Fact]
     public async Task KillingTheRecipientsNodeLosesNothingAndItsClaimedRetriesAreReplayedByTheOtherNode()
     {
         await using var cluster = await StartAsync();

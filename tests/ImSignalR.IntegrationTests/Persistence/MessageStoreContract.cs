@@ -22,6 +22,27 @@ public abstract class MessageStoreContract<TFixture> : IClassFixture<TFixture>
     private IMessageStore Store => _fixture.Store;
 
     [Fact]
+    public async Task ARecallKeepsTheRowAndSeqErasesContentAndExtOnlyForTheSenderAndShowsInConversations()
+    {
+        var (a, b) = (TestIds.User("a"), TestIds.User("b"));
+        var m1 = TestIds.Message(a, b, 1, 1_000) with { Ext = "{\"x\":1}" };
+        var m2 = TestIds.Message(a, b, 2, 2_000);
+        await Apply([new MessageSent(m1), new MessageSent(m2)]);
+
+        await Apply([new MessageRecalled(m2.ChatId, m2.MsgId, b, a, 2_500)]); // not the sender: nothing happens
+        await Apply([new MessageRecalled(m1.ChatId, m1.MsgId, a, b, 3_000), new MessageRecalled(m2.ChatId, m2.MsgId, a, b, 3_000)]);
+        await Apply([new MessageRecalled(m1.ChatId, m1.MsgId, a, b, 3_100)]); // again: changes nothing
+
+        var rows = await Bounded(Store.GetAfterSeqAsync(m1.ChatId, 0, 10, default));
+        Assert.Equal([1L, 2L], rows.Select(r => r.Seq));
+        Assert.All(rows, r => Assert.True(r.Recalled));
+        Assert.All(rows, r => Assert.Equal("", r.Content));
+        Assert.All(rows, r => Assert.Null(r.Ext));
+        var conversation = Assert.Single(await Bounded(Store.GetConversationsAsync(b, 10, default)), c => c.ChatId == m1.ChatId);
+        Assert.True(conversation.LastMessage!.Recalled);
+    }
+
+    [Fact]
     public async Task BlocksAreIdempotentListedOldestFirstAndPerUser()
     {
         var (bob, alice, carol) = (TestIds.User("bob"), TestIds.User("alice"), TestIds.User("carol"));

@@ -24,6 +24,8 @@ public sealed class ContractDriftTests
         { typeof(BlockedUsersResult), typeof(Sdk.BlockedUsersResult) },
         { typeof(TypingEvent), typeof(Sdk.TypingNotice) },
         { typeof(PresenceDto), typeof(Sdk.PresenceInfo) },
+        { typeof(RecallResult), typeof(Sdk.RecallResult) },
+        { typeof(MessageRecalledEvent), typeof(Sdk.MessageRecall) },
     };
 
     [Theory]
@@ -48,6 +50,7 @@ public sealed class ContractDriftTests
         { typeof(BlockRequest), typeof(Sdk.BlockRequest) },
         { typeof(TypingRequest), typeof(Sdk.TypingRequest) },
         { typeof(PresenceRequest), typeof(Sdk.PresenceRequest) },
+        { typeof(RecallRequest), typeof(Sdk.RecallRequest) },
     };
 
     [Theory]

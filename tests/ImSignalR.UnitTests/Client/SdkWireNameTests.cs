@@ -37,7 +37,11 @@ public sealed class SdkWireNameTests
     {
         var names = typeof(ImMessage).Assembly.GetExportedTypes().Where(t => t.Namespace == typeof(ImMessage).Namespace).Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(
-            ["AckRequest", "AckResult", "Conversation", "HistoryRequest", "HistoryResult", "ImMessage", "MessageStatusUpdate", "SendRequest", "SendResult", "SyncRequest", "SyncResult"],
+            [
+                "AckRequest", "AckResult", "BlockRequest", "BlockResult", "BlockedUsersResult", "Conversation", "HistoryRequest", "HistoryResult",
+                "ImMessage", "MessageRecall", "MessageStatusUpdate", "PresenceInfo", "PresenceRequest", "RecallRequest", "RecallResult",
+                "SendRequest", "SendResult", "SyncRequest", "SyncResult", "TypingNotice", "TypingRequest",
+            ],
             names);
     }
 

@@ -51,6 +51,12 @@ internal sealed class FakeStore : IMessageStore
                             }
                         }
                         break;
+                    case MessageRecalled r:
+                        if (Messages.TryGetValue(r.MsgId, out var rec) && rec.FromUserId == r.FromUserId)
+                        {
+                            Messages[r.MsgId] = rec with { Content = string.Empty, Ext = null, Recalled = true };
+                        }
+                        break;
                     case MessageOffline o:
                         if (Messages.TryGetValue(o.Message.MsgId, out var off) && off.Status < MessageStatus.Offline)
                         {

@@ -172,8 +172,24 @@ public class RocketMqModelTests
             json);
     }
 
+    [Fact]
+    public void ARecallIsTheJavaWithdrawEventAndRoundTrips()
+    {
+        var recall = new MessageRecalled("chat", 42, "u1", "u2", 1700000000500);
+
+        var json = System.Text.Encoding.UTF8.GetString(ClusterEventCodec.Serialize(recall));
+
+        Assert.Equal(
+            """{"clusterEventType":40,"balanceId":"chat","data":"{\"msgId\":\"42\",\"chatId\":\"chat\",\"fromUserId\":\"u1\",\"toUserId\":\"u2\",\"withdrawFlag\":1}","createTime":1700000000500}""",
+            json);
+        Assert.Equal("C2C_CLIENT_WITHDRAW_MSG", ClusterEventCodec.TagOf(recall));
+        Assert.Equal("42", ClusterEventCodec.KeyOf(recall));
+        Assert.Equal(recall, ClusterEventCodec.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
     [Theory]
     [InlineData("not json")]
+    [InlineData("""{"clusterEventType":40,"data":"{\"msgId\":\"1\"}","createTime":1}""")]
     [InlineData("""{"clusterEventType":99,"data":"{}","createTime":1}""")]
     [InlineData("""{"clusterEventType":10,"data":"{\"msgId\":\"1\"}","createTime":1}""")]
     public void NonClusterEventsAreRejected(string body) =>

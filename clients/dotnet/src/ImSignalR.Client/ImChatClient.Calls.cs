@@ -100,6 +100,14 @@ public sealed partial class ImChatClient
         }
     }
 
+    /// <summary>Recalls one of this user's messages within the hub's recall window (default 2 minutes); idempotent.</summary>
+    /// <exception cref="ImServerException"><c>IM_RECALL_WINDOW_PASSED</c>, <c>IM_FORBIDDEN</c> (not the sender), <c>IM_NOT_FOUND</c>.</exception>
+    public Task<RecallResult> RecallAsync(string msgId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(msgId);
+        return CallAsync((calls, ct) => calls.RecallAsync(msgId, ct), cancellationToken);
+    }
+
     /// <summary>Blocks <paramref name="userId"/>: their sends to this user fail with <c>IM_BLOCKED</c> (idempotent).</summary>
     /// <exception cref="ImServerException">The server refused (e.g. an invalid id, yourself, too many blocks).</exception>
     public Task<BlockResult> BlockAsync(string userId, CancellationToken cancellationToken = default) =>

@@ -105,6 +105,11 @@ public sealed partial class ImChatClient : IHubCallsSource
             _statuses.Writer.TryWrite(status);
             return Task.CompletedTask;
         });
+        connection.On<MessageRecall>("MessageRecalled", recall =>
+        {
+            _statuses.Writer.TryWrite(recall);
+            return Task.CompletedTask;
+        });
         connection.On<TypingNotice>("Typing", typing =>
         {
             _statuses.Writer.TryWrite(typing);

@@ -90,6 +90,9 @@ public sealed partial class ImChatClient : IAsyncDisposable
     /// Advisory: queued with the status events, the oldest dropped when the app does not keep up.</summary>
     public event Func<TypingNotice, Task>? TypingReceived;
 
+    /// <summary>A message of one of this user's conversations was recalled (queued with the status events).</summary>
+    public event Func<MessageRecall, Task>? MessageRecalled;
+
     /// <summary>The connection state changed (connected, lost and reconnecting, reconnected, disposed).</summary>
     public event Action<ImConnectionStateChange>? StateChanged;
 
@@ -224,6 +227,10 @@ public sealed partial class ImChatClient : IAsyncDisposable
             else if (item is TypingNotice typing)
             {
                 await RaiseAsync(TypingReceived, typing).ConfigureAwait(false);
+            }
+            else if (item is MessageRecall recall)
+            {
+                await RaiseAsync(MessageRecalled, recall).ConfigureAwait(false);
             }
         }
     }

@@ -88,6 +88,7 @@ export class FakeChatServer {
       ext: req.ext ?? null,
       sendTime: 1_700_000_000_000 + seq,
       status: online ? 1 : 2,
+      recalled: false,
     };
     this.messages.push(message);
     const result: SendC2CResult = { msgId: message.msgId, chatId, seq, serverTime: message.sendTime, duplicate: false };

@@ -138,7 +138,14 @@ describe.each(["json", "messagepack"] as const)("blocking, typing and presence o
     expect(await bob.client.getBlockedUsers()).toEqual([a]);
     await expect(alice.client.sendC2C({ toUserId: b, content: "blocked?" })).rejects.toMatchObject({ code: "IM_BLOCKED" });
     expect(await bob.client.unblock(a)).toEqual({ userId: a, blocked: false });
-    await alice.client.sendC2C({ toUserId: b, content: "after" });
+    const after = await alice.client.sendC2C({ toUserId: b, content: "after" });
     await vi.waitFor(() => expect(bob.messages.map((m) => m.content)).toEqual(["hi", "after"]));
+
+    const recalls: { msgId: string; byUserId: string }[] = [];
+    bob.client.on("recalled", (r) => recalls.push({ msgId: r.msgId, byUserId: r.byUserId }));
+    expect(await alice.client.recall(after.msgId)).toMatchObject({ msgId: after.msgId, seq: after.seq });
+    await vi.waitFor(() => expect(recalls).toEqual([{ msgId: after.msgId, byUserId: a }]));
+    const history = await bob.client.getHistory(after.chatId);
+    expect(history.messages.map((m) => [m.content, m.recalled])).toEqual([["hi", false], ["", true]]);
   }, 30_000);
 });

@@ -9,7 +9,8 @@ namespace ImSignalR.Infrastructure.RocketMq.Internal;
 /// The Java <c>ClusterEvent</c> body (SPEC §6), as <c>im-business</c> reads it:
 /// <c>{"clusterEventType":10|20|30,"balanceId":chatId,"data":"&lt;JSON string&gt;","createTime":epochMs}</c>.
 /// <c>data</c> for 10/20: msgId, chatId, msgCreateTime, fromUserId, toUserId, msgFormat, msgContent, clientMsgId,
-/// seq, msgStatus; for 30: msgId (the first acked id), chatId, fromUserId, toUserId, msgIds, msgStatus.
+/// seq, msgStatus; for 30: msgId (the first acked id), chatId, fromUserId, toUserId, msgIds, msgStatus; for 40 (recall,
+/// the Java <c>C2C_CLIENT_WITHDRAW_MSG</c>): msgId, chatId, fromUserId, toUserId, withdrawFlag = 1.
 /// Ids are JSON strings: the Java DTOs (<c>CommonMsgAO.msgId</c>, <c>C2CReceivedMsgAckAO.msgIds</c>) declare them
 /// <c>String</c>, and SPEC §3 puts 64-bit ids on the wire as decimal strings. Two extra keys carry what the store
 /// needs and SPEC's list lacks: <c>ext</c> (only when the message has one) and <c>maxSeq</c> on acks; Java's Jackson
@@ -20,6 +21,7 @@ internal static class ClusterEventCodec
     public const int SendMsg = 10;
     public const int OfflineMsg = 20;
     public const int ReceivedAckMsg = 30;
+    public const int WithdrawMsg = 40;
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -29,6 +31,7 @@ internal static class ClusterEventCodec
         SendMsg => "C2C_SEND_MSG",
         OfflineMsg => "C2C_OFF_LINE_MSG",
         ReceivedAckMsg => "C2C_CLIENT_RECEIVED_ACK_MSG",
+        WithdrawMsg => "C2C_CLIENT_WITHDRAW_MSG",
         var other => throw new ArgumentOutOfRangeException(nameof(logEvent), other, "Unknown cluster event type."),
     };
 
@@ -38,6 +41,7 @@ internal static class ClusterEventCodec
         MessageSent s => Id(s.Message.MsgId),
         MessageOffline o => Id(o.Message.MsgId),
         MessagesAcked a => a.MsgIds.Count > 0 ? Id(a.MsgIds[0]) : a.ChatId,
+        MessageRecalled r => Id(r.MsgId),
         _ => throw new ArgumentOutOfRangeException(nameof(logEvent)),
     };
 
@@ -84,6 +88,14 @@ internal static class ClusterEventCodec
                     w.WriteEndArray();
                     w.WriteNumber("msgStatus", (int)a.Status);
                     w.WriteNumber("maxSeq", a.MaxSeq);
+                    break;
+                case MessageRecalled r:
+                    // The Java im-connect's withdraw data: {msgId, chatId, fromUserId, toUserId, withdrawFlag}.
+                    w.WriteString("msgId", Id(r.MsgId));
+                    w.WriteString("chatId", r.ChatId);
+                    w.WriteString("fromUserId", r.FromUserId);
+                    w.WriteString("toUserId", r.ToUserId);
+                    w.WriteNumber("withdrawFlag", 1);
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(logEvent));
@@ -137,6 +149,13 @@ internal static class ClusterEventCodec
                         ids,
                         (MessageStatus)d.GetProperty("msgStatus").GetInt32(),
                         d.TryGetProperty("maxSeq", out var maxSeq) ? maxSeq.GetInt64() : 0,
+                        createTime);
+                case WithdrawMsg:
+                    return new MessageRecalled(
+                        d.GetProperty("chatId").GetString()!,
+                        ReadId(d.GetProperty("msgId")),
+                        d.GetProperty("fromUserId").GetString()!,
+                        d.GetProperty("toUserId").GetString()!,
                         createTime);
                 default:
                     throw new FormatException($"Unknown clusterEventType {type}.");

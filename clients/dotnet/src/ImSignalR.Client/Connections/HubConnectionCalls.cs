@@ -59,6 +59,9 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
     public Task<BlockResult> SetBlockedAsync(string userId, bool blocked, CancellationToken cancellationToken) =>
         InvokeAsync<BlockResult>(blocked ? "BlockUser" : "UnblockUser", [new BlockRequest { UserId = userId }], cancellationToken);
 
+    public Task<RecallResult> RecallAsync(string msgId, CancellationToken cancellationToken) =>
+        InvokeAsync<RecallResult>("RecallMessage", [new RecallRequest { MsgId = msgId }], cancellationToken);
+
     public Task<BlockedUsersResult> GetBlockedUsersAsync(CancellationToken cancellationToken) =>
         InvokeAsync<BlockedUsersResult>("GetBlockedUsers", [], cancellationToken);
 

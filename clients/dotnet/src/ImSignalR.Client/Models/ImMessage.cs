@@ -39,4 +39,8 @@ public sealed record ImMessage
     /// <summary>1 reached, 2 offline, 3 delivered, 4 read.</summary>
     [DataMember(Name = "status")]
     public required int Status { get; init; }
+
+    /// <summary>Recalled by its sender: <see cref="Content"/> is empty and <see cref="Ext"/> null.</summary>
+    [DataMember(Name = "recalled")]
+    public bool Recalled { get; init; }
 }
