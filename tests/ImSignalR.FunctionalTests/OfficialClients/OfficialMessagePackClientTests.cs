@@ -13,7 +13,7 @@ namespace ImSignalR.FunctionalTests.OfficialClients;
 /// </summary>
 public sealed class OfficialMessagePackClientTests(HubFixture fixture) : IClassFixture<HubFixture>
 {
-    private static readonly string[] MessageKeys = ["msgId", "clientMsgId", "chatId", "seq", "fromUserId", "toUserId", "content", "msgFormat", "ext", "sendTime", "status"];
+    private static readonly string[] MessageKeys = ["msgId", "clientMsgId", "chatId", "seq", "fromUserId", "toUserId", "content", "msgFormat", "ext", "sendTime", "status", "recalled"];
 
     private HubProcess Hub => fixture.Hub;
 

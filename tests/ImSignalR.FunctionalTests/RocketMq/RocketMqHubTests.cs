@@ -214,4 +214,33 @@ public sealed class RocketMqHubTests
         }
         Assert.Contains(mq.Brokers, b => b.Topics.ContainsKey(topic));
     }
+
+    [Fact]
+    public async Task ARecallTravelsAsTheJavaWithdrawEventOnTheChatsQueueAndTheStoreEndsRecalled()
+    {
+        var (mq, hub, topic) = await StartAsync(BrokerFlavour.V5);
+        await using var mqScope = mq;
+        await using var hubScope = hub;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var alice = await RecordingClient.ConnectAsync(hub, $"alice-{run}");
+        var bobId = $"bob-{run}";
+        var sent = await alice.SendAsync(bobId, "take it back", clientMsgId: "r1");
+
+        await alice.Client.RecallAsync(sent.MsgId);
+
+        List<ImMessage> stored = [];
+        await Eventually.TrueAsync(async () => (stored = await SyncAllAsync(alice.Client, sent.ChatId)) is [{ Recalled: true }],
+            "the consumer applied the recall", TimeSpan.FromSeconds(30));
+        Assert.Equal(("", sent.Seq), (stored[0].Content, stored[0].Seq));
+        var records = mq.Brokers.SelectMany(b => b.Messages(topic).Select(r => (Broker: b.Name, Record: r))).ToList();
+        var withdraw = Assert.Single(records, x => x.Record.Properties.GetValueOrDefault("TAGS") == "C2C_CLIENT_WITHDRAW_MSG");
+        var send = Assert.Single(records, x => x.Record.Properties.GetValueOrDefault("TAGS") == "C2C_SEND_MSG");
+        Assert.Equal((send.Broker, send.Record.QueueId), (withdraw.Broker, withdraw.Record.QueueId)); // after its send, in order
+        using var body = JsonDocument.Parse(withdraw.Record.Body);
+        Assert.Equal(40, body.RootElement.GetProperty("clusterEventType").GetInt32());
+        using var data = JsonDocument.Parse(body.RootElement.GetProperty("data").GetString()!);
+        Assert.Equal(sent.MsgId, data.RootElement.GetProperty("msgId").GetString());
+        Assert.Equal(1, data.RootElement.GetProperty("withdrawFlag").GetInt32());
+        Assert.Equal(bobId, data.RootElement.GetProperty("toUserId").GetString());
+    }
 }
