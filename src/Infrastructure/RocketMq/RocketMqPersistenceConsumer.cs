@@ -124,26 +124,34 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     }
 
     /// <summary>
-    /// message_sent for each send of the batch, before the batch's offset is committed. A failure is retried
+    /// message_sent for each send and message_recalled for each recall of the batch, before the batch's offset is committed. A failure is retried
     /// in place (with backoff), like an unavailable store: dropping it would break "at least once", and the
     /// retry topic would break per-chat order.
     /// </summary>
     private async Task PublishEventsAsync(MessageQueue queue, List<LogEvent> events, CancellationToken cancellationToken)
     {
         var service = _options.Service;
-        foreach (var sent in events.OfType<MessageSent>())
+        foreach (var logEvent in events)
         {
-            var m = sent.Message;
-            var message = new OutgoingMessage(service.EventTopic, ServiceEventCodec.MessageSent(m, service.EventsIncludeContent),
-                ServiceEventCodec.MessageSentType, m.MsgId.ToString(System.Globalization.CultureInfo.InvariantCulture), m.ChatId,
-                [new("event_type", ServiceEventCodec.MessageSentType), new("user_id", m.FromUserId)]);
+            var (body, type, msgId, userId) = logEvent switch
+            {
+                MessageSent { Message: var m } => (ServiceEventCodec.MessageSent(m, service.EventsIncludeContent), ServiceEventCodec.MessageSentType, m.MsgId, m.FromUserId),
+                MessageRecalled r => (ServiceEventCodec.MessageRecalled(r), ServiceEventCodec.MessageRecalledType, r.MsgId, r.FromUserId),
+                _ => (null, "", 0L, ""),
+            };
+            if (body is null)
+            {
+                continue;
+            }
+            var message = new OutgoingMessage(service.EventTopic, body, type, msgId.ToString(System.Globalization.CultureInfo.InvariantCulture), logEvent.ChatId,
+                [new("event_type", type), new("user_id", userId)]);
             var delay = TimeSpan.FromMilliseconds(200);
             while (true)
             {
                 try
                 {
                     await _events!.SendAsync(message, cancellationToken).ConfigureAwait(false);
-                    _metrics?.EventsPublished?.Add(1, new KeyValuePair<string, object?>("type", ServiceEventCodec.MessageSentType));
+                    _metrics?.EventsPublished?.Add(1, new KeyValuePair<string, object?>("type", type));
                     break;
                 }
                 catch (RocketMqProtocolException e)

@@ -182,4 +182,19 @@ public class ServiceEventCodecTests
         Assert.Equal(("c2c:a:b", "a", "b", 2, 4L), (data.GetProperty("chat_id").GetString(), data.GetProperty("from_user_id").GetString(),
             data.GetProperty("to_user_id").GetString(), data.GetProperty("msg_format").GetInt32(), data.GetProperty("seq").GetInt64()));
     }
+
+    [Fact]
+    public void MessageRecalledHasTheSeedShapeAndNeverTheContent()
+    {
+        var r = new ImSignalR.Domain.Messaging.MessageRecalled("c2c:a:b", 9007199254740993, "a", "b", 1_764_590_000_123);
+
+        var root = JsonDocument.Parse(ImSignalR.Infrastructure.RocketMq.Service.ServiceEventCodec.MessageRecalled(r)).RootElement;
+
+        Assert.Equal(["user_id", "message", "timestamp", "type", "data"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("a", "", "2025-12-01T11:53:20.123Z", "message_recalled"), (root.GetProperty("user_id").GetString(),
+            root.GetProperty("message").GetString(), root.GetProperty("timestamp").GetString(), root.GetProperty("type").GetString()));
+        var data = root.GetProperty("data");
+        Assert.Equal(("9007199254740993", "c2c:a:b", "a", "b", 1_764_590_000_123L), (data.GetProperty("msg_id").GetString(), data.GetProperty("chat_id").GetString(),
+            data.GetProperty("from_user_id").GetString(), data.GetProperty("to_user_id").GetString(), data.GetProperty("recalled_at").GetInt64()));
+    }
 }
