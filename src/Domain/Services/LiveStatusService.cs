@@ -26,6 +26,9 @@ public sealed class LiveStatusService
     private readonly BlockService _blocks;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<(string User, string Chat), long> _lastTyping = new();
+    // Conversations seen to have a message: that never stops being true, so each costs one store read per node
+    // (with the RocketMQ log a max-seq read also waits for the consumer, which typing must not do per keystroke).
+    private readonly ConcurrentDictionary<string, byte> _startedChats = new(StringComparer.Ordinal);
 
     public LiveStatusService(IPresence presence, IMessageStore store, IMessagePusher pusher, BlockService blocks, TimeProvider time)
     {
@@ -54,12 +57,30 @@ public sealed class LiveStatusService
         }
         _lastTyping[key] = now;
         // A conversation exists once a message was sent in it; a peer who blocked the caller hears nothing.
-        if (await _store.GetMaxSeqAsync(chatId, cancellationToken).ConfigureAwait(false) == 0
+        if (!await HasMessagesAsync(chatId, cancellationToken).ConfigureAwait(false)
             || await _blocks.IsBlockedAsync(peer, userId, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
         await _pusher.PushTypingAsync(peer, new TypingEvent { ChatId = chatId, UserId = userId }, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async ValueTask<bool> HasMessagesAsync(string chatId, CancellationToken cancellationToken)
+    {
+        if (_startedChats.ContainsKey(chatId))
+        {
+            return true;
+        }
+        if (await _store.GetMaxSeqAsync(chatId, cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return false;
+        }
+        if (_startedChats.Count >= MaxTypingKeys)
+        {
+            _startedChats.Clear();
+        }
+        _startedChats[chatId] = 0;
         return true;
     }
 

@@ -16,43 +16,9 @@ internal static class ServiceEventCodec
 
     public const string MessageRecalledType = "message_recalled";
 
-    /// <summary><c>message_recalled</c>: user_id = the sender who recalled, data = <c>{msg_id, chat_id, from_user_id, to_user_id, recalled_at}</c>.</summary>
-    public static byte[] MessageRecalled(MessageRecalled r)
-    {
-        using var stream = new MemoryStream(256);
-        using (var w = new Utf8JsonWriter(stream))
+    public static byte[] MessageSent(ChatMessage m, bool includeContent) =>
+        Envelope(m.FromUserId, includeContent ? m.Content : "", m.SendTime, MessageSentType, w =>
         {
-            w.WriteStartObject();
-            w.WriteString("user_id", r.FromUserId);
-            w.WriteString("message", "");
-            w.WriteString("timestamp", Timestamp(r.Time));
-            w.WriteString("type", MessageRecalledType);
-            w.WriteStartObject("data");
-            w.WriteString("msg_id", r.MsgId.ToString(CultureInfo.InvariantCulture));
-            w.WriteString("chat_id", r.ChatId);
-            w.WriteString("from_user_id", r.FromUserId);
-            w.WriteString("to_user_id", r.ToUserId);
-            w.WriteNumber("recalled_at", r.Time);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        return stream.ToArray();
-    }
-
-    private static string Timestamp(long unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    public static byte[] MessageSent(ChatMessage m, bool includeContent)
-    {
-        using var stream = new MemoryStream(256);
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("user_id", m.FromUserId);
-            w.WriteString("message", includeContent ? m.Content : "");
-            w.WriteString("timestamp", Timestamp(m.SendTime));
-            w.WriteString("type", MessageSentType);
-            w.WriteStartObject("data");
             w.WriteString("msg_id", m.MsgId.ToString(CultureInfo.InvariantCulture));
             w.WriteString("chat_id", m.ChatId);
             w.WriteString("from_user_id", m.FromUserId);
@@ -60,6 +26,32 @@ internal static class ServiceEventCodec
             w.WriteNumber("msg_format", m.MsgFormat);
             w.WriteNumber("seq", m.Seq);
             w.WriteNumber("send_time", m.SendTime);
+        });
+
+    /// <summary><c>message_recalled</c>: user_id = the sender who recalled, data = <c>{msg_id, chat_id, from_user_id, to_user_id, recalled_at}</c>.</summary>
+    public static byte[] MessageRecalled(MessageRecalled r) =>
+        Envelope(r.FromUserId, "", r.Time, MessageRecalledType, w =>
+        {
+            w.WriteString("msg_id", r.MsgId.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("chat_id", r.ChatId);
+            w.WriteString("from_user_id", r.FromUserId);
+            w.WriteString("to_user_id", r.ToUserId);
+            w.WriteNumber("recalled_at", r.Time);
+        });
+
+    /// <summary>The seed's body: <c>{"user_id","message","timestamp","type","data"}</c>; <paramref name="data"/> writes the data object's members.</summary>
+    private static byte[] Envelope(string userId, string message, long unixMs, string type, Action<Utf8JsonWriter> data)
+    {
+        using var stream = new MemoryStream(256);
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("user_id", userId);
+            w.WriteString("message", message);
+            w.WriteString("timestamp", DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("type", type);
+            w.WriteStartObject("data");
+            data(w);
             w.WriteEndObject();
             w.WriteEndObject();
         }
