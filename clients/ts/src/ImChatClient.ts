@@ -3,9 +3,7 @@ import { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
 import type { ClientStorage } from "./ClientStorage.js";
 import type { ConnectionState, HubTransport } from "./HubTransport.js";
 import { ImError } from "./ImError.js";
-import { IndexedDbClientStorage } from "./IndexedDbClientStorage.js";
 import type { ImChatClientOptions } from "./ImChatClientOptions.js";
-import { MemoryClientStorage } from "./MemoryClientStorage.js";
 import { MessageSequencer } from "./MessageSequencer.js";
 import {
   chatIdFor,
@@ -30,50 +28,18 @@ import {
   type TypingEvent,
 } from "./models.js";
 import { Outbox } from "./Outbox.js";
-import { SoloOutboxCoordinator, type OutboxCoordinator } from "./OutboxCoordinator.js";
 import { SignalRHubTransport } from "./SignalRHubTransport.js";
+import { Throttle } from "./Throttle.js";
 import { TypedEmitter } from "./TypedEmitter.js";
-import { WebLocksOutboxCoordinator } from "./WebLocksOutboxCoordinator.js";
+import { normalizeMessage, normalizeRecalled, normalizeSync, stripUndefined } from "./wire.js";
+import { defaultCoordinator, defaultStorage, newClientMsgId } from "./clientDefaults.js";
+import type { ImChatClientEvents, SendOptions } from "./ImChatClientEvents.js";
 
-/** Typing calls per chat at most this often (ms), as the hub's own limit. */
-const TypingIntervalMs = 2000;
+export type { ImChatClientEvents, SendOptions } from "./ImChatClientEvents.js";
 
 /** Dedupe-window ids written to storage at most this often (ms), or at once when this many wait. */
 const SeenFlushMs = 100;
 const SeenFlushMax = 500;
-
-/** Events of {@link ImChatClient}. */
-export interface ImChatClientEvents {
-  /** Each message of each conversation exactly once, in seq order per conversation (own sends included). */
-  message: (message: MessageDto) => void;
-  /** The recipient acked one of this user's messages. */
-  status: (event: MessageStatusEvent) => void;
-  /** The connection state changed. */
-  connectionState: (state: ConnectionState) => void;
-  /** A catch-up after a (re)connect finished: everything accepted until then has been delivered. */
-  synced: (info: { reconnect: boolean }) => void;
-  /** A queued send was confirmed (fires for sends restored from storage too). */
-  sent: (info: { request: SendC2CRequest; result: SendC2CResult }) => void;
-  /** A queued send was rejected for good. */
-  sendFailed: (info: { request: SendC2CRequest; error: ImError }) => void;
-  /** A background operation failed (sync, ack); the SDK retries where it can. */
-  error: (error: ImError) => void;
-  /** A message of one of this user's conversations was recalled: show a placeholder for `msgId`. */
-  recalled: (event: MessageRecalledEvent) => void;
-  /** The other participant of a conversation is typing (the hub sends at most one per chat per 2 s). */
-  typing: (event: TypingEvent) => void;
-}
-
-/** Arguments of {@link ImChatClient.sendC2C}. */
-export interface SendOptions {
-  toUserId: string;
-  content: string;
-  /** Default 1 (text). */
-  msgFormat?: number;
-  ext?: string;
-  /** Idempotency key; generated when absent. Pass your own to show the message before it is confirmed. */
-  clientMsgId?: string;
-}
 
 /**
  * The ImSignalR chat client: a SignalR connection that reconnects forever, catches up from the last seen
@@ -99,7 +65,8 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   private readonly pageSize: number;
   /** Peer messages handed over but not yet marked read, per conversation: seq → msgId. */
   private readonly unreadByChat = new Map<string, Map<number, string>>();
-  private readonly typingSentAt = new Map<string, number>();
+  /** Typing calls per chat at most every 2 s, as the hub's own limit. */
+  private readonly typingThrottle = new Throttle(2000);
   private currentState: ConnectionState = "disconnected";
   private running = false;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -169,10 +136,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.sequencer.hold();
     this.transport.on(HubMethods.ReceiveC2C, (arg) => this.sequencer.accept(normalizeMessage(arg as MessageDto)));
     this.transport.on(HubMethods.Typing, (arg) => this.emit("typing", arg as TypingEvent));
-    this.transport.on(HubMethods.MessageRecalled, (arg) => {
-      const event = arg as MessageRecalledEvent;
-      this.emit("recalled", { ...event, msgId: String(event.msgId), seq: Number(event.seq), time: Number(event.time) });
-    });
+    this.transport.on(HubMethods.MessageRecalled, (arg) => this.emit("recalled", normalizeRecalled(arg as MessageRecalledEvent)));
     this.transport.on(HubMethods.MessageStatus, (arg) => {
       const event = arg as MessageStatusEvent;
       this.emit("status", { ...event, time: Number(event.time) });
@@ -318,12 +282,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
    * drops more anyway); call it on every keystroke. Best effort: failures are ignored.
    */
   typing(chatId: string): void {
-    const now = Date.now();
-    const last = this.typingSentAt.get(chatId);
-    if (last !== undefined && now - last < TypingIntervalMs) return;
-    if (this.typingSentAt.size >= 1000) this.typingSentAt.clear();
-    this.typingSentAt.set(chatId, now);
-    if (this.currentState !== "connected") return;
+    if (!this.typingThrottle.pass(chatId) || this.currentState !== "connected") return;
     this.transport.invoke<void>(HubMethods.Typing, { chatId }).catch(() => undefined);
   }
 
@@ -487,46 +446,4 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.currentState = state;
     this.emit("connectionState", state);
   }
-}
-
-function defaultStorage(): ClientStorage {
-  return IndexedDbClientStorage.isAvailable() ? new IndexedDbClientStorage() : new MemoryClientStorage();
-}
-
-function defaultCoordinator(storage: ClientStorage): OutboxCoordinator {
-  // Memory storage is private to this client, so there is nobody to coordinate with.
-  return !(storage instanceof MemoryClientStorage) && WebLocksOutboxCoordinator.isAvailable()
-    ? new WebLocksOutboxCoordinator()
-    : new SoloOutboxCoordinator();
-}
-
-function newClientMsgId(): string {
-  const c = globalThis.crypto;
-  if (c !== undefined && typeof c.randomUUID === "function") return c.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
-
-/** MessagePack sends `undefined` as nil; drop absent members so both protocols send the same thing. */
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** MessagePack may decode 64-bit integers as bigint; the model uses numbers (seq and times fit). */
-function normalizeMessage(m: MessageDto): MessageDto {
-  const fix = (v: unknown): number => (typeof v === "bigint" ? Number(v) : (v as number));
-  return {
-    ...m,
-    msgId: String(m.msgId),
-    seq: fix(m.seq),
-    sendTime: fix(m.sendTime),
-    msgFormat: fix(m.msgFormat),
-    status: fix(m.status),
-    recalled: m.recalled === true,
-  };
-}
-
-function normalizeSync(result: SyncResult): SyncResult {
-  const maxSeqByChat: Record<string, number> = {};
-  for (const [chatId, seq] of Object.entries(result.maxSeqByChat ?? {})) maxSeqByChat[chatId] = Number(seq);
-  return { messages: (result.messages ?? []).map(normalizeMessage), hasMore: result.hasMore === true, maxSeqByChat };
 }
