@@ -10,6 +10,9 @@ internal static class ImClaims
     public const string Scope = "scope";
     public const string SendScope = "im:send";
 
+    /// <summary>Statistics and administration (SPEC §12): stats, a user's connections, disconnecting them.</summary>
+    public const string AdminScope = "im:admin";
+
     public static bool HasScope(ClaimsPrincipal user, string scope) =>
         user.FindAll(Scope).Any(c => c.Value.Split(' ').Contains(scope, StringComparer.Ordinal));
 }

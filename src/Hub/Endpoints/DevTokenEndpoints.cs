@@ -7,7 +7,7 @@ namespace ImSignalR.Hub.Endpoints;
 /// <summary><c>POST /api/dev/token</c> (SPEC §3.1): mapped only when <c>Im:Auth:DevTokens</c> is on.</summary>
 internal static class DevTokenEndpoints
 {
-    private static readonly HashSet<string> KnownScopes = new(StringComparer.Ordinal) { ImClaims.SendScope };
+    private static readonly HashSet<string> KnownScopes = new(StringComparer.Ordinal) { ImClaims.SendScope, ImClaims.AdminScope };
 
     public static void MapDevTokens(this IEndpointRouteBuilder app)
     {
