@@ -79,6 +79,8 @@ public sealed class HubProcess : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            // The node logs through a background queue and a pipe: give the lines about this failure time to arrive.
+            await Task.Delay(500);
             var lines = Output.Split('\n');
             var tail = string.Join('\n', lines[Math.Max(0, lines.Length - 40)..]);
             throw new InvalidOperationException($"{what} failed: {ex.GetType().Name}: {ex.Message}\n--- last lines of the node's log ---\n{tail}", ex);

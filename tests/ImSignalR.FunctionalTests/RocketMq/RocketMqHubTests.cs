@@ -42,6 +42,10 @@ public sealed class RocketMqHubTests
             ["Im__Auth__DevTokens"] = "true",
             ["Im__Limits__SendsPerSecond"] = "100000",
             ["Im__Limits__SendBurst"] = "100000",
+            // A read that went ahead unconfirmed is logged at Debug: show it when a read-your-writes check fails.
+            ["Logging__LogLevel__ImSignalR.Infrastructure.RocketMq.ReadYourWrites"] = "Debug",
+            ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__UseUtcTimestamp"] = "true",
         });
         return (mq, hub, topic);
     }
@@ -136,6 +140,7 @@ public sealed class RocketMqHubTests
         var bobId = $"bob-{run}";
         var accepted = new List<SendResult>();
         var failed = 0;
+        var restarted = "";
 
         for (var i = 0; i < 300; i++)
         {
@@ -157,15 +162,22 @@ public sealed class RocketMqHubTests
                 {
                     broker.Start();
                 }
+                restarted = DateTime.UtcNow.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
                 await Eventually.TrueAsync(async () => (await hub.Http.GetAsync("/health/ready")).IsSuccessStatusCode, "ready again", TimeSpan.FromSeconds(30));
+                restarted += " ready " + DateTime.UtcNow.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
             }
             try
             {
                 var sent = await alice.SendAsync(bobId, $"m{i}", clientMsgId: $"m{i}");
                 accepted.Add(sent);
                 // Read your writes, also right after the outage while the consumer is still catching up.
-                var page = await alice.Client.SyncAsync(sent.ChatId, sent.Seq - 1, 10);
-                Assert.Contains(page.Messages, m => m.MsgId == sent.MsgId);
+                var sentAt = DateTime.UtcNow.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture);
+                await hub.ExplainFailureAsync($"the sync right after send {i} (accepted at {sentAt}, brokers back {restarted})", async () =>
+                {
+                    var page = await alice.Client.SyncAsync(sent.ChatId, sent.Seq - 1, 10);
+                    Assert.Contains(page.Messages, m => m.MsgId == sent.MsgId);
+                    return page;
+                });
             }
             catch (ImServerException ex)
             {

@@ -218,6 +218,39 @@ public class RocketMqEndToEndTests
         await first.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task ARestartedBrokerThatLostTheGroupDoesNotMakeTheConsumerDropItsQueues()
+    {
+        await using var mq = RocketMqDouble.Start();
+        var topic = UniqueName("RST");
+        mq.CreateTopic(topic, 4);
+        var options = Options(mq.NameServerAddress, topic, UniqueName("G"));
+        var store = new RecordingMessageStore();
+        await using var consumer = Consumer(options, store);
+        await consumer.StartAsync(CancellationToken.None);
+        await WaitUntil(() => consumer.Consumer!.AssignedQueues.Count(q => q.Topic == topic) == 4, "owns all 4");
+
+        // A restart forgets group memberships: until our next heartbeat lands the broker lists a group without us.
+        await mq.Brokers[0].StopAsync();
+        await Task.Delay(1500);
+        mq.Brokers[0].Start();
+        var fewest = 4;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(4))
+        {
+            fewest = Math.Min(fewest, consumer.Consumer!.AssignedQueues.Count(q => q.Topic == topic));
+            await Task.Delay(10);
+        }
+
+        // Dropping and restarting every queue would cost a rebalance interval of deafness after each broker restart.
+        Assert.Equal(4, fewest);
+        var (log, producer) = MessageLog(options);
+        await using var _ = producer;
+        await log.AppendAsync(Sent("chat-after-restart", 1), CancellationToken.None);
+        await WaitUntil(() => store.Count == 1, "a send after the restart is applied");
+        await consumer.StopAsync(CancellationToken.None);
+    }
+
     [Theory]
     [InlineData(ReplySerialization.Binary)]
     [InlineData(ReplySerialization.MirrorRequest)]

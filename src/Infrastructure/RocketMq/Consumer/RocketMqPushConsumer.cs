@@ -44,6 +44,7 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
     private Task _rebalanceLoop = Task.CompletedTask;
     private int _disposed;
     private bool _topicMissing;
+    private bool _unknownToBroker;
 
     public RocketMqPushConsumer(RocketMqOptions options, string topic, string group, MessageBatchHandler handler, ILogger logger)
     {
@@ -185,7 +186,9 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
             // A topic the NameServer does not know yet is usually one its first send is about to create
             // (TBW102): look again soon rather than at the next periodic rebalance.
             var topicMissing = Volatile.Read(ref _topicMissing);
-            tick.CancelAfter(topicMissing ? _options.MissingTopicRetryInterval : _options.RebalanceInterval);
+            // A broker that lists the group without us restarted and lost our heartbeat: register again soon.
+            var unknown = Volatile.Read(ref _unknownToBroker);
+            tick.CancelAfter(topicMissing || unknown ? _options.MissingTopicRetryInterval : _options.RebalanceInterval);
             try
             {
                 await _rebalanceSignal.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
@@ -198,9 +201,9 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
             {
                 return;
             }
-            if (topicMissing)
+            if (topicMissing || unknown)
             {
-                // The new topic's brokers have never heard of us: register there before asking for members.
+                // The new topic's brokers (or a restarted one) have not heard of us: register before asking for members.
                 await HeartbeatAllAsync(_softStop.Token).ConfigureAwait(false);
             }
             await RebalanceAsync(_softStop.Token).ConfigureAwait(false);
@@ -225,9 +228,15 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
                 }
                 var mqAll = route.SubscribeQueues(topic);
                 var cidAll = await GetConsumerIdsAsync(route, cancellationToken).ConfigureAwait(false);
-                if (cidAll is null)
+                if (topic == _topic)
                 {
-                    // Could not ask any broker: keep what we have rather than drop every queue.
+                    Volatile.Write(ref _unknownToBroker, cidAll is not null && !cidAll.Contains(ClientId, StringComparer.Ordinal));
+                }
+                if (cidAll is null || !cidAll.Contains(ClientId, StringComparer.Ordinal))
+                {
+                    // Could not ask any broker, or the broker does not list us (it restarted and lost our heartbeat;
+                    // the Java client would drop every queue here and start them again a rebalance later): keep what
+                    // we have. Until our heartbeat lands another member may also pull our queues; the store is idempotent.
                     lock (_workersLock)
                     {
                         wanted.AddRange(_workers.Keys.Where(q => q.Topic == topic));
