@@ -13,6 +13,8 @@ interface View {
   time: number;
   /** 0 pending, 1 sent, 3 delivered, 4 read, -1 failed. */
   status: number;
+  /** Recalled by its sender: shown as a placeholder, its content is gone from the server too. */
+  recalled: boolean;
 }
 
 interface Conversation {
@@ -26,7 +28,16 @@ interface Conversation {
   oldestSeq: number | undefined;
   hasOlder: boolean;
   historyLoaded: boolean;
+  /** Until when (Unix ms) the peer counts as typing; 0 when not. */
+  typingUntil: number;
 }
+
+/** How long "typing…" stays after the last Typing event (the hub sends at most one per chat per 2 s). */
+const TYPING_SHOWN_MS = 3500;
+/** How long the recall action is offered; the hub decides (Im:Messaging:RecallWindow, default 2 minutes). */
+const RECALL_OFFERED_MS = 2 * 60_000;
+/** How often the online dots are refreshed. */
+const PRESENCE_POLL_MS = 15_000;
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -40,6 +51,7 @@ const statusByMsgId = new Map<string, number>();
 let client: ImChatClient | undefined;
 let me = "";
 let openChatId: string | undefined;
+const onlineByUser = new Map<string, boolean>();
 
 async function fetchToken(userId: string): Promise<{ token: string; expiresAt: number }> {
   const res = await fetch("/api/dev/token", {
@@ -64,6 +76,7 @@ function conversation(chatId: string): Conversation {
       oldestSeq: undefined,
       hasOlder: false,
       historyLoaded: false,
+      typingUntil: 0,
     };
     conversations.set(chatId, c);
   }
@@ -75,6 +88,8 @@ function addMessage(m: MessageDto, fromHistory: boolean): void {
   const mine = m.fromUserId === me;
   c.messages.delete(`pending:${m.clientMsgId}`);
   const status = Math.max(m.status, statusByMsgId.get(m.msgId) ?? 0);
+  // A recall seen before this copy (a sweeper replay, an older history page) wins over the copy's content.
+  const recalled = m.recalled || c.messages.get(m.msgId)?.recalled === true;
   c.messages.set(m.msgId, {
     key: m.msgId,
     msgId: m.msgId,
@@ -84,22 +99,85 @@ function addMessage(m: MessageDto, fromHistory: boolean): void {
     content: m.content,
     time: m.sendTime,
     status,
+    recalled,
   });
   c.oldestSeq = c.oldestSeq === undefined ? m.seq : Math.min(c.oldestSeq, m.seq);
   if (m.seq >= c.lastSeq) {
     c.lastSeq = m.seq;
-    c.preview = (mine ? "You: " : "") + m.content;
+    c.preview = previewOf(mine, recalled, m.content);
   }
+  if (!recalled && !mine && m.fromUserId === c.peer) c.typingUntil = 0; // the message they were typing arrived
   if (!fromHistory && !mine && m.status < StoredStatus.Read) {
     if (openChatId === m.chatId && document.visibilityState === "visible") void readUpTo(c);
     else c.unread++;
   }
 }
 
+function previewOf(mine: boolean, recalled: boolean, content: string): string {
+  if (recalled) return mine ? "You recalled a message" : "Message recalled";
+  return (mine ? "You: " : "") + content;
+}
+
+function applyRecall(chatId: string, msgId: string, seq: number): void {
+  const c = conversation(chatId);
+  const v = c.messages.get(msgId);
+  if (v !== undefined) {
+    v.recalled = true;
+    v.content = "";
+  } else {
+    // Not loaded yet: remember it so the copy that arrives later shows the placeholder.
+    c.messages.set(msgId, { key: msgId, msgId, clientMsgId: "", seq, mine: false, content: "", time: 0, status: 0, recalled: true });
+  }
+  if (seq >= c.lastSeq) c.preview = previewOf(v?.mine ?? false, true, "");
+}
+
+async function recall(v: View): Promise<void> {
+  if (client === undefined || v.msgId === undefined) return;
+  try {
+    const result = await client.recall(v.msgId);
+    applyRecall(result.chatId, result.msgId, result.seq);
+    renderConversations();
+    renderMessages();
+  } catch (e) {
+    toast(e instanceof ImError ? `${e.code}: ${e.message}` : String(e));
+  }
+}
+
+let presenceAskedAt = 0;
+
+/** A message from a peer whose dot is grey: ask again now rather than at the next poll (at most every 2 s). */
+function refreshPresenceSoon(peer: string): void {
+  if (onlineByUser.get(peer) === true || Date.now() - presenceAskedAt < 2000) return;
+  void refreshPresence();
+}
+
+async function refreshPresence(): Promise<void> {
+  if (client === undefined) return;
+  presenceAskedAt = Date.now();
+  const peers = [...new Set([...conversations.values()].map((c) => c.peer))].slice(0, 200);
+  if (peers.length === 0) return;
+  try {
+    for (const p of await client.getPresence(peers)) onlineByUser.set(p.userId, p.online);
+  } catch {
+    return; // best effort: the dots keep their last state
+  }
+  renderConversations();
+  renderHeader();
+}
+
+function renderHeader(): void {
+  if (openChatId === undefined) return;
+  const c = conversation(openChatId);
+  $("chat-peer").textContent = c.peer;
+  $("chat-online").dataset["online"] = String(onlineByUser.get(c.peer) === true);
+  $("chat-online").title = onlineByUser.get(c.peer) === true ? "online" : "offline";
+  $("chat-typing").hidden = c.typingUntil <= Date.now();
+}
+
 async function readUpTo(c: Conversation): Promise<void> {
   c.unread = 0;
   renderConversations();
-  const peerIds = [...c.messages.values()].filter((v) => !v.mine && v.status < StoredStatus.Read && v.msgId !== undefined);
+  const peerIds = [...c.messages.values()].filter((v) => !v.mine && v.status < StoredStatus.Read && v.msgId !== undefined && v.time > 0);
   if (peerIds.length === 0 || client === undefined) return;
   try {
     await client.markRead(c.chatId, peerIds.map((v) => v.msgId as string).slice(-200));
@@ -128,10 +206,15 @@ function renderConversations(): void {
     li.dataset["peer"] = c.peer;
     const peer = document.createElement("span");
     peer.className = "peer";
-    peer.textContent = c.peer;
+    const dot = document.createElement("span");
+    dot.className = "dot";
+    dot.dataset["online"] = String(onlineByUser.get(c.peer) === true);
+    peer.append(dot, c.peer);
     const preview = document.createElement("span");
     preview.className = "preview";
-    preview.textContent = c.preview;
+    const typing = c.typingUntil > Date.now();
+    preview.classList.toggle("typing", typing);
+    preview.textContent = typing ? "typing…" : c.preview;
     li.append(peer, preview);
     if (c.unread > 0) {
       const badge = document.createElement("span");
@@ -158,16 +241,17 @@ function renderMessages(keepScroll = false): void {
   const heightBefore = box.scrollHeight;
   const list = $("message-list");
   list.replaceChildren();
-  const views = [...c.messages.values()].sort((a, b) => (a.seq || Infinity) - (b.seq || Infinity) || a.time - b.time);
+  const views = [...c.messages.values()].filter((v) => v.time > 0 || !v.recalled).sort((a, b) => (a.seq || Infinity) - (b.seq || Infinity) || a.time - b.time);
   for (const v of views) {
     const li = document.createElement("li");
     const tick = tickFor(v);
     li.className = "msg" + (v.mine ? " mine" : "");
     li.dataset["seq"] = String(v.seq);
     li.dataset["status"] = v.mine ? tick.status : "";
+    li.dataset["recalled"] = String(v.recalled);
     const text = document.createElement("span");
     text.className = "text";
-    text.textContent = v.content;
+    text.textContent = v.recalled ? (v.mine ? "You recalled this message" : "This message was recalled") : v.content;
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = new Date(v.time).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -177,6 +261,14 @@ function renderMessages(keepScroll = false): void {
       t.textContent = tick.text;
       t.title = tick.status;
       meta.append(t);
+      if (!v.recalled && v.msgId !== undefined && Date.now() - v.time < RECALL_OFFERED_MS) {
+        const action = document.createElement("button");
+        action.type = "button";
+        action.className = "recall";
+        action.textContent = "Recall";
+        action.addEventListener("click", () => void recall(v));
+        meta.append(action);
+      }
     }
     li.append(text, meta);
     list.append(li);
@@ -199,7 +291,7 @@ async function openChat(chatId: string): Promise<void> {
   const c = conversation(chatId);
   $("chat-empty").hidden = true;
   $("chat-view").hidden = false;
-  $("chat-peer").textContent = c.peer;
+  renderHeader();
   renderConversations();
   renderMessages();
   if (!c.historyLoaded) {
@@ -224,10 +316,11 @@ async function refreshConversations(): Promise<void> {
     c.unread = dto.chatId === openChatId ? 0 : dto.unread;
     if (dto.lastMessage != null && dto.lastSeq >= c.lastSeq) {
       c.lastSeq = dto.lastSeq;
-      c.preview = (dto.lastMessage.fromUserId === me ? "You: " : "") + dto.lastMessage.content;
+      c.preview = previewOf(dto.lastMessage.fromUserId === me, dto.lastMessage.recalled, dto.lastMessage.content);
     }
   }
   renderConversations();
+  await refreshPresence();
 }
 
 function setConnectionState(state: ConnectionState): void {
@@ -261,6 +354,7 @@ async function signIn(userId: string): Promise<void> {
   client.on("connectionState", setConnectionState);
   client.on("message", (m) => {
     addMessage(m, false);
+    if (m.fromUserId !== me) refreshPresenceSoon(m.fromUserId);
     renderConversations();
     if (m.chatId === openChatId) renderMessages();
   });
@@ -271,6 +365,24 @@ async function signIn(userId: string): Promise<void> {
     if (v !== undefined) v.status = Math.max(v.status, level);
     if (s.chatId === openChatId) renderMessages();
   });
+  client.on("recalled", (r) => {
+    applyRecall(r.chatId, r.msgId, r.seq);
+    renderConversations();
+    if (r.chatId === openChatId) renderMessages();
+  });
+  client.on("typing", (t) => {
+    const c = conversations.get(t.chatId);
+    if (c === undefined || t.userId !== c.peer) return;
+    c.typingUntil = Date.now() + TYPING_SHOWN_MS;
+    renderConversations();
+    renderHeader();
+    // Repaint once the indicator is due to go away (a newer event pushes typingUntil further).
+    setTimeout(() => {
+      renderConversations();
+      renderHeader();
+    }, TYPING_SHOWN_MS + 50);
+  });
+  setInterval(() => void refreshPresence(), PRESENCE_POLL_MS);
   client.on("synced", () => void refreshConversations().catch((e: unknown) => toast(String(e))));
   client.on("sendFailed", ({ request, error }) => toast(`not sent (${error.code}): ${request.content.slice(0, 40)}`));
   $("me").textContent = `signed in as ${userId}`;
@@ -293,6 +405,7 @@ async function send(text: string): Promise<void> {
     content: text,
     time: Date.now(),
     status: 0,
+    recalled: false,
   });
   renderMessages();
   try {
@@ -322,7 +435,12 @@ $("new-chat-form").addEventListener("submit", (ev) => {
   const peer = input.value.trim();
   if (client === undefined || peer === "" || peer === me) return;
   input.value = "";
-  void openChat(client.chatIdWith(peer));
+  void openChat(client.chatIdWith(peer)).then(() => refreshPresence());
+});
+
+$("composer-input").addEventListener("input", () => {
+  // The SDK throttles this to one Typing call per chat per 2 s.
+  if (client !== undefined && openChatId !== undefined) client.typing(openChatId);
 });
 
 $("composer").addEventListener("submit", (ev) => {

@@ -100,6 +100,50 @@ describe("demo page in Chromium", () => {
     await bob.page.screenshot({ path: join(resultsDir, "chat-bob.png") });
   });
 
+  it("shows typing, online dots, and a recall as a placeholder on both sides, also after a reload", async () => {
+    const erin = await signIn("erin_web");
+    const frank = await signIn("frank_web");
+    await erin.page.fill("#new-peer", "frank_web");
+    await erin.page.click("#start-chat");
+    await send(erin.page, "secret plan");
+    await send(erin.page, "see you at 5");
+    const frankConv = frank.page.locator('.conv[data-peer="erin_web"]');
+    await frankConv.click();
+    await expect.poll(() => texts(frank.page), { timeout: 15_000 }).toEqual(["secret plan", "see you at 5"]);
+
+    // They share a conversation now: each sees the other online.
+    await expect.poll(() => frank.page.getAttribute("#chat-online", "data-online"), { timeout: 20_000 }).toBe("true");
+    const erinDot = erin.page.locator('.conv[data-peer="frank_web"] .dot');
+    await expect.poll(() => erinDot.getAttribute("data-online"), { timeout: 20_000 }).toBe("true");
+
+    // frank types: erin sees "typing…" in the header and the list, and it goes away by itself.
+    await frank.page.type("#composer-input", "ok", { delay: 50 });
+    await expect.poll(() => erin.page.isVisible("#chat-typing"), { timeout: 10_000 }).toBe(true);
+    expect(await erin.page.locator('.conv[data-peer="frank_web"] .preview').textContent()).toBe("typing…");
+    await expect.poll(() => erin.page.isVisible("#chat-typing"), { timeout: 10_000 }).toBe(false);
+
+    // erin recalls her first message: both sides show the placeholder, the second message stays.
+    await erin.page.locator("#message-list .msg.mine").first().locator(".recall").click();
+    await expect.poll(() => texts(erin.page), { timeout: 15_000 }).toEqual(["You recalled this message", "see you at 5"]);
+    await expect.poll(() => texts(frank.page), { timeout: 15_000 }).toEqual(["This message was recalled", "see you at 5"]);
+    expect(await frank.page.$$eval('#message-list .msg[data-recalled="true"]', (els) => els.length)).toBe(1);
+    // A recalled message offers no second recall.
+    expect(await erin.page.locator("#message-list .msg.mine").first().locator(".recall").count()).toBe(0);
+
+    // After a reload the server's copy is the placeholder: the content is gone from the store.
+    await frank.page.reload();
+    await frank.page.fill("#user-id", "frank_web");
+    await frank.page.click("#sign-in");
+    await frank.page.waitForSelector('#conn-state[data-state="connected"]');
+    await frank.page.locator('.conv[data-peer="erin_web"]').click();
+    await expect.poll(() => texts(frank.page), { timeout: 15_000 }).toEqual(["This message was recalled", "see you at 5"]);
+
+    // frank leaves: erin's dot turns grey at the next presence poll.
+    await frank.context.close();
+    await expect.poll(() => erinDot.getAttribute("data-online"), { timeout: 40_000, interval: 500 }).toBe("false");
+    await erin.page.screenshot({ path: join(resultsDir, "chat-recall.png") });
+  });
+
   it("pages older history with the load-older button", async () => {
     const carol = await signIn("carol_web");
     await carol.page.fill("#new-peer", "dave_web");
