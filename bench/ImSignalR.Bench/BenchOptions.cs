@@ -6,7 +6,7 @@ namespace ImSignalR.Bench;
 internal sealed record BenchOptions
 {
     public bool Quick { get; init; }
-    public IReadOnlyList<string> Scenarios { get; init; } = ["relay", "c2c", "c2c-cluster", "connections"];
+    public IReadOnlyList<string> Scenarios { get; init; } = ["relay", "c2c", "c2c-cluster", "c2c-rocketmq", "connections"];
     public int Pairs { get; init; } = 20;
     public int Window { get; init; } = 4;
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
@@ -18,10 +18,10 @@ internal sealed record BenchOptions
     public IReadOnlyDictionary<string, string> HubEnvironment { get; init; } = new Dictionary<string, string>();
 
     public const string Usage = """
-        ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-cluster,connections] [--pairs N] [--window W]
+        ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-cluster,c2c-rocketmq,connections] [--pairs N] [--window W]
                         [--duration SECONDS] [--warmup SECONDS] [--connections 5000,10000] [--content-bytes B]
                         [--output PATH] [--hub-env KEY=VALUE]...
-        Env: IM_TEST_REDIS (host:port), IM_TEST_MYSQL (connection string) for c2c-cluster.
+        Env: IM_TEST_REDIS (host:port), IM_TEST_MYSQL (connection string) for c2c-cluster and c2c-rocketmq.
         """;
 
     public static BenchOptions Parse(string[] args)

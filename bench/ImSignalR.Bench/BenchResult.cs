@@ -28,6 +28,10 @@ internal sealed record BenchResult
     public long? RssBeforeBytes { get; init; }
     public long? RssAfterBytes { get; init; }
     public double? BytesPerConnection { get; init; }
+    /// <summary>RocketMQ mode: the persistence consumer's lag in messages (summed over queues) sampled during the load.</summary>
+    public double? ConsumerLagP50 { get; init; }
+    public double? ConsumerLagP99 { get; init; }
+    public double? ConsumerLagMax { get; init; }
     public string? LoadAverageStart { get; init; }
     public string? LoadAverageEnd { get; init; }
 

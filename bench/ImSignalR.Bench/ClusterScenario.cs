@@ -7,7 +7,7 @@ namespace ImSignalR.Bench;
 internal static class ClusterScenario
 {
     // Non-dev, ≥ 32 bytes: a cluster node refuses the development key.
-    private const string SigningKey = "imsignalr-bench-cluster-signing-key-0123456789abcdef";
+    internal const string SigningKey = "imsignalr-bench-cluster-signing-key-0123456789abcdef";
 
     public static async Task RunAsync(ScenarioContext context)
     {

@@ -28,6 +28,7 @@ var scenarios = new (string Name, Func<Task> Run)[]
     ("relay", () => RelayScenario.RunAsync(context)),
     ("c2c", () => C2CScenario.RunAsync(context)),
     ("c2c-cluster", () => ClusterScenario.RunAsync(context)),
+    ("c2c-rocketmq", () => RocketMqScenario.RunAsync(context)),
     ("connections", async () =>
     {
         foreach (var count in options.ConnectionCounts)

@@ -20,7 +20,7 @@ internal static class ResultReport
     public static void PrintRow(BenchResult r)
     {
         var load1 = (r.LoadAverageEnd ?? r.LoadAverageStart ?? "").Split(' ')[0];
-        if (r.Status != "ok" && r.Load is null && r.Connections is null)
+        if ((r.Status != "ok" || r.ConsumerLagP99 is not null) && r.Load is null && r.Connections is null)
         {
             Console.WriteLine($"{r.Scenario,-12} {r.Phase,-20} {r.Status.ToUpperInvariant()}: {r.Note}  (load {load1})");
             return;
