@@ -35,6 +35,10 @@ internal sealed class SqliteDialect : SqlDialect
         "last_seq = MAX(conversations.last_seq, excluded.last_seq), " +
         "updated_at = MAX(conversations.updated_at, excluded.updated_at)";
 
+    public override string UpsertAddingStats(string valuesList) =>
+        $"INSERT INTO stats_daily ({StatsSql.DailyColumns}) VALUES {valuesList} ON CONFLICT (day, shard) DO UPDATE SET " +
+        string.Join(", ", StatsSql.Counters.Select(c => $"{c} = stats_daily.{c} + excluded.{c}"));
+
     // WAL lets readers run beside the single writer; it is stored in the file, so once is enough. It cannot
     // be switched inside a transaction, hence before the migrator's BEGIN IMMEDIATE.
     public override async Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken)
