@@ -1,0 +1,3 @@
+namespace ImSignalR.IntegrationTests.Persistence;
+
+public sealed class MySqlStatsStoreTests(MySqlStoreFixture fixture) : StatsStoreContract<MySqlStoreFixture>(fixture);
