@@ -18,4 +18,12 @@ public interface IStatsStore
 
     /// <summary>Adds <paramref name="hits"/> moderation hits to <paramref name="day"/> (UTC). Not idempotent: call once per batch of hits.</summary>
     Task AddModerationHitsAsync(DateOnly day, long hits, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the "who sent that day" rows of days before <paramref name="before"/>, in bounded steps. The days'
+    /// counts stay; only a message of such a day that arrives later still (a very late consumer) may count its
+    /// sender a second time.
+    /// </summary>
+    /// <returns>The rows deleted.</returns>
+    Task<long> PruneActiveSendersAsync(DateOnly before, CancellationToken cancellationToken);
 }

@@ -14,6 +14,12 @@ public sealed class StatsService
     /// <summary>A year, leap day included: enough for any report, and a bound on one request's read.</summary>
     public const int MaxDays = 366;
 
+    /// <summary>
+    /// Days of "who sent that day" rows kept before today (UTC). They only serve to count a sender once per day, so a
+    /// week covers any redelivery or consumer lag worth the name; each day's count stays in the daily row for good.
+    /// </summary>
+    public const int ActiveSenderRetentionDays = 7;
+
     private const string DayFormat = "yyyy-MM-dd";
 
     private readonly IStatsStore _store;

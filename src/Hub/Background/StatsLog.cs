@@ -11,4 +11,10 @@ internal static partial class StatsLog
 
     [LoggerMessage(2403, LogLevel.Information, "Moderation hits reach the daily statistics again.")]
     public static partial void FlushRecovered(ILogger logger);
+
+    [LoggerMessage(2404, LogLevel.Information, "Deleted {Rows} active-sender rows past their retention.")]
+    public static partial void ActiveSendersPruned(ILogger logger, long rows);
+
+    [LoggerMessage(2405, LogLevel.Warning, "Pruning the active-sender rows failed; trying again in an hour.")]
+    public static partial void PruneFailed(ILogger logger, Exception exception);
 }

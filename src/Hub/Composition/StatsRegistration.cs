@@ -4,7 +4,8 @@ using ImSignalR.Hub.Background;
 namespace ImSignalR.Hub.Composition;
 
 /// <summary>
-/// Statistics (SPEC §12): the stats query, and this node's moderation hits with their flusher. The store's
+/// Statistics (SPEC §12): the stats query, this node's moderation hits, and the housekeeping that flushes them and
+/// prunes the active-sender rows. The store's
 /// <c>IStatsStore</c> comes with the store; <see cref="ModerationRegistration"/> wraps the moderator to count hits.
 /// </summary>
 internal static class StatsRegistration
@@ -13,7 +14,7 @@ internal static class StatsRegistration
     {
         services.AddSingleton<StatsService>();
         services.AddSingleton<ModerationHitCounter>();
-        services.AddHostedService<StatsFlushService>();
+        services.AddHostedService<StatsMaintenanceService>();
         return services;
     }
 }

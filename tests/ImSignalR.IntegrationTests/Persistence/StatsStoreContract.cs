@@ -164,6 +164,24 @@ public abstract class StatsStoreContract<TFixture> : IClassFixture<TFixture>
         Assert.All(stats, s => Assert.Equal(0L, s.MessagesC2c));
     }
 
+    [Fact]
+    public async Task PruningDropsOnlyOlderSenderRowsAndKeepsEveryDaysCounts()
+    {
+        var (day, noon) = NewDay();
+        var (a, b) = (TestIds.User("a"), TestIds.User("b"));
+        await Apply([new MessageSent(TestIds.Message(a, b, 1, noon)), new MessageSent(TestIds.Message(a, b, 2, noon + DayMs))]);
+
+        Assert.True(await Bounded(Stats.PruneActiveSendersAsync(day.AddDays(1), default)) >= 1);
+        Assert.Equal(0, await Bounded(Stats.PruneActiveSendersAsync(day.AddDays(1), default)));
+
+        Assert.Equal((1L, 1L), ((await Day(day)).MessagesC2c, (await Day(day)).ActiveSenders));
+        await Apply([new MessageSent(TestIds.Message(a, b, 3, noon + DayMs + 1))]);
+        Assert.Equal((2L, 1L), ((await Day(day.AddDays(1))).MessagesC2c, (await Day(day.AddDays(1))).ActiveSenders)); // kept: still once
+        // A message of a pruned day arriving this late counts its sender again — what the retention trades for its bound.
+        await Apply([new MessageSent(TestIds.Message(a, b, 4, noon + 1))]);
+        Assert.Equal((2L, 2L), ((await Day(day)).MessagesC2c, (await Day(day)).ActiveSenders));
+    }
+
     private static (DateOnly Day, long NoonMs) NewDay()
     {
         // Three days apart: a test may use the day after its own.

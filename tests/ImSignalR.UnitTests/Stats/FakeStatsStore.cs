@@ -21,6 +21,8 @@ internal sealed class FakeStatsStore : IStatsStore
         return Task.FromResult<IReadOnlyList<DailyStats>>(Days);
     }
 
+    public Task<long> PruneActiveSendersAsync(DateOnly before, CancellationToken cancellationToken) => Task.FromResult(0L);
+
     public Task AddModerationHitsAsync(DateOnly day, long hits, CancellationToken cancellationToken)
     {
         if (Failing)

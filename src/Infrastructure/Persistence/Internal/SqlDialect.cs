@@ -47,6 +47,9 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual int StatsShards => 1;
 
+    /// <summary>Deletes at most <c>@Limit</c> <c>stats_active_senders</c> rows with <c>day &lt; @Before</c>, oldest first.</summary>
+    public abstract string DeleteActiveSendersBefore { get; }
+
     /// <summary>Creates <c>schema_migrations</c> unless it exists (re-runnable).</summary>
     public abstract string CreateMigrationsTable { get; }
 

@@ -11,6 +11,9 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// </summary>
 internal sealed class SqlStatsStore(IDbConnectionFactory connections, SqlDialect dialect) : IStatsStore
 {
+    /// <summary>Rows per DELETE: each is its own short transaction, so a prune never holds a big lock (or SQLite's writer) for long.</summary>
+    internal const int PruneStep = 5_000;
+
     private readonly string _upsert = dialect.UpsertAddingStats(StoreSql.ValuesList(1, StatsSql.DailyColumnCount));
 
     public async Task<IReadOnlyList<DailyStats>> GetDailyStatsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
@@ -42,6 +45,28 @@ internal sealed class SqlStatsStore(IDbConnectionFactory connections, SqlDialect
         catch (Exception ex) when (StoreFailures.IsDriverFailure(ex))
         {
             throw StoreFailures.Translate(ex, nameof(GetDailyStatsAsync), cancellationToken);
+        }
+    }
+
+    public async Task<long> PruneActiveSendersAsync(DateOnly before, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        try
+        {
+            await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            int step;
+            do
+            {
+                step = await connection.ExecuteAsync(new CommandDefinition(dialect.DeleteActiveSendersBefore,
+                    new { Before = StatsDays.FromDate(before), Limit = PruneStep }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                deleted += step;
+            }
+            while (step == PruneStep);
+            return deleted;
+        }
+        catch (Exception ex) when (StoreFailures.IsDriverFailure(ex))
+        {
+            throw StoreFailures.Translate(ex, nameof(PruneActiveSendersAsync), cancellationToken);
         }
     }
 

@@ -53,6 +53,9 @@ internal sealed class MySqlDialect : SqlDialect
         $"INSERT INTO stats_daily ({StatsSql.DailyColumns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE " +
         string.Join(", ", StatsSql.Counters.Select(c => $"{c} = {c} + VALUES({c})"));
 
+    public override string DeleteActiveSendersBefore =>
+        "DELETE FROM stats_active_senders WHERE day < @Before ORDER BY day, user_id LIMIT @Limit";
+
     // ER_LOCK_DEADLOCK: InnoDB rolled the victim's whole transaction back.
     public override bool IsDeadlockVictim(Exception exception) => exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock };
 
