@@ -5,8 +5,8 @@ namespace ImSignalR.Hub.Composition;
 
 /// <summary>
 /// Statistics (SPEC §12): the stats query, this node's moderation hits, and the housekeeping that flushes them and
-/// prunes the active-sender rows. The store's
-/// <c>IStatsStore</c> comes with the store; <see cref="ModerationRegistration"/> wraps the moderator to count hits.
+/// prunes the active-sender rows. <c>IStatsStore</c> comes with the store; <see cref="ModerationRegistration"/>
+/// wraps the moderator to count hits.
 /// </summary>
 internal static class StatsRegistration
 {
