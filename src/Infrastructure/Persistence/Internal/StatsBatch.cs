@@ -95,7 +95,7 @@ internal sealed class StatsBatch(SqlDialect dialect)
             [rowCountColumn] = "ROW_COUNT()",
         };
         var list = "(@Day, @Shard, " + string.Join(", ", StatsSql.Counters.Select(c => values.GetValueOrDefault(c, "0"))) + ")";
-        round.Add(dialect.UpsertAddingStats(list),
+        round.AddFollowing(dialect.UpsertAddingStats(list),
             [new("@Day", day), new("@Shard", _shard), new("@Messages", messages), new("@NewConversations", newConversations)]);
     }
 
