@@ -188,6 +188,21 @@ export interface PresenceDto {
   lastSeen?: number | null;
 }
 
+/** One UTC day of `GET /api/admin/stats` (SPEC §12; REST with an `im:admin` token, not a hub call). */
+export interface DailyStats {
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  messagesC2c: number;
+  /** 0 until group chat exists. */
+  messagesGroup: number;
+  activeSenders: number;
+  newConversations: number;
+  /** 0 until group chat exists. */
+  groupsCreated: number;
+  recalls: number;
+  moderationHits: number;
+}
+
 /** Names on the wire (hub path, methods, events). */
 export const HubMethods = {
   HubPath: "/hubs/chat",

@@ -47,6 +47,7 @@ internal static class ImServiceRegistration
         AddState(services, options);
         AddMessageLog(services, options, builder.Configuration);
         services.AddImModeration(options.Moderation, options.Limits.MaxContentBytes);
+        services.AddImStats();
         AddAuth(services);
         AddHub(services, options, builder);
         services.AddImOperations(builder.Configuration);

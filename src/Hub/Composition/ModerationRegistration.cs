@@ -1,5 +1,6 @@
 using ImSignalR.Domain.Moderation;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Services;
 using ImSignalR.Infrastructure.Moderation;
 
 namespace ImSignalR.Hub.Composition;
@@ -30,7 +31,8 @@ internal static class ModerationRegistration
                 var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookClient);
                 chain.Add(new WebhookModerator(http, new Uri(settings.WebhookUrl), settings.WebhookTimeout, settings.FailOpen, maxContentBytes, logger));
             }
-            return chain.Count == 1 ? chain[0] : new ChainedModerator(chain);
+            // Counted into the daily statistics (SPEC §12) here, where every verdict passes (AddImStats).
+            return new CountingModerator(chain.Count == 1 ? chain[0] : new ChainedModerator(chain), sp.GetRequiredService<ModerationHitCounter>());
         });
         return services;
     }

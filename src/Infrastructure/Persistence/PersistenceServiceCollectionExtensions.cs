@@ -15,7 +15,8 @@ public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
     /// The embedded SQLite store (<c>Data Source=./data/im.db</c>). Creates the folder of the file when missing.
-    /// Registers <see cref="IDbConnectionFactory"/>, <see cref="IMessageStore"/> and <see cref="StoreMigrator"/>.
+    /// Registers <see cref="IDbConnectionFactory"/>, <see cref="IMessageStore"/>, <see cref="IBlockStore"/>, <see cref="IStatsStore"/>
+    /// and <see cref="StoreMigrator"/>.
     /// </summary>
     public static IServiceCollection AddImSqliteStore(this IServiceCollection services, string connectionString)
     {
@@ -29,7 +30,7 @@ public static class PersistenceServiceCollectionExtensions
     /// <summary>
     /// The MySQL/MariaDB store (MySqlConnector, e.g. <c>Server=…;Port=3306;Database=im;Uid=…;Pwd=…</c>).
     /// Registers <see cref="IDbConnectionFactory"/> (one <c>MySqlDataSource</c>, disposed with the container),
-    /// <see cref="IMessageStore"/> and <see cref="StoreMigrator"/>.
+    /// <see cref="IMessageStore"/>, <see cref="IBlockStore"/>, <see cref="IStatsStore"/> and <see cref="StoreMigrator"/>.
     /// </summary>
     public static IServiceCollection AddImMySqlStore(this IServiceCollection services, string connectionString)
     {
@@ -48,6 +49,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(createFactory);
         services.TryAddSingleton(sp => createStore(sp.GetRequiredService<IDbConnectionFactory>()));
         services.TryAddSingleton<IBlockStore>(sp => new SqlBlockStore(sp.GetRequiredService<IDbConnectionFactory>(), dialect));
+        services.TryAddSingleton<IStatsStore>(sp => new SqlStatsStore(sp.GetRequiredService<IDbConnectionFactory>(), dialect));
         services.TryAddSingleton(sp => new StoreMigrator(sp.GetRequiredService<IDbConnectionFactory>(), dialect,
             sp.GetService<ILogger<StoreMigrator>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<StoreMigrator>.Instance));
         return services;

@@ -14,6 +14,9 @@ public interface IStoreFixture
     /// <summary>The block list (migration 002) on the same shared database.</summary>
     IBlockStore Blocks { get; }
 
+    /// <summary>The daily statistics (migration 004) on the same shared database.</summary>
+    IStatsStore Stats { get; }
+
     /// <summary>
     /// Creates a new, empty database (dropped with the fixture) and returns how to start a "node" on it:
     /// each call of the result builds its own service provider, as a separate process would.

@@ -36,6 +36,9 @@ public sealed class MySqlStoreFixture : IStoreFixture, IAsyncLifetime
     /// <summary>The block store of the shared database (the first provider built).</summary>
     public IBlockStore Blocks => _providers[0].GetRequiredService<IBlockStore>();
 
+    /// <summary>The statistics of the shared database (the first provider built).</summary>
+    public IStatsStore Stats => _providers[0].GetRequiredService<IStatsStore>();
+
     public async Task InitializeAsync()
     {
         (Migrator, Store) = Build(ConnectionString);

@@ -16,7 +16,7 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// one the INSERT wrote → Appended; one it skipped lost to a unique key: the same (from_user_id,
 /// client_msg_id) → Duplicate of that message, otherwise (chat_id, seq) is taken by a different message
 /// → SeqConflict;</item>
-/// <item>both users' conversation rows are raised for the written rows only.</item>
+/// <item>both users' conversation rows are raised, and the daily statistics counted (<see cref="StatsBatch"/>), for the written rows only.</item>
 /// </list>
 /// MySQL runs this at READ COMMITTED, so the checks after the INSERT see rows a concurrent writer
 /// committed while our INSERT waited on its key lock.
@@ -35,17 +35,18 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
 
     private const string Savepoint = "im_conversations";
 
-    public async Task ApplyAsync(List<(int Index, ChatMessage Message)> sends, AppendOutcome[] outcomes, StatusBatch statuses)
+    public async Task ApplyAsync(List<(int Index, ChatMessage Message)> sends, AppendOutcome[] outcomes, StatusBatch statuses, StatsBatch stats)
     {
         var (leaders, followers) = Lead(sends);
         if (dialect.PrefersSingleRowStatements)
         {
-            await ApplyRowByRowAsync(leaders, outcomes).ConfigureAwait(false);
+            var appended = await ApplyRowByRowAsync(leaders, outcomes).ConfigureAwait(false);
             await statuses.ApplyRowByRowAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await stats.ApplyRowByRowAsync(connection, transaction, appended, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await ApplyInRoundsAsync(leaders, outcomes, statuses).ConfigureAwait(false);
+            await ApplyInRoundsAsync(leaders, outcomes, statuses, stats).ConfigureAwait(false);
         }
         foreach (var (index, leaderIndex) in followers)
         {
@@ -84,11 +85,12 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
         return (leaders, followers);
     }
 
-    private async Task ApplyRowByRowAsync(List<(int Index, ChatMessage Message)> leaders, AppendOutcome[] outcomes)
+    /// <returns>The messages written by this batch.</returns>
+    private async Task<List<ChatMessage>> ApplyRowByRowAsync(List<(int Index, ChatMessage Message)> leaders, AppendOutcome[] outcomes)
     {
         if (leaders.Count == 0)
         {
-            return;
+            return [];
         }
         var affected = await RowStatement.ExecuteAsync(connection, transaction, 1, MessageRows(leaders), StoreSql.MessageInsertColumnCount,
             count => dialect.InsertMessagesIgnoringConflicts(StoreSql.MessageInsertColumns, StoreSql.ValuesList(count, StoreSql.MessageInsertColumnCount)),
@@ -109,9 +111,10 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
         await RowStatement.ExecuteAsync(connection, transaction, 1, rows, StoreSql.ConversationInsertColumnCount,
             count => dialect.UpsertConversations(StoreSql.ConversationInsertColumns, StoreSql.ValuesList(count, StoreSql.ConversationInsertColumnCount)),
             cancellationToken).ConfigureAwait(false);
+        return appended;
     }
 
-    private async Task ApplyInRoundsAsync(List<(int Index, ChatMessage Message)> leaders, AppendOutcome[] outcomes, StatusBatch statuses)
+    private async Task ApplyInRoundsAsync(List<(int Index, ChatMessage Message)> leaders, AppendOutcome[] outcomes, StatusBatch statuses, StatsBatch stats)
     {
         var stored = new Dictionary<long, ChatMessage>();
         long inserted = 0;
@@ -128,10 +131,12 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
             UpsertConversations(round, leaders.ConvertAll(l => l.Message));
         }
         statuses.AddTo(round);
+        // Counted as if every leader was written: rolled back with the rest of the bet when it loses.
+        stats.AddTo(round, leaders.ConvertAll(l => l.Message));
         await round.ExecuteAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         if (stored.Count == 0 && inserted == leaders.Count)
         {
-            // The bet held: every leader was new and written, so the conversations and statuses applied are right.
+            // The bet held: every leader was new and written, so the conversations, statuses and counters applied are right.
             foreach (var (index, _) in leaders)
             {
                 outcomes[index] = AppendOutcome.Appended;
@@ -157,6 +162,7 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
         var appended = await DecideAsync(leaders, stored, written, outcomes).ConfigureAwait(false);
         UpsertConversations(round, appended);
         statuses.AddTo(round);
+        stats.AddTo(round, appended);
         await round.ExecuteAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
     }
 

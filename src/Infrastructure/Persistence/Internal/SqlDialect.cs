@@ -35,6 +35,21 @@ internal abstract class SqlDialect
     /// </summary>
     public abstract string UpsertConversations(string columns, string valuesList);
 
+    /// <summary>
+    /// A multi-row upsert of <c>stats_daily</c> rows (<see cref="StatsSql.DailyColumns"/>) that adds each counter
+    /// to the stored one.
+    /// </summary>
+    public abstract string UpsertAddingStats(string valuesList);
+
+    /// <summary>
+    /// Rows per day in <c>stats_daily</c> that concurrent writers spread over (see migration 004). One where the
+    /// engine has a single writer anyway.
+    /// </summary>
+    public virtual int StatsShards => 1;
+
+    /// <summary>Deletes at most <c>@Limit</c> <c>stats_active_senders</c> rows with <c>day &lt; @Before</c>, oldest first.</summary>
+    public abstract string DeleteActiveSendersBefore { get; }
+
     /// <summary>Creates <c>schema_migrations</c> unless it exists (re-runnable).</summary>
     public abstract string CreateMigrationsTable { get; }
 

@@ -9,7 +9,7 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// offline mark can only follow its send, while every update is monotonic (status raised, read_seq and
 /// last_seq by MAX) — so "all inserts, then all updates" gives the same rows as strict event order,
 /// with the inserts in <see cref="SendBatch"/> and the updates grouped in <see cref="StatusBatch"/>
-/// instead of a statement per event.
+/// instead of a statement per event. The daily statistics (<see cref="StatsBatch"/>) go last, in the same transaction.
 /// </summary>
 internal abstract partial class SqlMessageStore
 {
@@ -48,7 +48,8 @@ internal abstract partial class SqlMessageStore
     {
         var outcomes = new AppendOutcome[events.Count];
         var sends = new List<(int Index, ChatMessage Message)>();
-        var statuses = new StatusBatch(Dialect);
+        var stats = new StatsBatch(Dialect);
+        var statuses = new StatusBatch(Dialect, stats);
         for (var i = 0; i < events.Count; i++)
         {
             switch (events[i])
@@ -72,7 +73,7 @@ internal abstract partial class SqlMessageStore
                     throw new ArgumentException($"Unknown log event type {events[i].GetType().Name}.", nameof(events));
             }
         }
-        await new SendBatch(connection, transaction, Dialect, cancellationToken).ApplyAsync(sends, outcomes, statuses).ConfigureAwait(false);
+        await new SendBatch(connection, transaction, Dialect, cancellationToken).ApplyAsync(sends, outcomes, statuses, stats).ConfigureAwait(false);
         return outcomes;
     }
 }

@@ -26,6 +26,13 @@ internal sealed class StatementRound
     public void Add(string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters) =>
         _statements.Add(new Statement(sql, parameters, null, null));
 
+    /// <summary>
+    /// <see cref="Add"/>, never cut from the statement before it into another batch: for a statement that reads the
+    /// previous one's <c>ROW_COUNT()</c> (the daily statistics), which nothing may run between.
+    /// </summary>
+    public void AddFollowing(string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters) =>
+        _statements.Add(new Statement(sql, parameters, null, null, StaysWithPrevious: true));
+
     /// <summary>Adds a SELECT; <paramref name="onRow"/> is called for each of its rows, in order.</summary>
     public void AddQuery(string sql, IReadOnlyList<KeyValuePair<string, object?>> parameters, Action<DbDataReader> onRow) =>
         _statements.Add(new Statement(sql, parameters, onRow, null));
@@ -46,7 +53,7 @@ internal sealed class StatementRound
                 bytes += _statements[end].EstimatedBytes;
                 end++;
             }
-            while (end < _statements.Count && bytes + _statements[end].EstimatedBytes <= MaxRoundBytes);
+            while (end < _statements.Count && (_statements[end].StaysWithPrevious || bytes + _statements[end].EstimatedBytes <= MaxRoundBytes));
             await ExecuteBatchAsync(connection, transaction, start, end, cancellationToken).ConfigureAwait(false);
             start = end;
         }
@@ -107,7 +114,8 @@ internal sealed class StatementRound
     }
 
     private sealed record Statement(
-        string Sql, IReadOnlyList<KeyValuePair<string, object?>> Parameters, Action<DbDataReader>? OnRow, Action<long>? OnCount)
+        string Sql, IReadOnlyList<KeyValuePair<string, object?>> Parameters, Action<DbDataReader>? OnRow, Action<long>? OnCount,
+        bool StaysWithPrevious = false)
     {
         // 3 bytes per UTF-16 char bounds UTF-8 and escaping (an escaped quote is 2 one-byte chars).
         public long EstimatedBytes { get; } = (Sql.Length * 3L) + Parameters.Sum(p => p.Value is string s ? (s.Length * 3L) + 2 : 24);

@@ -9,16 +9,17 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// batch does not matter and all of them can be grouped: the acks of a busy node arrive as many small
 /// events, and a statement each was half of the writer's work.
 /// </summary>
-internal sealed class StatusBatch(SqlDialect dialect)
+/// <remarks>Recalls that took effect are counted into <see cref="StatsBatch"/> (SPEC §12).</remarks>
+internal sealed class StatusBatch(SqlDialect dialect, StatsBatch stats)
 {
     private readonly List<(long MsgId, string ToUserId, MessageStatus Status)> _raises = [];
     private readonly Dictionary<(string User, string Chat), long> _readSeqs = [];
-    private readonly List<(long MsgId, string FromUserId)> _recalls = [];
+    private readonly List<(long MsgId, string FromUserId, int Day)> _recalls = [];
 
     public bool IsEmpty => _raises.Count == 0 && _readSeqs.Count == 0 && _recalls.Count == 0;
 
     /// <summary>Recalls erase content (idempotent); only the sender's own row matches.</summary>
-    public void Add(MessageRecalled recalled) => _recalls.Add((recalled.MsgId, recalled.FromUserId));
+    public void Add(MessageRecalled recalled) => _recalls.Add((recalled.MsgId, recalled.FromUserId, StatsDays.FromUnixMs(recalled.Time)));
 
     public void Add(MessageOffline offline) =>
         _raises.Add((offline.Message.MsgId, offline.Message.ToUserId, MessageStatus.Offline));
@@ -45,10 +46,17 @@ internal sealed class StatusBatch(SqlDialect dialect)
         await RowStatement.ExecuteAsync(connection, transaction, 1, readSeqs, 3, _ => RaiseReadSeq("@p0_0", "@p0_1", "@p0_2"), cancellationToken)
             .ConfigureAwait(false);
         var recalls = _recalls.ConvertAll(r => new object?[] { r.MsgId, r.FromUserId });
-        await RowStatement.ExecuteAsync(connection, transaction, 1, recalls, 2, _ => StoreSql.RecallOne, cancellationToken).ConfigureAwait(false);
+        var changed = await RowStatement.ExecuteAsync(connection, transaction, 1, recalls, 2, _ => StoreSql.RecallOne, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < _recalls.Count; i++)
+        {
+            stats.AddRecalls(_recalls[i].Day, changed[i]);
+        }
     }
 
-    /// <summary>MySQL: one <c>UPDATE … IN (…)</c> per recipient and status, one read_seq raise per conversation, all in <paramref name="round"/>.</summary>
+    /// <summary>
+    /// MySQL: one <c>UPDATE … IN (…)</c> per recipient and status, one read_seq raise per conversation, one recall UPDATE per
+    /// day, all in <paramref name="round"/>.
+    /// </summary>
     public void AddTo(StatementRound round)
     {
         foreach (var group in _raises.GroupBy(r => (r.ToUserId, r.Status)))
@@ -63,9 +71,20 @@ internal sealed class StatusBatch(SqlDialect dialect)
         {
             round.Add(RaiseReadSeq("@Seq", "@UserId", "@ChatId"), [new("@Seq", seq), new("@UserId", user), new("@ChatId", chat)]);
         }
-        foreach (var (msgId, from) in _recalls)
+        // Per day, one UPDATE of its recalls, then the count of those that took effect (ROW_COUNT, next statement).
+        foreach (var day in _recalls.GroupBy(r => r.Day).OrderBy(g => g.Key))
         {
-            round.Add(StoreSql.RecallOne, [new("@p0_0", msgId), new("@p0_1", from)]);
+            foreach (var chunk in day.OrderBy(r => r.MsgId).Chunk(SqlMessageStore.MaxIdsPerQuery))
+            {
+                var parameters = new List<KeyValuePair<string, object?>>(chunk.Length * 2);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    parameters.Add(new("@i" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), chunk[i].MsgId));
+                    parameters.Add(new("@f" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), chunk[i].FromUserId));
+                }
+                round.Add(StatsSql.RecallMany(chunk.Length), parameters);
+                stats.AddRecallCountTo(round, day.Key);
+            }
         }
     }
 

@@ -64,9 +64,12 @@ internal static class StoreSql
         " FROM conversations c LEFT JOIN messages m ON m.msg_id = c.last_msg_id" +
         " WHERE c.user_id = @UserId ORDER BY c.updated_at DESC, c.chat_id DESC LIMIT @Limit";
 
-    /// <summary>A recall (values: msg_id, from_user_id): the row and its seq stay, content and ext go.</summary>
+    /// <summary>
+    /// A recall (values: msg_id, from_user_id): the row and its seq stay, content and ext go. A row recalled already is
+    /// left alone, so the count of rows changed says whether this recall took effect (the daily statistics count it).
+    /// </summary>
     public const string RecallOne =
-        "UPDATE messages SET content = '', ext = NULL, recalled = 1 WHERE msg_id = @p0_0 AND from_user_id = @p0_1";
+        "UPDATE messages SET content = '', ext = NULL, recalled = 1 WHERE msg_id = @p0_0 AND from_user_id = @p0_1 AND recalled = 0";
 
     /// <summary>One message's status raise, for <see cref="RowStatement"/> (values: msg_id, to_user_id, status).</summary>
     public const string RaiseStatusOfOne =

@@ -45,6 +45,17 @@ internal sealed class MySqlDialect : SqlDialect
         "last_seq = GREATEST(last_seq, VALUES(last_seq)), " +
         "updated_at = GREATEST(updated_at, VALUES(updated_at))";
 
+    // Eight rows per day: writers (nodes, RocketMQ queues) hold a day's row lock from their upsert to their
+    // commit, so one row would serialise every commit of the cluster on it.
+    public override int StatsShards => 8;
+
+    public override string UpsertAddingStats(string valuesList) =>
+        $"INSERT INTO stats_daily ({StatsSql.DailyColumns}) VALUES {valuesList} ON DUPLICATE KEY UPDATE " +
+        string.Join(", ", StatsSql.Counters.Select(c => $"{c} = {c} + VALUES({c})"));
+
+    public override string DeleteActiveSendersBefore =>
+        "DELETE FROM stats_active_senders WHERE day < @Before ORDER BY day, user_id LIMIT @Limit";
+
     // ER_LOCK_DEADLOCK: InnoDB rolled the victim's whole transaction back.
     public override bool IsDeadlockVictim(Exception exception) => exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock };
 

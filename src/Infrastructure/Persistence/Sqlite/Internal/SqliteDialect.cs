@@ -35,6 +35,15 @@ internal sealed class SqliteDialect : SqlDialect
         "last_seq = MAX(conversations.last_seq, excluded.last_seq), " +
         "updated_at = MAX(conversations.updated_at, excluded.updated_at)";
 
+    public override string UpsertAddingStats(string valuesList) =>
+        $"INSERT INTO stats_daily ({StatsSql.DailyColumns}) VALUES {valuesList} ON CONFLICT (day, shard) DO UPDATE SET " +
+        string.Join(", ", StatsSql.Counters.Select(c => $"{c} = stats_daily.{c} + excluded.{c}"));
+
+    // DELETE … LIMIT needs a compile-time option SQLite builds rarely have; the key's row value does the same.
+    public override string DeleteActiveSendersBefore =>
+        "DELETE FROM stats_active_senders WHERE (day, user_id) IN " +
+        "(SELECT day, user_id FROM stats_active_senders WHERE day < @Before ORDER BY day, user_id LIMIT @Limit)";
+
     // WAL lets readers run beside the single writer; it is stored in the file, so once is enough. It cannot
     // be switched inside a transaction, hence before the migrator's BEGIN IMMEDIATE.
     public override async Task PrepareDatabaseAsync(DbConnection connection, CancellationToken cancellationToken)

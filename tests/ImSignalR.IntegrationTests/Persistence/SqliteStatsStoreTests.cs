@@ -1,0 +1,3 @@
+namespace ImSignalR.IntegrationTests.Persistence;
+
+public sealed class SqliteStatsStoreTests(SqliteStoreFixture fixture) : StatsStoreContract<SqliteStoreFixture>(fixture);
