@@ -27,6 +27,11 @@ internal sealed class DegradedSteps
         _counter = metrics.DegradedSteps;
         _time = time;
         _logger = logger;
+        foreach (var step in Steps)
+        {
+            // Every step's series from the start, at 0 (see MessagingMetrics).
+            _counter.Add(0, new KeyValuePair<string, object?>("step", step));
+        }
     }
 
     public void Note(string step, Exception exception)

@@ -31,6 +31,12 @@ public sealed class MessagingMetrics
         DegradedSteps = meter.CreateCounter<long>("im.send.degraded", description: "Send-path steps skipped or failed without failing the send, by step (dedupe, presence, push, retry, sequence).");
         SendLatency = meter.CreateHistogram<double>("im.send.duration", unit: "ms", description: "SendC2C from validation to result.");
         DurableWriteLatency = meter.CreateHistogram<double>("im.log.append.duration", unit: "ms", description: "Time to make one event durable.");
+        // Exported from the start at 0: a series that appears only at the first failure reads as "No data" on a
+        // dashboard and defeats rate() and absent() alerts until then.
+        foreach (var counter in new[] { SendsAccepted, SendsDuplicate, PushErrors, Replays, ReplaysUnconfirmed, LogErrors, Recalls })
+        {
+            counter.Add(0);
+        }
     }
 
     public Counter<long> SendsAccepted { get; }
