@@ -24,6 +24,8 @@ internal sealed record BenchResult
     public double? ServerPushes { get; init; }
     public double? SweeperReplays { get; init; }
     public int? Connections { get; init; }
+    /// <summary>Concurrent conversations of a <c>conversations</c> row (the growth curve's x).</summary>
+    public int? Conversations { get; init; }
     public double? ConnectSeconds { get; init; }
     public long? RssBeforeBytes { get; init; }
     public long? RssAfterBytes { get; init; }

@@ -11,6 +11,17 @@ catch (ArgumentException ex)
     return 2;
 }
 
+if (options.RenderFrom is { } from)
+{
+    foreach (var file in GrowthCharts.Write(await GrowthCharts.LoadAsync(from, CancellationToken.None), options.ChartDirectory ?? Path.Combine("docs", "charts")))
+    {
+        Console.WriteLine($"chart: {file}");
+    }
+    return 0;
+}
+
+// 20,000 idle connections need as many sockets in this process and in the hub it starts (which inherits the limit).
+var fdLimit = FdLimit.Raise(65_536);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -18,7 +29,7 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 var context = new ScenarioContext(options, cancel.Token);
-Console.WriteLine($"ImSignalR.Bench {(options.Quick ? "--quick " : "")}pairs={options.Pairs} window={options.Window} warmup={options.Warmup.TotalSeconds}s duration={options.Duration.TotalSeconds}s content={options.ContentBytes}B; {Environment.ProcessorCount} cores; load {ServerSample.LoadAverage()}");
+Console.WriteLine($"ImSignalR.Bench {(options.Quick ? "--quick " : "")}pairs={options.Pairs} window={options.Window} warmup={options.Warmup.TotalSeconds}s duration={options.Duration.TotalSeconds}s content={options.ContentBytes}B; {Environment.ProcessorCount} cores; open files {fdLimit}; load {ServerSample.LoadAverage()}");
 Console.WriteLine("latencies in ms (send → receive); acc/s = sends accepted per second; dlv/s = first deliveries per second");
 ResultReport.PrintHeader();
 
@@ -29,6 +40,7 @@ var scenarios = new (string Name, Func<Task> Run)[]
     ("c2c", () => C2CScenario.RunAsync(context)),
     ("c2c-cluster", () => ClusterScenario.RunAsync(context)),
     ("c2c-rocketmq", () => RocketMqScenario.RunAsync(context)),
+    (ConversationsScenario.Name, () => ConversationsScenario.RunAsync(context)),
     ("connections", async () =>
     {
         foreach (var count in options.ConnectionCounts)
@@ -56,5 +68,12 @@ foreach (var (name, run) in scenarios)
 }
 
 await ResultReport.WriteJsonAsync(options.Output, options, context.Results, CancellationToken.None);
+if (options.ChartDirectory is { } charts)
+{
+    foreach (var file in GrowthCharts.Write(context.Results, charts))
+    {
+        Console.WriteLine($"chart: {file}");
+    }
+}
 var failed = context.Results.Any(r => r.Status == "failed" || (r.Status == "ok" && r.Load is { Loss: > 0 } or { AppDuplicates: > 0 }));
 return failed ? 1 : 0;
