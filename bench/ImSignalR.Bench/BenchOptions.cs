@@ -14,6 +14,8 @@ internal sealed record BenchOptions
     public IReadOnlyList<int> ConnectionCounts { get; init; } = [5_000, 10_000];
     /// <summary>Concurrent conversations of the <c>conversations</c> growth curve.</summary>
     public IReadOnlyList<int> ConversationCounts { get; init; } = [10, 100, 1_000, 5_000];
+    /// <summary>Store sizes (messages) of the <c>store-size</c> growth curve.</summary>
+    public IReadOnlyList<int> StoreSizes { get; init; } = [10_000, 100_000, 1_000_000];
     /// <summary>Where to write the SVG charts of this run's curves (<c>--charts DIR</c>); none when null.</summary>
     public string? ChartDirectory { get; init; }
     /// <summary><c>--render FILE</c>: no run, only the charts of an earlier results file.</summary>
@@ -24,8 +26,8 @@ internal sealed record BenchOptions
     public IReadOnlyDictionary<string, string> HubEnvironment { get; init; } = new Dictionary<string, string>();
 
     public const string Usage = """
-        ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-cluster,c2c-rocketmq,connections,conversations] [--pairs N] [--window W]
-                        [--duration SECONDS] [--warmup SECONDS] [--connections 5000,10000] [--conversations 10,100,1000,5000]
+        ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-cluster,c2c-rocketmq,connections,conversations,store-size] [--pairs N] [--window W]
+                        [--duration SECONDS] [--warmup SECONDS] [--connections 5000,10000] [--conversations 10,100,1000,5000] [--store-sizes 10000,100000,1000000]
                         [--content-bytes B] [--output PATH] [--charts DIR] [--hub-env KEY=VALUE]...
         ImSignalR.Bench --render RESULTS.json --charts DIR      (charts of an earlier run, no load)
         Env: IM_TEST_REDIS (host:port), IM_TEST_MYSQL (connection string) for c2c-cluster and c2c-rocketmq.
@@ -35,7 +37,7 @@ internal sealed record BenchOptions
     {
         var quick = args.Contains("--quick");
         var options = quick
-            ? new BenchOptions { Quick = true, Pairs = 10, Warmup = TimeSpan.FromSeconds(2), Duration = TimeSpan.FromSeconds(8), ConnectionCounts = [2_000], ConversationCounts = [10, 100] }
+            ? new BenchOptions { Quick = true, Pairs = 10, Warmup = TimeSpan.FromSeconds(2), Duration = TimeSpan.FromSeconds(8), ConnectionCounts = [2_000], ConversationCounts = [10, 100], StoreSizes = [10_000] }
             : new BenchOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -52,6 +54,7 @@ internal sealed record BenchOptions
                 "--content-bytes" => options with { ContentBytes = Int(Next()) },
                 "--conversations" => options with { ConversationCounts = Next().Split(',').Select(Int).ToArray() },
                 "--charts" => options with { ChartDirectory = Next() },
+                "--store-sizes" => options with { StoreSizes = Next().Split(',').Select(Int).ToArray() },
                 "--render" => options with { RenderFrom = Next() },
                 "--output" => options with { Output = Next() },
                 "--hub-env" => options with { HubEnvironment = With(options.HubEnvironment, Next()) },

@@ -34,6 +34,13 @@ internal sealed record BenchResult
     public double? ConsumerLagP50 { get; init; }
     public double? ConsumerLagP99 { get; init; }
     public double? ConsumerLagMax { get; init; }
+    /// <summary>Store-size rows: the provider and message count (the curve's x), and the read latencies through a hub.</summary>
+    public string? StoreProvider { get; init; }
+    public int? StoreMessages { get; init; }
+    public double? SyncP50Ms { get; init; }
+    public double? SyncP99Ms { get; init; }
+    public double? ConversationsP50Ms { get; init; }
+    public double? ConversationsP99Ms { get; init; }
     public string? LoadAverageStart { get; init; }
     public string? LoadAverageEnd { get; init; }
 

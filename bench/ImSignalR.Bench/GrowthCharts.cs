@@ -26,8 +26,11 @@ internal static class GrowthCharts
         var footnote = $"{Environment.ProcessorCount} cores, load {load ?? "?"} at start";
         var conversations = results.Where(r => r is { Scenario: ConversationsScenario.Name, Status: "ok", Conversations: > 0, Load: not null }).ToList();
         var connections = results.Where(r => r is { Scenario: "connections" or "conn-relay", Status: "ok", Connections: > 0 }).ToList();
+        var stores = results.Where(r => r is { Scenario: StoreSizeScenario.Name, StoreMessages: > 0 }).ToList();
         var charts = new Dictionary<string, SvgChart>
         {
+            ["store-sync-p99.svg"] = Store("SyncMessages p99 (50 messages) vs store size", stores, r => r.SyncP99Ms, footnote),
+            ["store-conversations-p99.svg"] = Store("GetConversations p99 (a user with 500) vs store size", stores, r => r.ConversationsP99Ms, footnote),
             ["conversations-throughput.svg"] = new SvgChart { Title = "Accepted sends vs concurrent conversations (embedded)", XLabel = "concurrent conversations", YLabel = "accepted msg/s", Footnote = footnote }
                 .Add("accepted msg/s", conversations.Select(r => ((double)r.Conversations!.Value, r.Load!.AcceptedPerSecond))),
             ["conversations-p99.svg"] = new SvgChart { Title = "Send → receive latency vs concurrent conversations (embedded)", XLabel = "concurrent conversations", YLabel = "ms", Footnote = footnote }
@@ -45,6 +48,16 @@ internal static class GrowthCharts
             written.Add(path);
         }
         return written;
+    }
+
+    private static SvgChart Store(string title, List<BenchResult> rows, Func<BenchResult, double?> value, string footnote)
+    {
+        var chart = new SvgChart { Title = title, XLabel = "messages in the store", YLabel = "ms", Footnote = footnote };
+        foreach (var provider in rows.Select(r => r.StoreProvider!).Distinct())
+        {
+            chart.Add(provider, rows.Where(r => r.StoreProvider == provider && value(r) is not null).Select(r => ((double)r.StoreMessages!.Value, value(r)!.Value)));
+        }
+        return chart;
     }
 
     private static IEnumerable<(double X, double Y)> Rss(List<BenchResult> rows, string scenario) =>

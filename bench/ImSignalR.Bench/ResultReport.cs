@@ -25,6 +25,12 @@ internal static class ResultReport
             Console.WriteLine($"{r.Scenario,-12} {r.Phase,-20} {r.Status.ToUpperInvariant()}: {r.Note}  (load {load1})");
             return;
         }
+        if (r.StoreMessages is not null)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Scenario,-12} {r.Phase,-20} SyncMessages p50 {r.SyncP50Ms:0.00} p99 {r.SyncP99Ms:0.00} ms; GetConversations (500) p50 {r.ConversationsP50Ms:0.00} p99 {r.ConversationsP99Ms:0.00} ms; {r.Note}  (load {load1})"));
+            return;
+        }
         if (r.Connections is not null)
         {
             Console.WriteLine($"{r.Scenario,-12} {r.Phase,-20} open={r.Connections} connect={r.ConnectSeconds:0.0}s rss {Mb(r.RssBeforeBytes)}→{Mb(r.RssAfterBytes)} MB = {r.BytesPerConnection / 1024:0.0} KB/connection{(r.Note is null ? "" : "  " + r.Note)}  (load {load1})");
