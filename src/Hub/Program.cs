@@ -38,6 +38,7 @@ if (options.HasRole("hub"))
 {
     app.MapChatHub();
     app.MapImRest();
+    app.MapAdminConnections();
     if (options.Auth.DevTokens ?? options.IsEmbedded)
     {
         app.MapDevTokens();
