@@ -10,8 +10,8 @@ namespace ImSignalR.Domain.Ports;
 /// </summary>
 public interface IPresence
 {
-    ValueTask AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken) =>
-        AddConnectionAsync(userId, connectionId, transport: null, protocol: null, cancellationToken);
+    /// <summary>Registers a connection whose transport and protocol are not known (tests, tools).</summary>
+    ValueTask AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken);
 
     /// <param name="transport">The SignalR transport (<c>WebSockets</c>, …) when known, for the admin listing; no spaces.</param>
     /// <param name="protocol">The hub protocol (<c>json</c>, <c>messagepack</c>) when known; no spaces.</param>

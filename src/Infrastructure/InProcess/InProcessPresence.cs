@@ -21,6 +21,9 @@ public sealed class InProcessPresence(TimeProvider? time = null, IPresenceEvents
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly IPresenceEvents _events = events ?? NoPresenceEvents.Instance;
 
+    public ValueTask AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken) =>
+        AddConnectionAsync(userId, connectionId, transport: null, protocol: null, cancellationToken);
+
     public ValueTask AddConnectionAsync(string userId, string connectionId, string? transport, string? protocol, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();

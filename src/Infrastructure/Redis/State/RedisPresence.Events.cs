@@ -32,6 +32,7 @@ internal sealed partial class RedisPresence
     private string _instance;
     private int _generation;
     private bool _beaten;
+    private int _reconnectedSinceBeat;
 
     /// <summary>This node's identity in entries and the node registry (changes only after it was taken for dead).</summary>
     internal string Instance => Volatile.Read(ref _instance);
@@ -54,7 +55,9 @@ internal sealed partial class RedisPresence
     {
         var db = Db;
         var status = (int)await db.ScriptEvaluateAsync(HeartbeatScript, [_keys.PresenceNodes, _keys.PresenceNodesReaping], [Instance, _ttlMs]).ConfigureAwait(false);
-        var takenForDead = status == 2 || (status == 1 && _beaten && !IsReRegistering);
+        // Unregistered after a reconnect means Redis lost the registry (it restarted empty), not that we were reaped.
+        var reconnected = Interlocked.Exchange(ref _reconnectedSinceBeat, 0) == 1 || IsReRegistering;
+        var takenForDead = status == 2 || (status == 1 && _beaten && !reconnected);
         _beaten = true;
         if (!takenForDead)
         {

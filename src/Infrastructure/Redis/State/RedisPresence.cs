@@ -67,6 +67,9 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
 
     private long UserTtlMs => _ttlMs * UserTtlLeases;
 
+    public ValueTask AddConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken) =>
+        AddConnectionAsync(userId, connectionId, transport: null, protocol: null, cancellationToken);
+
     public async ValueTask AddConnectionAsync(string userId, string connectionId, string? transport, string? protocol, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -271,6 +274,7 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         // Redis may have come back empty: register this node's connections now, not a third of a TTL later, and
         // until the other nodes have surely done the same, do not take a missing entry for an offline user.
         Volatile.Write(ref _unsureUntil, Environment.TickCount64 + _refreshPeriodMs);
+        Volatile.Write(ref _reconnectedSinceBeat, 1);
         _ = Task.Run(async () =>
         {
             try
