@@ -63,6 +63,25 @@ public abstract class RedisPresenceEventsContract<TFixture>(TFixture redis) : IC
     }
 
     [Fact]
+    public async Task ARoutineRefreshThatRewritesAnEntryJustClosedDoesNotSwallowTheNextJoin()
+    {
+        var nodes = await redis.NodesAsync(2);
+        var events = new RecordingPresenceEvents();
+        var one = Node(nodes[0], "one", events, leaseSeconds: 60);
+        var two = Node(nodes[1], "two", events, leaseSeconds: 60);
+        var user = Unique("u");
+        await one.AddConnectionAsync(user, "c1", default);
+        // As if c1's close ran its script (leave announced, keys gone) while the refresh below was already under way.
+        await nodes[0].Connection.GetDatabase().KeyDeleteAsync(nodes[0].Keys.PresenceJoined(user));
+        await nodes[0].Connection.GetDatabase().KeyDeleteAsync(nodes[0].Keys.PresenceUser(user));
+
+        await one.RefreshAsync(default);
+        await two.AddConnectionAsync(user, "c2", default);
+
+        Assert.Equal(2, events.Joins(user));
+    }
+
+    [Fact]
     public async Task ADeadNodesUsersAreReapedOnceAndOnlyThoseWithNoOtherConnectionLeave()
     {
         var nodes = await redis.NodesAsync(3);

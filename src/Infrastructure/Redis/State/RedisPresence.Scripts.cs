@@ -8,10 +8,12 @@ namespace ImSignalR.Infrastructure.Redis.State;
 /// </summary>
 internal sealed partial class RedisPresence
 {
-    // KEYS: user hash, joined marker. ARGV: entry ttl ms, hash ttl ms, node instance, announce (1/0), then pairs of
-    // connection id and "connected-ms transport protocol". Returns 1 when this call created the joined marker with
-    // announce = 1: the user's first connection cluster-wide (user_join). A silent call (announce = 0: the refresh
-    // re-registering what Redis lost) recreates a missing marker without announcing anything.
+    // KEYS: user hash, joined marker. ARGV: entry ttl ms, hash ttl ms, node instance, mode, then pairs of connection id
+    // and "connected-ms transport protocol". Modes for the joined marker: 1 (a connect) creates it if missing and then
+    // returns 1: the user's first connection cluster-wide (user_join); 0 (re-registering after Redis came back,
+    // maybe empty) creates a missing one silently; 2 (a routine refresh) only extends an existing one, so an entry
+    // rewritten just as its connection closed (and its leave was announced) cannot bring a marker back and swallow
+    // the next join.
     private const string UpsertScript = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -20,7 +22,7 @@ internal sealed partial class RedisPresence
           redis.call('HSET', KEYS[1], ARGV[i], head .. ARGV[i + 1])
         end
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        if redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2], 'NX') then
+        if ARGV[4] ~= '2' and redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2], 'NX') then
           if ARGV[4] == '1' then
             return 1
           end

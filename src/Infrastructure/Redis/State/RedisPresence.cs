@@ -47,6 +47,7 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
     private readonly Task _refreshLoop;
     private readonly long _refreshPeriodMs;
     private long _unsureUntil;
+    private int _restorePending;
     private int _stopped;
 
     public RedisPresence(IConnectionMultiplexer redis, RedisKeys keys, string nodeId, TimeSpan leaseTtl, ILogger logger, IPresenceEvents? events = null)
@@ -80,7 +81,7 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         var db = Db;
         // Indexed before the entry exists: if this node dies, the survivor that reaps it finds every user it had.
         await RedisStateCalls.RunAsync(db.SortedSetAddAsync(_keys.PresenceNodeUsers(instance), userId, now)).ConfigureAwait(false);
-        var joined = (int)await RedisStateCalls.RunAsync(UpsertAsync(db, instance, userId, [(connectionId, entry)], announce: true)).ConfigureAwait(false);
+        var joined = (int)await RedisStateCalls.RunAsync(UpsertAsync(db, instance, userId, [(connectionId, entry)], MarkerMode.Announce)).ConfigureAwait(false);
         entry.Registered = true;
         if (joined == 1)
         {
@@ -145,6 +146,9 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
     /// <summary>Rewrites every local entry (one script per user), which also re-registers what Redis lost.</summary>
     internal async Task RefreshAsync(CancellationToken cancellationToken)
     {
+        // Read before the rewrite and cleared only after it all went through: a refresh that fails halfway leaves the
+        // restore to the next one.
+        var restoring = Volatile.Read(ref _restorePending) == 1;
         var instance = Instance;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var db = Db;
@@ -154,10 +158,11 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             await db.SortedSetAddAsync(index, chunk.Select(u => new SortedSetEntry(u.Key, now)).ToArray()).ConfigureAwait(false);
-            await Task.WhenAll(chunk.Select(user => RefreshUserAsync(db, instance, user.Key, user.Select(e => (e.Key.ConnectionId, e.Value)).ToArray(), now))).ConfigureAwait(false);
+            await Task.WhenAll(chunk.Select(user => RefreshUserAsync(db, instance, user.Key, user.Select(e => (e.Key.ConnectionId, e.Value)).ToArray(), now, restoring))).ConfigureAwait(false);
             // A connection that closed while its entry was being rewritten would otherwise come back as a ghost for a
             // lease TTL. Checked after the rewrite completed: a close that is not seen here removes its entry itself,
-            // after this rewrite. Removed with the remove script, so a leave it owes is announced (at worst twice).
+            // after this rewrite. Removed with the remove script, so a leave it still owes is announced (and one
+            // already announced is not again: the routine rewrite did not bring the marker back).
             var closed = chunk.SelectMany(user => user).Where(e => !_local.ContainsKey(e.Key)).Select(e => e.Key).ToArray();
             if (closed.Length > 0)
             {
@@ -174,14 +179,19 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         await Task.WhenAll(
             db.SortedSetRemoveRangeByScoreAsync(index, double.NegativeInfinity, now - UserTtlMs),
             db.KeyExpireAsync(index, TimeSpan.FromMilliseconds(UserTtlMs))).ConfigureAwait(false);
+        if (restoring)
+        {
+            Interlocked.CompareExchange(ref _restorePending, 0, 1);
+        }
     }
 
-    private async Task RefreshUserAsync(IDatabase db, string instance, string userId, (string ConnectionId, LocalEntry Entry)[] entries, long now)
+    private async Task RefreshUserAsync(IDatabase db, string instance, string userId, (string ConnectionId, LocalEntry Entry)[] entries, long now, bool restoring)
     {
         // A connection whose own registration has not succeeded yet (Redis was away at its connect) still owes its
-        // join; the others are rewritten silently, so re-registering after a Redis data loss announces nothing.
-        var announce = entries.Any(e => !e.Entry.Registered);
-        var joined = (int)await UpsertAsync(db, instance, userId, entries, announce).ConfigureAwait(false);
+        // join; after a reconnect the others are rewritten with a silently restored marker, so re-registering after a
+        // Redis data loss announces nothing; otherwise the marker is only kept alive.
+        var mode = entries.Any(e => !e.Entry.Registered) ? MarkerMode.Announce : restoring ? MarkerMode.Restore : MarkerMode.Keep;
+        var joined = (int)await UpsertAsync(db, instance, userId, entries, mode).ConfigureAwait(false);
         foreach (var (_, entry) in entries)
         {
             entry.Registered = true;
@@ -243,13 +253,13 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         return true;
     }
 
-    private Task<RedisResult> UpsertAsync(IDatabase db, string instance, string userId, (string ConnectionId, LocalEntry Entry)[] entries, bool announce)
+    private Task<RedisResult> UpsertAsync(IDatabase db, string instance, string userId, (string ConnectionId, LocalEntry Entry)[] entries, MarkerMode mode)
     {
         var args = new RedisValue[4 + (2 * entries.Length)];
         args[0] = _ttlMs;
         args[1] = UserTtlMs;
         args[2] = instance;
-        args[3] = announce ? 1 : 0;
+        args[3] = (int)mode;
         for (var i = 0; i < entries.Length; i++)
         {
             args[4 + (2 * i)] = entries[i].ConnectionId;
@@ -275,6 +285,7 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         // until the other nodes have surely done the same, do not take a missing entry for an offline user.
         Volatile.Write(ref _unsureUntil, Environment.TickCount64 + _refreshPeriodMs);
         Volatile.Write(ref _reconnectedSinceBeat, 1);
+        Volatile.Write(ref _restorePending, 1);
         _ = Task.Run(async () =>
         {
             try
@@ -315,6 +326,14 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>What the upsert script does with the joined marker (ARGV[4]).</summary>
+    private enum MarkerMode
+    {
+        Restore = 0,
+        Announce = 1,
+        Keep = 2,
     }
 
     /// <summary>A connection as this node holds it.</summary>
