@@ -34,6 +34,6 @@ internal sealed partial class UserDisconnector(IUserDisconnects requests, Connec
         return closed;
     }
 
-    [LoggerMessage(2450, LogLevel.Information, "Admin disconnect of user {UserId}: {Count} connections on this node aborted")]
+    [LoggerMessage(2020, LogLevel.Information, "Admin disconnect of user {UserId}: {Count} connections on this node aborted")]
     private partial void LogDisconnected(string userId, int count);
 }
