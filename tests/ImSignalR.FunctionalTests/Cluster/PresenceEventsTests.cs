@@ -16,7 +16,50 @@ namespace ImSignalR.FunctionalTests.Cluster;
 public sealed class PresenceEventsTests
 {
     [Fact]
-    public async Task JoinAndLeaveAreAnnouncedOnceClusterWideIncludingWhenTheLastConnectionsNodeIsKilled()
+    public Task JoinAndLeaveAreAnnouncedOnceClusterWideIncludingWhenTheLastConnectionsNodeIsKilled() =>
+        WithClusterAsync((cluster, events) => DevicesThenKillAsync(cluster.Nodes[0], cluster.Nodes[1], events));
+
+    [Fact]
+    public Task ARedisRestartedEmptyAnnouncesNoJoinOrLeaveForTheUsersStillConnected() =>
+        WithClusterAsync(async (cluster, events) =>
+        {
+            var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
+            var users = Enumerable.Range(0, 10).Select(i => HubFixture.NewUser("u" + i)).ToArray();
+            var clients = new List<RecordingClient>();
+            for (var i = 0; i < users.Length; i++)
+            {
+                clients.Add(await RecordingClient.ConnectAsync(i % 2 == 0 ? node1 : node2, users[i]));
+            }
+            int Joins() => events.Count(e => users.Contains(e.User) && e.Type == "user_join");
+            int Leaves() => events.Count(e => users.Contains(e.User) && e.Type == "user_leave");
+            await Eventually.TrueAsync(() => Joins() == users.Length, "one user_join per user", TimeSpan.FromSeconds(30));
+
+            cluster.Redis.Kill();
+            await Task.Delay(1000);
+            await cluster.Redis.StartAsync(); // empty: entries, joined markers and the node registry are gone
+            await Eventually.TrueAsync(async () => await node1.ReadinessAsync() == "Healthy" && await node2.ReadinessAsync() == "Healthy",
+                "both nodes reconnected to Redis", TimeSpan.FromSeconds(30));
+            foreach (var user in users)
+            {
+                await WaitConnectionsAsync(node1, user, 1); // re-registered
+            }
+            // Past the re-registration window (a refresh period, 5 s) and a couple of refreshes and beats.
+            await Task.Delay(TimeSpan.FromSeconds(12));
+            Assert.Equal((users.Length, 0), (Joins(), Leaves()));
+
+            // The markers came back with the re-registration, so a later close is still announced, once.
+            await clients[0].DisposeAsync();
+            await Eventually.TrueAsync(() => Leaves() == 1, "user_leave for the one who closed", TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal((users.Length, 1), (Joins(), Leaves()));
+            foreach (var client in clients.Skip(1))
+            {
+                await client.DisposeAsync();
+            }
+        });
+
+    /// <summary>Two nodes on a private Redis with the RocketMQ double's event topic read by this process.</summary>
+    private static async Task WithClusterAsync(Func<ClusterFixture, ConcurrentQueue<(string Type, string User, JsonElement Body)>, Task> scenario)
     {
         await using var mq = RocketMqDouble.Start();
         var run = Guid.NewGuid().ToString("N")[..10];
@@ -36,7 +79,6 @@ public sealed class PresenceEventsTests
             ["Im__RocketMq__Service__EventTopic"] = eventsTopic,
             ["Im__RocketMq__Service__Group"] = "chat_server_" + run,
         });
-        var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
         var events = new ConcurrentQueue<(string Type, string User, JsonElement Body)>();
         var options = new RocketMqOptions
         {
@@ -55,14 +97,15 @@ public sealed class PresenceEventsTests
             return Task.CompletedTask;
         }, NullLogger.Instance);
         await consumer.StartAsync(CancellationToken.None);
-
         try
         {
-            await RunAsync(node1, node2, events);
+            await scenario(cluster, events);
         }
         catch (Exception ex)
         {
-            var log = string.Join('\n', (node1.Output + node2.Output).Split('\n').Where(l => l.Contains("resence", StringComparison.Ordinal) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)).TakeLast(40));
+            // What the service saw and what the nodes said about presence, so a CI failure explains itself.
+            var output = string.Concat(cluster.Nodes.Select(n => n.Output));
+            var log = string.Join('\n', output.Split('\n').Where(l => l.Contains("resence", StringComparison.Ordinal) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)).TakeLast(40));
             var seen = string.Join('\n', events.Select(e => $"{e.Type} {e.User} {e.Body}"));
             throw new InvalidOperationException($"{ex.Message}\n--- events ---\n{seen}\n--- node logs ---\n{log}", ex);
         }
@@ -82,7 +125,7 @@ public sealed class PresenceEventsTests
         }, $"{count} connections of {userId} listed", TimeSpan.FromSeconds(15));
     }
 
-    private static async Task RunAsync(HubProcess node1, HubProcess node2, ConcurrentQueue<(string Type, string User, JsonElement Body)> events)
+    private static async Task DevicesThenKillAsync(HubProcess node1, HubProcess node2, ConcurrentQueue<(string Type, string User, JsonElement Body)> events)
     {
         var alice = HubFixture.NewUser("alice");
         int Count(string type) => events.Count(e => e.User == alice && e.Type == type);
