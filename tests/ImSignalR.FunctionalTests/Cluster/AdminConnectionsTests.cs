@@ -12,9 +12,17 @@ namespace ImSignalR.FunctionalTests.Cluster;
 public sealed class AdminConnectionsTests
 {
     [Fact]
-    public async Task AnAdminListsAUsersConnectionsOnBothNodesAndDisconnectsThemAllWhileOthersStay()
+    public Task AnAdminListsAUsersConnectionsOnBothNodesAndDisconnectsThemAllWhileOthersStay() =>
+        ListAndDisconnectAsync(ClusterRedis.PrivateServer);
+
+    /// <summary>The same on the 3-master Redis Cluster: the presence scripts keep to one slot, pub/sub reaches every node.</summary>
+    [Fact]
+    public Task OnARedisClusterTheListingAndTheDisconnectReachBothNodes() =>
+        ListAndDisconnectAsync(ClusterRedis.SharedCluster);
+
+    private static async Task ListAndDisconnectAsync(ClusterRedis redis)
     {
-        await using var cluster = await ClusterFixture.StartAsync(nodes: 2);
+        await using var cluster = await ClusterFixture.StartAsync(nodes: 2, redis: redis);
         var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
         var alice = HubFixture.NewUser("alice");
         var bob = HubFixture.NewUser("bob");
