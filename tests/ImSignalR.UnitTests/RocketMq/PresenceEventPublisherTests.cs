@@ -84,6 +84,23 @@ public sealed class PresenceEventPublisherTests
     }
 
     [Fact]
+    public async Task DisposalSendsWhatIsQueuedAndMayHappenTwice()
+    {
+        var producer = new FakeProducer();
+        var publisher = Create(producer, capacity: 100);
+        await publisher.StartAsync(default);
+        for (var i = 0; i < 20; i++)
+        {
+            publisher.Publish(PresenceEvent.Left("u" + i, "n1", i));
+        }
+
+        await publisher.DisposeAsync();
+        await publisher.DisposeAsync();
+
+        Assert.Equal(20, producer.Sent.Count);
+    }
+
+    [Fact]
     public async Task TheEmbeddedNodeAnnouncesTheFirstConnectAndTheLastClose()
     {
         var events = new Recording();

@@ -33,6 +33,7 @@ internal sealed partial class PresenceEventPublisher : IPresenceEvents, IHostedS
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private int _depth;
+    private int _disposed;
 
     public PresenceEventPublisher(IOptions<RocketMqOptions> options, IRocketMqProducer producer, ILogger<PresenceEventPublisher> logger, RocketMqMetrics? metrics = null, Meter? meter = null)
     {
@@ -77,6 +78,11 @@ internal sealed partial class PresenceEventPublisher : IPresenceEvents, IHostedS
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself, as IPresenceEvents and as a hosted service: the container may dispose it more than once.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _queue.Writer.TryComplete();
         if (_loop is { } loop)
         {
