@@ -58,6 +58,45 @@ public sealed class PresenceEventsTests
             }
         });
 
+    [Fact]
+    public Task AGracefullyStoppedNodeAnnouncesItsUsersLeavesBeforeItExits() =>
+        WithClusterAsync(async (cluster, events) =>
+        {
+            var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
+            var users = Enumerable.Range(0, 5).Select(i => HubFixture.NewUser("s" + i)).ToArray();
+            var clients = new List<RecordingClient>();
+            foreach (var user in users)
+            {
+                clients.Add(await RecordingClient.ConnectAsync(node2, user));
+            }
+            int Count(string type) => events.Count(e => users.Contains(e.User) && e.Type == type);
+            await Eventually.TrueAsync(() => Count("user_join") == users.Length, "the joins", TimeSpan.FromSeconds(30));
+            foreach (var client in clients)
+            {
+                // The SDK would reconnect to the same port, which is gone; these users are leaving.
+                await client.DisposeAsync();
+            }
+            // Reconnect them so the stop itself, not the disposals above, closes their last connections.
+            clients.Clear();
+            foreach (var user in users)
+            {
+                clients.Add(await RecordingClient.ConnectAsync(node2, user));
+            }
+            await Eventually.TrueAsync(() => Count("user_join") == 2 * users.Length && Count("user_leave") == users.Length,
+                "a join and leave per user, then the second joins", TimeSpan.FromSeconds(30));
+
+            await node2.StopAsync(); // SIGTERM: drain, close connections, presence cleanup, queue sent on disposal
+            await Eventually.TrueAsync(() => Count("user_leave") == 2 * users.Length, "every user's leave, long before a lease would run out",
+                TimeSpan.FromSeconds(10));
+            Assert.DoesNotContain("presence events not sent", node2.Output, StringComparison.Ordinal);
+            Assert.All(events.Where(e => users.Contains(e.User) && e.Type == "user_leave"),
+                e => Assert.Equal("closed", e.Body.GetProperty("data").GetProperty("reason").GetString()));
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        });
+
     /// <summary>Two nodes on a private Redis with the RocketMQ double's event topic read by this process.</summary>
     private static async Task WithClusterAsync(Func<ClusterFixture, ConcurrentQueue<(string Type, string User, JsonElement Body)>, Task> scenario)
     {
