@@ -39,6 +39,7 @@ if (options.HasRole("hub"))
     app.MapChatHub();
     app.MapImRest();
     app.MapImAdminStats();
+    app.MapAdminConnections();
     if (options.Auth.DevTokens ?? options.IsEmbedded)
     {
         app.MapDevTokens();

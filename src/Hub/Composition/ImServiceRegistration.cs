@@ -14,6 +14,7 @@ using ImSignalR.Infrastructure.Protocols.MessagePack;
 using ImSignalR.Infrastructure.Push;
 using ImSignalR.Infrastructure.Redis;
 using ImSignalR.Infrastructure.RocketMq;
+using ImSignalR.Infrastructure.RocketMq.Service;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -116,6 +117,7 @@ internal static class ImServiceRegistration
             if (options.HasRole("hub"))
             {
                 services.AddHostedService<Integration.ServiceIntegrationHost>();
+                services.AddImRocketMqPresenceEvents(configuration);
             }
             if (options.HasRole("consumer"))
             {
@@ -135,6 +137,8 @@ internal static class ImServiceRegistration
         services.TryAddSingleton<IRetryQueue, InProcessRetryQueue>();
         services.TryAddSingleton<ISequenceAllocator, InProcessSequenceAllocator>();
         services.TryAddSingleton<IBlockListChanges, LocalBlockListChanges>();
+        services.TryAddSingleton<IUserDisconnects, LocalUserDisconnects>();
+        services.TryAddSingleton<IPresenceEvents>(NoPresenceEvents.Instance);
         if (options.HasRedis)
         {
             services.AddImRedisClusterState(r =>
@@ -168,6 +172,8 @@ internal static class ImServiceRegistration
     {
         services.AddSingleton<ImHubFilter>();
         services.AddSingleton<ConnectionOwners>();
+        services.AddSingleton<UserDisconnector>();
+        services.AddHostedService(sp => sp.GetRequiredService<UserDisconnector>());
         services.AddSingleton<SilentConnectionWatchdog>();
         var signalR = services.AddSignalR(hub =>
         {

@@ -4,6 +4,7 @@ using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
 using ImSignalR.Hub.Composition;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -51,7 +52,9 @@ internal sealed class ChatHub : Hub<IChatClient>
         // In the group before presence says online: a sender that sees the user online must reach this connection.
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(userId), Context.ConnectionAborted);
         // Add first, then count: two devices connecting at once cannot both slip under the limit.
-        await _presence.AddConnectionAsync(userId, Context.ConnectionId, Context.ConnectionAborted);
+        // The transport is cheap to know and shown by the admin listing; the hub protocol is not exposed to the hub.
+        var transport = Context.Features.Get<IHttpTransportFeature>()?.TransportType.ToString();
+        await _presence.AddConnectionAsync(userId, Context.ConnectionId, transport, protocol: null, Context.ConnectionAborted);
         if (await _presence.CountConnectionsAsync(userId, Context.ConnectionAborted) > _limits.MaxConnectionsPerUser)
         {
             await _presence.RemoveConnectionAsync(userId, Context.ConnectionId, CancellationToken.None);

@@ -28,6 +28,9 @@ internal sealed class ConnectionDrain
 
     public int Connections => _connections.Count;
 
+    /// <summary>The connections this node holds (the admin disconnect looks a user's up here).</summary>
+    public ICollection<HubCallerContext> Open => _connections.Values;
+
     /// <summary>Counts an invocation in; false once the node is stopping.</summary>
     public bool TryEnter()
     {

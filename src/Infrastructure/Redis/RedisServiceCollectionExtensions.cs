@@ -14,7 +14,8 @@ namespace ImSignalR.Infrastructure.Redis;
 public static class RedisServiceCollectionExtensions
 {
     /// <summary>
-    /// Replaces <see cref="IPresence"/>, <see cref="IDedupeCache"/>, <see cref="IRetryQueue"/> and
+    /// Replaces <see cref="IPresence"/> (reporting to the registered <see cref="IPresenceEvents"/>, if any),
+    /// <see cref="IUserDisconnects"/>, <see cref="IDedupeCache"/>, <see cref="IRetryQueue"/> and
     /// <see cref="ISequenceAllocator"/> with their Redis adapters (the allocator needs an <see cref="IMessageStore"/>).
     /// </summary>
     public static IServiceCollection AddImRedisClusterState(this IServiceCollection services, Action<ImRedisOptions>? configure = null)
@@ -25,11 +26,13 @@ public static class RedisServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<ImRedisOptions>>().Value;
             return new RedisPresence(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>(), options.NodeId,
-                options.PresenceLeaseTtl, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisPresence>());
+                options.PresenceLeaseTtl, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisPresence>(), sp.GetService<IPresenceEvents>());
         }));
         services.AddHostedService<RedisPresenceShutdown>();
         services.Replace(ServiceDescriptor.Singleton<IBlockListChanges>(sp =>
             new RedisBlockListChanges(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
+        services.Replace(ServiceDescriptor.Singleton<IUserDisconnects>(sp =>
+            new RedisUserDisconnects(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<IDedupeCache>(sp =>
             new RedisDedupeCache(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<IRetryQueue>(sp =>

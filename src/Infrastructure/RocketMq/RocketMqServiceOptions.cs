@@ -26,4 +26,11 @@ public sealed class RocketMqServiceOptions
 
     /// <summary>Put message content into <c>message_sent</c> events.</summary>
     public bool EventsIncludeContent { get; set; }
+
+    /// <summary>
+    /// <c>user_join</c>/<c>user_leave</c> events waiting for the broker, per node. Full (the broker has been away long
+    /// enough to fill it): a new event is dropped and counted (<c>im.service.events.dropped</c>); a connect never waits.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int PresenceEventQueue { get; set; } = 10_000;
 }

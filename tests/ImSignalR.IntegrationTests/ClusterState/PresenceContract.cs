@@ -56,5 +56,24 @@ public abstract class PresenceContract<TFixture>(TFixture fixture) : IClassFixtu
         Assert.True(await nodes[1].IsOnlineAsync(user, default));
     }
 
+    [Fact]
+    public async Task TheListingHasTheUsersLiveConnectionsOnEveryNodeAndIsBounded()
+    {
+        var nodes = await fixture.CreateAsync(2);
+        var user = Unique("u");
+        Assert.Empty(await nodes[0].ListConnectionsAsync(user, 10, default));
+        await nodes[0].AddConnectionAsync(user, "c1", "WebSockets", "json", default);
+        await nodes[1].AddConnectionAsync(user, "c2", default);
+        await nodes[1].AddConnectionAsync(user, "c3", default);
+        await nodes[1].RemoveConnectionAsync(user, "c3", default);
+
+        var list = await nodes[1].ListConnectionsAsync(user, 10, default);
+
+        Assert.Equal(["c1", "c2"], list.Select(c => c.ConnectionId).Order());
+        Assert.Equal("WebSockets", list.Single(c => c.ConnectionId == "c1").Transport);
+        Assert.All(list, c => Assert.False(string.IsNullOrEmpty(c.NodeId)));
+        Assert.Single(await nodes[0].ListConnectionsAsync(user, 1, default));
+    }
+
     protected static string Unique(string name) => $"{name}-{Guid.NewGuid():N}";
 }

@@ -20,6 +20,12 @@ internal static partial class RedisLog
     [LoggerMessage(5021, LogLevel.Information, "Redis connection restored: node {NodeId} registered its {Count} connections again.")]
     public static partial void PresenceReRegistered(ILogger logger, string nodeId, int count);
 
+    [LoggerMessage(5024, LogLevel.Information, "Presence: node {Node} was dead; its connections were removed and {Left} users announced as left.")]
+    public static partial void PresenceNodeReaped(ILogger logger, string node, int left);
+
+    [LoggerMessage(5025, LogLevel.Warning, "Presence: this node was taken for dead as {Instance} (it stalled past its lease); it registers its connections again as {Fresh}.")]
+    public static partial void PresenceTakenForDead(ILogger logger, string instance, string fresh);
+
     [LoggerMessage(5022, LogLevel.Warning, "Sequence counter of chat {ChatId} was missing; seeded at {Seed} from store max {StoreMax}.")]
     public static partial void SequenceSeeded(ILogger logger, string chatId, long seed, long storeMax);
 

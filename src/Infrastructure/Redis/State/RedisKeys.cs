@@ -17,8 +17,26 @@ internal sealed class RedisKeys(string prefix)
 
     public string Prefix => prefix;
 
-    /// <summary>Hash connectionId → "expiry-ms node-id" (a single-key script; tagged by user for readability only).</summary>
+    /// <summary>
+    /// Hash connectionId → "expiry-ms node-id connected-ms transport protocol", tagged by user so the presence
+    /// scripts can also touch <see cref="PresenceJoined"/> and <see cref="LastSeen"/> (same slot).
+    /// </summary>
     public RedisKey PresenceUser(string userId) => $"{prefix}:presence:{{{userId}}}";
+
+    /// <summary>
+    /// Exists from the user's announced <c>user_join</c> until their <c>user_leave</c> (SPEC §13): the scripts decide
+    /// "first" and "last" by creating and deleting it, so each transition is announced once cluster-wide.
+    /// </summary>
+    public RedisKey PresenceJoined(string userId) => $"{prefix}:joined:{{{userId}}}";
+
+    /// <summary>Sorted set node instance → lease expiry (Redis ms): the live presence nodes. Shares a tag with <see cref="PresenceNodesReaping"/>.</summary>
+    public RedisKey PresenceNodes => $"{prefix}:{{presence-nodes}}:live";
+
+    /// <summary>Sorted set node instance → claim expiry: dead nodes whose users a surviving node is cleaning up.</summary>
+    public RedisKey PresenceNodesReaping => $"{prefix}:{{presence-nodes}}:reaping";
+
+    /// <summary>Sorted set userId → last time (the owner's clock) the node instance held a connection of the user.</summary>
+    public RedisKey PresenceNodeUsers(string nodeInstance) => $"{prefix}:presence-node:{{{nodeInstance}}}";
 
     /// <summary>Unix ms of the user's last disconnect (SPEC §11 presence), in the slot of the user's presence hash.</summary>
     public RedisKey LastSeen(string userId) => $"{prefix}:seen:{{{userId}}}";

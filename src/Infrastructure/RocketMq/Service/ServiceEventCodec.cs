@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
 
 namespace ImSignalR.Infrastructure.RocketMq.Service;
 
@@ -15,6 +16,25 @@ internal static class ServiceEventCodec
     public const string MessageSentType = "message_sent";
 
     public const string MessageRecalledType = "message_recalled";
+
+    public const string UserJoinType = "user_join";
+
+    public const string UserLeaveType = "user_leave";
+
+    /// <summary>
+    /// <c>user_join</c> (the user's first live connection cluster-wide): data = <c>{node_id}</c>, the node instance
+    /// whose connection it was. <c>user_leave</c> (the last one closed, or its node died): data =
+    /// <c>{node_id, reason}</c>, reason <c>closed</c> or <c>node_died</c> (node_id = the dead node).
+    /// </summary>
+    public static (byte[] Body, string Type) Presence(PresenceEvent e) => e.Kind switch
+    {
+        PresenceEventKind.Joined => (Envelope(e.UserId, "", e.Time, UserJoinType, w => w.WriteString("node_id", e.NodeId)), UserJoinType),
+        _ => (Envelope(e.UserId, "", e.Time, UserLeaveType, w =>
+        {
+            w.WriteString("node_id", e.NodeId);
+            w.WriteString("reason", e.Kind == PresenceEventKind.NodeDied ? "node_died" : "closed");
+        }), UserLeaveType),
+    };
 
     public static byte[] MessageSent(ChatMessage m, bool includeContent) =>
         Envelope(m.FromUserId, includeContent ? m.Content : "", m.SendTime, MessageSentType, w =>
