@@ -37,7 +37,10 @@ public class RocketMqBrokerBehaviourTests
         await WaitUntil(() => mq.Brokers[0].ExpiredHolds.Count > 0, "a hold expires");
         var (suspendedAt, answeredAt, suspendMs) = mq.Brokers[0].ExpiredHolds[0];
         Assert.Equal(15_000, suspendMs);
-        Assert.InRange((answeredAt - suspendedAt).TotalSeconds, 19, 20.5);
+        // Pinned, the first hold is answered 19.9 s after it began. Under load a queue's first pull can begin seconds
+        // after the pinned one (a slow first round trip), and is then answered at an earlier check: still within what
+        // a real broker does (15 s plus at most one 5 s re-check period), which is what the client must tolerate.
+        Assert.InRange((answeredAt - suspendedAt).TotalSeconds, 14.9, 20.5);
         await Task.Delay(300);
         Assert.DoesNotContain(logger.Entries, e => e.Id.Id == PullFailedEvent);
 

@@ -47,6 +47,9 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual int StatsShards => 1;
 
+    /// <summary>The undelivered messages of a user (sync without a chat), by (to_user_id, status).</summary>
+    public virtual string SelectUndelivered => StoreSql.SelectUndelivered;
+
     /// <summary>Deletes at most <c>@Limit</c> <c>stats_active_senders</c> rows with <c>day &lt; @Before</c>, oldest first.</summary>
     public abstract string DeleteActiveSendersBefore { get; }
 

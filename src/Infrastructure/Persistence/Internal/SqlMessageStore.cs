@@ -78,7 +78,7 @@ internal abstract partial class SqlMessageStore : IMessageStore
         {
             return [];
         }
-        var rows = await QueryAsync<MessageRow>(StoreSql.SelectUndelivered,
+        var rows = await QueryAsync<MessageRow>(Dialect.SelectUndelivered,
             new { UserId = toUserId, Delivered = (int)MessageStatus.Delivered, Limit = limit },
             nameof(GetUndeliveredAsync), cancellationToken).ConfigureAwait(false);
         return rows.ConvertAll(r => r.ToMessage());

@@ -40,8 +40,11 @@ internal static class StoreSql
     public static readonly string SelectBeforeSeqDescending =
         $"SELECT {MessageColumns} FROM messages WHERE chat_id = @ChatId AND seq < @Seq ORDER BY seq DESC LIMIT @Limit";
 
-    public static readonly string SelectUndelivered =
-        $"SELECT {MessageColumns} FROM messages WHERE to_user_id = @UserId AND status < @Delivered ORDER BY chat_id, seq LIMIT @Limit";
+    public static readonly string SelectUndelivered = SelectUndeliveredFrom("messages");
+
+    /// <param name="table">The table, with an index hint where the dialect needs one (see <see cref="SqlDialect.SelectUndelivered"/>).</param>
+    public static string SelectUndeliveredFrom(string table) =>
+        $"SELECT {MessageColumns} FROM {table} WHERE to_user_id = @UserId AND status < @Delivered ORDER BY chat_id, seq LIMIT @Limit";
 
     /// <summary>The smallest msg_id, by the primary key: one index step, whatever the table's size.</summary>
     public const string SelectAnyMsgId = "SELECT msg_id FROM messages ORDER BY msg_id LIMIT 1";

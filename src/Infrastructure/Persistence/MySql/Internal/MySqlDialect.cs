@@ -15,6 +15,11 @@ internal sealed class MySqlDialect : SqlDialect
 
     public static MySqlDialect Instance { get; } = new();
 
+    // With LIMIT, MySQL may walk ux_messages_chat_seq in ORDER BY order over the whole table instead of reading
+    // the user's undelivered rows by ix_messages_to_status and sorting them; which one it picks depends on the
+    // table's statistics (seen flipping in CI). The user's undelivered rows are few: read those.
+    public override string SelectUndelivered { get; } = StoreSql.SelectUndeliveredFrom("messages USE INDEX (ix_messages_to_status)");
+
     public override string MigrationFolder => "MySql";
 
     // 200 rows of up to 8 KB content (32 KB in utf8mb4) stay well inside the default max_allowed_packet (16 MB+).
