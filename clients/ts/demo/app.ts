@@ -1,49 +1,7 @@
 // The demo chat page served by the hub at `/`. Bundled with the SDK into src/Hub/wwwroot/app.js
 // by `npm run build:demo`.
 import { ImChatClient, ImError, peerOf, StoredStatus, type ConnectionState, type MessageDto } from "../src/index.js";
-
-interface View {
-  /** Key: msgId once confirmed, `pending:<clientMsgId>` before. */
-  key: string;
-  msgId: string | undefined;
-  clientMsgId: string;
-  seq: number;
-  mine: boolean;
-  content: string;
-  time: number;
-  /** 0 pending, 1 sent, 3 delivered, 4 read, -1 failed. */
-  status: number;
-  /** Recalled by its sender: shown as a placeholder, its content is gone from the server too. */
-  recalled: boolean;
-}
-
-interface Conversation {
-  chatId: string;
-  peer: string;
-  preview: string;
-  lastSeq: number;
-  unread: number;
-  /** Messages by key, plus paging state. */
-  messages: Map<string, View>;
-  oldestSeq: number | undefined;
-  hasOlder: boolean;
-  historyLoaded: boolean;
-  /** Until when (Unix ms) the peer counts as typing; 0 when not. */
-  typingUntil: number;
-}
-
-/** How long "typing…" stays after the last Typing event (the hub sends at most one per chat per 2 s). */
-const TYPING_SHOWN_MS = 3500;
-/** How long the recall action is offered; the hub decides (Im:Messaging:RecallWindow, default 2 minutes). */
-const RECALL_OFFERED_MS = 2 * 60_000;
-/** How often the online dots are refreshed. */
-const PRESENCE_POLL_MS = 15_000;
-
-const $ = <T extends HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (el === null) throw new Error(`#${id} missing`);
-  return el as T;
-};
+import { $, lastTime, PRESENCE_POLL_MS, previewOf, RECALL_OFFERED_MS, tickFor, TYPING_SHOWN_MS, type Conversation, type View } from "./model.js";
 
 const protocol = new URLSearchParams(location.search).get("protocol") === "messagepack" ? "messagepack" : "json";
 const conversations = new Map<string, Conversation>();
@@ -111,11 +69,6 @@ function addMessage(m: MessageDto, fromHistory: boolean): void {
     if (openChatId === m.chatId && document.visibilityState === "visible") void readUpTo(c);
     else c.unread++;
   }
-}
-
-function previewOf(mine: boolean, recalled: boolean, content: string): string {
-  if (recalled) return mine ? "You recalled a message" : "Message recalled";
-  return (mine ? "You: " : "") + content;
 }
 
 function applyRecall(chatId: string, msgId: string, seq: number): void {
@@ -187,14 +140,6 @@ async function readUpTo(c: Conversation): Promise<void> {
   }
 }
 
-function tickFor(v: View): { text: string; status: string } {
-  if (v.status < 0) return { text: "!", status: "failed" };
-  if (v.status === 0) return { text: "…", status: "pending" };
-  if (v.status >= StoredStatus.Read) return { text: "✓✓", status: "read" };
-  if (v.status >= StoredStatus.Delivered) return { text: "✓✓", status: "delivered" };
-  return { text: "✓", status: "sent" };
-}
-
 function renderConversations(): void {
   const list = $("conversations");
   list.replaceChildren();
@@ -225,12 +170,6 @@ function renderConversations(): void {
     li.addEventListener("click", () => void openChat(c.chatId));
     list.append(li);
   }
-}
-
-function lastTime(c: Conversation): number {
-  let t = 0;
-  for (const v of c.messages.values()) t = Math.max(t, v.time);
-  return t || c.lastSeq;
 }
 
 function renderMessages(keepScroll = false): void {
