@@ -113,7 +113,8 @@ internal sealed class SvgChart
         >= 1_000_000 => Inv($"{v / 1_000_000:0.#}M"),
         >= 10_000 => Inv($"{v / 1000:0.#}k"),
         >= 100 => Inv($"{v:0}"),
-        _ => Inv($"{v:0.##}"),
+        >= 10 => Inv($"{v:0}"),
+        _ => Inv($"{v:0.#}"),
     };
 
     private static string Esc(string s) => SecurityElement.Escape(s) ?? "";
