@@ -16,7 +16,7 @@ namespace ImSignalR.FunctionalTests.Observability;
 [Collection(ClusterCollection.Name)]
 public sealed partial class GrafanaDashboardTests
 {
-    private static readonly string DashboardPath = Path.Combine(RepoRoot(), "docs", "grafana", "imsignalr-dashboard.json");
+    private static readonly string DashboardPath = Path.Combine(HubBinary.RepoRoot, "docs", "grafana", "imsignalr-dashboard.json");
 
     [Fact]
     public void TheDashboardIsValidJsonWhosePanelsAllQueryPrometheusThroughTheDatasourceVariable()
@@ -123,14 +123,4 @@ public sealed partial class GrafanaDashboardTests
 
     [GeneratedRegex(@"\b([a-z_][a-z0-9_]*)\s*\{")]
     private static partial Regex MetricName();
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ImSignalR.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("ImSignalR.sln not found above " + AppContext.BaseDirectory);
-    }
 }

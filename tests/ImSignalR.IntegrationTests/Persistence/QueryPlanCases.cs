@@ -30,7 +30,7 @@ internal static class QueryPlanCases
             ("FindByClientMsgId", StoreSql.SelectByClientMsgId, new { s.FromUserId, s.ClientMsgId }),
             ("GetAfterSeq", StoreSql.SelectAfterSeq, new { s.ChatId, Seq = 10L, Limit = 50 }),
             ("GetBeforeSeq", StoreSql.SelectBeforeSeqDescending, new { s.ChatId, Seq = 50L, Limit = 20 }),
-            ("GetUndelivered", mySql ? ImSignalR.Infrastructure.Persistence.MySql.Internal.MySqlDialect.Instance.SelectUndelivered : StoreSql.SelectUndelivered, new { UserId = me, Delivered = (int)MessageStatus.Delivered, Limit = 100 }),
+            ("GetUndelivered", (mySql ? (SqlDialect)ImSignalR.Infrastructure.Persistence.MySql.Internal.MySqlDialect.Instance : ImSignalR.Infrastructure.Persistence.Sqlite.Internal.SqliteDialect.Instance).SelectUndelivered, new { UserId = me, Delivered = (int)MessageStatus.Delivered, Limit = 100 }),
             ("GetMaxSeq", StoreSql.SelectMaxSeq, new { s.ChatId }),
             ("GetLastSeqByChat", StoreSql.SelectLastSeqByChat, new { UserId = me }),
             ("GetConversations", StoreSql.SelectConversations, new { UserId = me, Limit = 50 }),
