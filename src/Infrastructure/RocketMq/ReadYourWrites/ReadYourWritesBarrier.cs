@@ -18,6 +18,7 @@ namespace ImSignalR.Infrastructure.RocketMq.ReadYourWrites;
 internal sealed class ReadYourWritesBarrier : IAsyncDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan WakeInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly RocketMqOptions _options;
     private readonly LocalConsumerRegistry _local;
@@ -78,13 +79,20 @@ internal sealed class ReadYourWritesBarrier : IAsyncDisposable
             var queues = select(route).Where(q => route.MasterAddress(q.BrokerName) is not null).ToList();
             var targets = await Task.WhenAll(queues.Select(q => MaxOffsetAsync(route, q, timeout.Token))).ConfigureAwait(false);
             var pending = queues.Zip(targets).Where(p => p.Second > 0).ToList();
-            foreach (var local in _local.All)
-            {
-                // The broker just answered us: a local consumer backing off after an outage may pull again now.
-                local.Wake();
-            }
+            var nextWake = 0L;
             while (pending.Count > 0)
             {
+                if (Environment.TickCount64 >= nextWake)
+                {
+                    // The broker answers us: a local consumer backing off after an outage may pull again now. Again
+                    // every WakeInterval while we wait, since a queue whose pull failed just after a wake sleeps out
+                    // its backoff (3–10 s), longer than this wait.
+                    foreach (var local in _local.All)
+                    {
+                        local.Wake();
+                    }
+                    nextWake = Environment.TickCount64 + (long)WakeInterval.TotalMilliseconds;
+                }
                 var advance = _local.All.Select(p => p.NextAdvance).ToList();
                 var applied = await Task.WhenAll(pending.Select(p => AppliedAsync(route, p.First, timeout.Token))).ConfigureAwait(false);
                 pending = pending.Where((p, i) => applied[i] < p.Second).ToList();
