@@ -72,34 +72,17 @@ internal sealed class ReadYourWritesBarrier : IAsyncDisposable
         timeout.CancelAfter(_options.ReadYourWritesTimeout);
         try
         {
-            if (await _routes.GetAsync(_options.Topic, timeout.Token).ConfigureAwait(false) is not { } route)
+            while (true)
             {
-                return; // no topic yet: nothing was ever accepted
-            }
-            var queues = select(route).Where(q => route.MasterAddress(q.BrokerName) is not null).ToList();
-            var targets = await Task.WhenAll(queues.Select(q => MaxOffsetAsync(route, q, timeout.Token))).ConfigureAwait(false);
-            var pending = queues.Zip(targets).Where(p => p.Second > 0).ToList();
-            var nextWake = 0L;
-            while (pending.Count > 0)
-            {
-                if (Environment.TickCount64 >= nextWake)
+                try
                 {
-                    // The broker answers us: a local consumer backing off after an outage may pull again now. Again
-                    // every WakeInterval while we wait, since a queue whose pull failed just after a wake sleeps out
-                    // its backoff (3–10 s), longer than this wait.
-                    foreach (var local in _local.All)
-                    {
-                        local.Wake();
-                    }
-                    nextWake = Environment.TickCount64 + (long)WakeInterval.TotalMilliseconds;
+                    await WaitOnceAsync(select, timeout.Token).ConfigureAwait(false);
+                    return;
                 }
-                var advance = _local.All.Select(p => p.NextAdvance).ToList();
-                var applied = await Task.WhenAll(pending.Select(p => AppliedAsync(route, p.First, timeout.Token))).ConfigureAwait(false);
-                pending = pending.Where((p, i) => applied[i] < p.Second).ToList();
-                if (pending.Count > 0)
+                catch (RocketMqProtocolException e) when (e.IsTransport && !timeout.IsCancellationRequested)
                 {
-                    await Task.WhenAny(advance.Append(Task.Delay(PollInterval, timeout.Token))).ConfigureAwait(false);
-                    timeout.Token.ThrowIfCancellationRequested();
+                    // One request that timed out or lost its connection: ask again while the bound allows.
+                    await Task.Delay(PollInterval, timeout.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -112,6 +95,40 @@ internal sealed class ReadYourWritesBarrier : IAsyncDisposable
         {
             Interlocked.Increment(ref _timeouts);
             RocketMqLog.ReadBarrierGaveUp(_logger, (int)_options.ReadYourWritesTimeout.TotalMilliseconds, e.Message);
+        }
+    }
+
+    private async Task WaitOnceAsync(Func<TopicRouteData, IReadOnlyList<MessageQueue>> select, CancellationToken timeout)
+    {
+        if (await _routes.GetAsync(_options.Topic, timeout).ConfigureAwait(false) is not { } route)
+        {
+            return; // no topic yet: nothing was ever accepted
+        }
+        var queues = select(route).Where(q => route.MasterAddress(q.BrokerName) is not null).ToList();
+        var targets = await Task.WhenAll(queues.Select(q => MaxOffsetAsync(route, q, timeout))).ConfigureAwait(false);
+        var pending = queues.Zip(targets).Where(p => p.Second > 0).ToList();
+        var nextWake = 0L;
+        while (pending.Count > 0)
+        {
+            if (Environment.TickCount64 >= nextWake)
+            {
+                // The broker answers us: a local consumer backing off after an outage may pull again now. Again
+                // every WakeInterval while we wait, since a queue whose pull failed just after a wake sleeps out
+                // its backoff (3–10 s), longer than this wait.
+                foreach (var local in _local.All)
+                {
+                    local.Wake();
+                }
+                nextWake = Environment.TickCount64 + (long)WakeInterval.TotalMilliseconds;
+            }
+            var advance = _local.All.Select(p => p.NextAdvance).ToList();
+            var applied = await Task.WhenAll(pending.Select(p => AppliedAsync(route, p.First, timeout))).ConfigureAwait(false);
+            pending = pending.Where((p, i) => applied[i] < p.Second).ToList();
+            if (pending.Count > 0)
+            {
+                await Task.WhenAny(advance.Append(Task.Delay(PollInterval, timeout))).ConfigureAwait(false);
+                timeout.ThrowIfCancellationRequested();
+            }
         }
     }
 
