@@ -45,6 +45,7 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
     private int _disposed;
     private bool _topicMissing;
     private bool _unknownToBroker;
+    private bool _membersUnasked;
 
     public RocketMqPushConsumer(RocketMqOptions options, string topic, string group, MessageBatchHandler handler, ILogger logger)
     {
@@ -188,7 +189,13 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
             var topicMissing = Volatile.Read(ref _topicMissing);
             // A broker that lists the group without us restarted and lost our heartbeat: register again soon.
             var unknown = Volatile.Read(ref _unknownToBroker);
-            tick.CancelAfter(topicMissing || unknown ? _options.MissingTopicRetryInterval : _options.RebalanceInterval);
+            // No broker could be asked for the members: the queues we own are kept, but one a new topic just gave us
+            // would wait out the whole periodic interval (20 s in Java). Ask again sooner, at a pace an outage can bear.
+            var unasked = Volatile.Read(ref _membersUnasked);
+            var soon = topicMissing || unknown ? _options.MissingTopicRetryInterval
+                : unasked ? Min(_options.MissingTopicRetryInterval * 5, _options.RebalanceInterval)
+                : _options.RebalanceInterval;
+            tick.CancelAfter(soon);
             try
             {
                 await _rebalanceSignal.Reader.ReadAsync(tick.Token).ConfigureAwait(false);
@@ -231,6 +238,7 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
                 if (topic == _topic)
                 {
                     Volatile.Write(ref _unknownToBroker, cidAll is not null && !cidAll.Contains(ClientId, StringComparer.Ordinal));
+                    Volatile.Write(ref _membersUnasked, cidAll is null);
                 }
                 if (cidAll is null || !cidAll.Contains(ClientId, StringComparer.Ordinal))
                 {
@@ -317,6 +325,8 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
         }
         return null;
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private List<QueueWorker> TakeWorkers()
     {

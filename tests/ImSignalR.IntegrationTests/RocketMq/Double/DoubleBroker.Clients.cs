@@ -115,6 +115,10 @@ internal sealed partial class DoubleBroker
     private RemotingCommand ConsumerList(RemotingCommand request)
     {
         var group = request.GetRequiredExt("consumerGroup");
+        if (DateTime.UtcNow < BusyConsumerListUntil)
+        {
+            return RemotingCommand.CreateResponse(request, ResponseCode.SystemBusy, "[PCBUSY_CLEAN_QUEUE]broker busy");
+        }
         lock (_gate)
         {
             if (!_groups.TryGetValue(group, out var members) || members.Count == 0)

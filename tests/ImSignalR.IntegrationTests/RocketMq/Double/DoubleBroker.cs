@@ -58,6 +58,9 @@ internal sealed partial class DoubleBroker : IAsyncDisposable
     /// <summary>Set to make every send fail with this code (e.g. SYSTEM_BUSY) until cleared.</summary>
     public int? FailSendsWith { get; set; }
 
+    /// <summary>Until this time GET_CONSUMER_LIST_BY_GROUP answers SYSTEM_BUSY (a broker too busy to list members).</summary>
+    public DateTime BusyConsumerListUntil { get; set; }
+
     public void Start()
     {
         _server.Start();
