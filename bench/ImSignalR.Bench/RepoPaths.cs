@@ -8,7 +8,10 @@ internal static class RepoPaths
     // …/bench/ImSignalR.Bench/bin/{Configuration}/net10.0/
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
 
-    public static string HubDll => Binary(Path.Combine("src", "Hub"), "ImSignalR.Hub.dll");
+    /// <summary>The hub the bench starts: the build next to it, or a published one (<c>IM_BENCH_HUB_DLL</c>, e.g. ReadyToRun).</summary>
+    public static string HubDll => Environment.GetEnvironmentVariable("IM_BENCH_HUB_DLL") is { Length: > 0 } published
+        ? (File.Exists(published) ? published : throw new FileNotFoundException("IM_BENCH_HUB_DLL does not exist.", published))
+        : Binary(Path.Combine("src", "Hub"), "ImSignalR.Hub.dll");
 
     public static string RelayDll => Binary(Path.Combine("bench", "ImSignalR.Bench.RelayHub"), "ImSignalR.Bench.RelayHub.dll");
 

@@ -1,3 +1,4 @@
+using ImSignalR.Domain.Identity;
 using ImSignalR.Hub.Background;
 
 namespace ImSignalR.Hub.Composition;
@@ -5,7 +6,14 @@ namespace ImSignalR.Hub.Composition;
 /// <summary>The node id in msgIds: configured, 0 for the single embedded node, or derived (with a warning).</summary>
 internal static class NodeIdentity
 {
+    /// <summary>The id, claimed in Redis in cluster mode so that no two live nodes share it (<see cref="INodeIdLease"/>).</summary>
     public static int Resolve(ImOptions options, IServiceProvider services)
+    {
+        var id = Choose(options, services);
+        return services.GetService<INodeIdLease>() is { } lease ? lease.Claim(id, mayMove: options.NodeId is null) : id;
+    }
+
+    private static int Choose(ImOptions options, IServiceProvider services)
     {
         if (options.NodeId is { } configured)
         {

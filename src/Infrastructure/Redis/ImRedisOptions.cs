@@ -33,6 +33,12 @@ public sealed partial class ImRedisOptions
     public TimeSpan PresenceLeaseTtl { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// TTL of the node id lease (<c>{prefix}:nodeid:{id}</c>), rewritten every third of it. A node restarted on
+    /// another host after a crash waits up to this long for its configured id.
+    /// </summary>
+    public TimeSpan NodeIdLeaseTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Added to the store's max seq when a conversation's counter is missing but the store has messages: with the
     /// RocketMQ log the store can lag behind accepted messages, so seeding at exactly its max could repeat a seq.
     /// </summary>
@@ -95,6 +101,10 @@ public sealed partial class ImRedisOptions
         if (PresenceLeaseTtl < TimeSpan.FromSeconds(1))
         {
             yield return "ImRedisOptions.PresenceLeaseTtl must be at least 1 s.";
+        }
+        if (NodeIdLeaseTtl < TimeSpan.FromSeconds(1) || NodeIdLeaseTtl > TimeSpan.FromMinutes(5))
+        {
+            yield return "ImRedisOptions.NodeIdLeaseTtl must be between 1 s and 5 minutes.";
         }
         if (SeqReseedJump < 0)
         {

@@ -1,3 +1,4 @@
+using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Infrastructure.Redis.Internal;
 using ImSignalR.Infrastructure.Redis.State;
@@ -29,6 +30,8 @@ public static class RedisServiceCollectionExtensions
                 options.PresenceLeaseTtl, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisPresence>(), sp.GetService<IPresenceEvents>());
         }));
         services.AddHostedService<RedisPresenceShutdown>();
+        services.TryAddSingleton<INodeIdLease>(sp => new RedisNodeIdLease(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>(),
+            sp.GetRequiredService<IOptions<ImRedisOptions>>().Value.NodeIdLeaseTtl, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisNodeIdLease>()));
         services.Replace(ServiceDescriptor.Singleton<IBlockListChanges>(sp =>
             new RedisBlockListChanges(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<IUserDisconnects>(sp =>

@@ -31,4 +31,16 @@ internal static partial class RedisLog
 
     [LoggerMessage(5023, LogLevel.Warning, "The sequence counters were lost (Redis restarted empty) while the store holds messages; new counters jump for {Window}.")]
     public static partial void SequenceCountersLost(ILogger logger, TimeSpan window);
+
+    [LoggerMessage(5026, LogLevel.Warning, "Im:NodeId {NodeId} is held by {Holder}; waiting up to {TtlMs} ms for that lease to run out (a node that stopped without releasing it).")]
+    public static partial void NodeIdWaiting(ILogger logger, int nodeId, string holder, long ttlMs);
+
+    [LoggerMessage(5027, LogLevel.Warning, "The derived node id {Preferred} is held by another live node; this node uses {NodeId}.")]
+    public static partial void NodeIdMoved(ILogger logger, int preferred, int nodeId);
+
+    [LoggerMessage(5028, LogLevel.Warning, "Redis is unreachable at start: node id {NodeId} is used without checking that no other node holds it; it is claimed once Redis is back.")]
+    public static partial void NodeIdUnchecked(ILogger logger, int nodeId, Exception exception);
+
+    [LoggerMessage(5029, LogLevel.Critical, "Node id {NodeId} is now held by another process (this node's lease lapsed): both mint msgIds from one id. Give every node its own Im:NodeId and restart this one.")]
+    public static partial void NodeIdLost(ILogger logger, int nodeId);
 }

@@ -41,6 +41,9 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Unix ms of the user's last disconnect (SPEC §11 presence), in the slot of the user's presence hash.</summary>
     public RedisKey LastSeen(string userId) => $"{prefix}:seen:{{{userId}}}";
 
+    /// <summary>The lease of one msgId node id (0–1023): "host pid instance" of the node that holds it.</summary>
+    public RedisKey NodeId(int id) => $"{prefix}:nodeid:{id.ToString(CultureInfo.InvariantCulture)}";
+
     /// <summary>The user id is length-prefixed so ("a:b","c") and ("a","b:c") never share a key.</summary>
     public RedisKey Dedupe(string fromUserId, string clientMsgId) => $"{prefix}:dedupe:{fromUserId.Length}:{fromUserId}:{clientMsgId}";
 
