@@ -154,6 +154,32 @@ public abstract class MessageStoreContract<TFixture> : IClassFixture<TFixture>
     }
 
     [Fact]
+    public async Task AnotherSendUnderAStoredMsgIdIsAConflictNotADuplicateOfThatMessage()
+    {
+        // Two nodes minting from one node id: same msgId, different message. Answered "duplicate", the second
+        // would be accepted and never stored; as a conflict its send is retried under a new msgId.
+        var (a, b, c) = (TestIds.User("a"), TestIds.User("b"), TestIds.User("c"));
+        var first = TestIds.Message(a, b, 1, 1_000, "first");
+        var clash = TestIds.Message(c, b, 1, 1_000, "same id, other send") with { MsgId = first.MsgId };
+        await Apply([new MessageSent(first)]);
+
+        var outcomes = await Apply([new MessageSent(clash)]);
+        var redelivered = await Apply([new MessageSent(first)]);
+        var (d, e) = (TestIds.User("d"), TestIds.User("e"));
+        var fresh = TestIds.Message(d, e, 1, 3_000, "fresh");
+        var freshClash = TestIds.Message(e, d, 2, 3_000, "same id in one batch") with { MsgId = fresh.MsgId };
+        var inOneBatch = await Apply([new MessageSent(fresh), new MessageSent(freshClash)]);
+
+        Assert.Equal(AppendStatus.SeqConflict, outcomes[0].Status);
+        Assert.Null(outcomes[0].Existing);
+        Assert.Equal(AppendOutcome.DuplicateOf(first), redelivered[0]);
+        Assert.Equal([AppendStatus.Appended, AppendStatus.SeqConflict], inOneBatch.Select(o => o.Status));
+        Assert.Equal([fresh], await Bounded(Store.GetAfterSeqAsync(fresh.ChatId, 0, 10, default)));
+        Assert.Equal([first], await Bounded(Store.GetByIdsAsync([first.MsgId], default)));
+        Assert.Empty(await Bounded(Store.GetAfterSeqAsync(clash.ChatId, 0, 10, default)));
+    }
+
+    [Fact]
     public async Task TwoNewSendsWithOneClientMsgIdInOneBatchStoreOnlyTheFirst()
     {
         var (a, b) = (TestIds.User("a"), TestIds.User("b"));

@@ -10,9 +10,10 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// batch's <see cref="StatusBatch"/> — and decides each send's outcome without aborting the others:
 /// <list type="number">
 /// <item>within the batch the first occurrence of a msg_id or (from_user_id, client_msg_id) leads and
-/// later ones follow its fate;</item>
+/// later ones follow its fate — except another send under the leader's msg_id (an id collision), which conflicts;</item>
 /// <item>leaders go in INSERTs that skip unique-key conflicts;</item>
-/// <item>a leader whose msg_id was stored before the batch is a redelivery → Duplicate of the stored row;
+/// <item>a leader whose msg_id was stored before the batch is a redelivery → Duplicate of the stored row, unless the
+/// stored row is another send (an id collision) → SeqConflict, retried under a new msg_id;
 /// one the INSERT wrote → Appended; one it skipped lost to a unique key: the same (from_user_id,
 /// client_msg_id) → Duplicate of that message, otherwise (chat_id, seq) is taken by a different message
 /// → SeqConflict;</item>
@@ -50,6 +51,11 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
         }
         foreach (var (index, leaderIndex) in followers)
         {
+            if (leaderIndex < 0)
+            {
+                outcomes[index] = AppendOutcome.Conflict;
+                continue;
+            }
             var leaderOutcome = outcomes[leaderIndex];
             outcomes[index] = leaderOutcome.Status switch
             {
@@ -73,7 +79,8 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
             if (leaderById.TryGetValue(message.MsgId, out var leader)
                 || leaderByClientKey.TryGetValue((message.FromUserId, message.ClientMsgId), out leader))
             {
-                followers.Add((send.Index, leader));
+                // -1: another send under the leader's msgId (an id collision), which must not share its fate.
+                followers.Add((send.Index, IsSameSend(sends.Find(s => s.Index == leader).Message, message) ? leader : -1));
             }
             else
             {
@@ -84,6 +91,9 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
         }
         return (leaders, followers);
     }
+
+    private static bool IsSameSend(ChatMessage a, ChatMessage b) =>
+        string.Equals(a.FromUserId, b.FromUserId, StringComparison.Ordinal) && string.Equals(a.ClientMsgId, b.ClientMsgId, StringComparison.Ordinal);
 
     /// <returns>The messages written by this batch.</returns>
     private async Task<List<ChatMessage>> ApplyRowByRowAsync(List<(int Index, ChatMessage Message)> leaders, AppendOutcome[] outcomes)
@@ -177,7 +187,9 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
         {
             if (stored.TryGetValue(message.MsgId, out var earlier))
             {
-                outcomes[index] = AppendOutcome.DuplicateOf(earlier);
+                // The same send again is a redelivery; another send under a stored msgId is an id collision (two nodes
+                // minting from one node id), which the caller retries under a new msgId instead of losing it as a "duplicate".
+                outcomes[index] = IsSameSend(earlier, message) ? AppendOutcome.DuplicateOf(earlier) : AppendOutcome.Conflict;
             }
             else if (written.Contains(message.MsgId))
             {
