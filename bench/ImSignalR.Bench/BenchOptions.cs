@@ -9,7 +9,12 @@ internal sealed record BenchOptions
     public IReadOnlyList<string> Scenarios { get; init; } = ["relay", "c2c", "c2c-cluster", "c2c-rocketmq", "connections"];
     public int Pairs { get; init; } = 20;
     public int Window { get; init; } = 4;
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// Load before the measured window. Long enough for tiered compilation to settle: a fresh hub node spends its
+    /// first ~20 s under load re-JITting hot methods (a profile put a third of a cluster node's samples in the JIT
+    /// with a 3 s warm-up), which the small relay settles much sooner, so a short warm-up measures start-up, not the product.
+    /// </summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
     public IReadOnlyList<int> ConnectionCounts { get; init; } = [5_000, 10_000];
     /// <summary>Concurrent conversations of the <c>conversations</c> growth curve.</summary>
@@ -37,7 +42,7 @@ internal sealed record BenchOptions
     {
         var quick = args.Contains("--quick");
         var options = quick
-            ? new BenchOptions { Quick = true, Pairs = 10, Warmup = TimeSpan.FromSeconds(2), Duration = TimeSpan.FromSeconds(8), ConnectionCounts = [2_000], ConversationCounts = [10, 100], StoreSizes = [10_000] }
+            ? new BenchOptions { Quick = true, Pairs = 10, Warmup = TimeSpan.FromSeconds(10), Duration = TimeSpan.FromSeconds(8), ConnectionCounts = [2_000], ConversationCounts = [10, 100], StoreSizes = [10_000] }
             : new BenchOptions();
         for (var i = 0; i < args.Length; i++)
         {
