@@ -1,4 +1,7 @@
+using MessagePack;
+using MessagePack.Resolvers;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImSignalR.Bench;
@@ -12,16 +15,28 @@ internal static class BenchConnections
     /// <summary>A call whose result has not come by then counts as failed.</summary>
     public static readonly TimeSpan InvocationTimeout = TimeSpan.FromSeconds(60);
 
-    public static HubConnection Create(Uri hub, Func<string, CancellationToken, Task<string>> tokenFor, string userId)
+    /// <summary>
+    /// The hub's own MessagePack settings (the SDK's too): the standard resolver, so the models' <c>[DataMember]</c>
+    /// names are the map keys, as the hub expects (SPEC §3.4).
+    /// </summary>
+    private static readonly MessagePackSerializerOptions MessagePackOptions = MessagePackSerializerOptions.Standard
+        .WithResolver(StandardResolver.Instance)
+        .WithSecurity(MessagePackSecurity.UntrustedData);
+
+    public static HubConnection Create(Uri hub, Func<string, CancellationToken, Task<string>> tokenFor, string userId, bool messagePack = false)
     {
-        var connection = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder()
             .WithUrl(hub, HttpTransportType.WebSockets, options =>
             {
                 // WebSockets straight away, as the SDK connects: no negotiate round trip per connection.
                 options.SkipNegotiation = true;
                 options.AccessTokenProvider = async () => await tokenFor(userId, CancellationToken.None).ConfigureAwait(false);
-            })
-            .Build();
+            });
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol(o => o.SerializerOptions = MessagePackOptions);
+        }
+        var connection = builder.Build();
         // Generous: a loaded hub must not look dead to its own load generator.
         connection.ServerTimeout = TimeSpan.FromSeconds(120);
         return connection;

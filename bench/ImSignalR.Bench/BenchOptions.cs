@@ -6,7 +6,7 @@ namespace ImSignalR.Bench;
 internal sealed record BenchOptions
 {
     public bool Quick { get; init; }
-    public IReadOnlyList<string> Scenarios { get; init; } = ["relay", "c2c", "c2c-cluster", "c2c-rocketmq", "connections"];
+    public IReadOnlyList<string> Scenarios { get; init; } = ["relay", "c2c", "c2c-msgpack", "c2c-cluster", "c2c-cluster-msgpack", "c2c-rocketmq", "connections"];
     public int Pairs { get; init; } = 20;
     public int Window { get; init; } = 4;
     /// <summary>
@@ -31,7 +31,7 @@ internal sealed record BenchOptions
     public IReadOnlyDictionary<string, string> HubEnvironment { get; init; } = new Dictionary<string, string>();
 
     public const string Usage = """
-        ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-cluster,c2c-rocketmq,connections,conversations,store-size] [--pairs N] [--window W]
+        ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-msgpack,c2c-cluster,c2c-cluster-msgpack,c2c-rocketmq,connections,conversations,store-size] [--pairs N] [--window W]
                         [--duration SECONDS] [--warmup SECONDS] [--connections 5000,10000] [--conversations 10,100,1000,5000] [--store-sizes 10000,100000,1000000]
                         [--content-bytes B] [--output PATH] [--charts DIR] [--hub-env KEY=VALUE]...
         ImSignalR.Bench --render RESULTS.json --charts DIR      (charts of an earlier run, no load)

@@ -9,9 +9,10 @@ internal static class ClusterScenario
     // Non-dev, ≥ 32 bytes: a cluster node refuses the development key.
     internal const string SigningKey = "imsignalr-bench-cluster-signing-key-0123456789abcdef";
 
-    public static async Task RunAsync(ScenarioContext context)
+    /// <param name="messagePack">Every connection on the MessagePack protocol (the <c>c2c-cluster-msgpack</c> row).</param>
+    public static async Task RunAsync(ScenarioContext context, bool messagePack = false)
     {
-        const string scenario = "c2c-cluster";
+        var scenario = messagePack ? "c2c-cluster-msgpack" : "c2c-cluster";
         var mysql = Environment.GetEnvironmentVariable("IM_TEST_MYSQL");
         if (string.IsNullOrWhiteSpace(mysql))
         {
@@ -40,7 +41,7 @@ internal static class ClusterScenario
                 context.Add(BenchResult.Unavailable(scenario, "the nodes did not start with Redis + MySQL: " + ex.Message));
                 return;
             }
-            var target = new LoadTarget(node1.HubUri, node2.HubUri, C2CScenario.Tokens(node1), "SendC2C", Acks: true);
+            var target = new LoadTarget(node1.HubUri, node2.HubUri, C2CScenario.Tokens(node1), "SendC2C", Acks: true, messagePack);
             var rows = context.Results.Count;
             await PairLoad.RunAsync(context, scenario, target, [node1, node2], halfRatePhase: !context.Options.Quick).ConfigureAwait(false);
             if (context.Results.Skip(rows).Any(r => r.Load is { Accepted: > 0, DeliveredPerSecond: 0 }))

@@ -39,8 +39,8 @@ internal sealed class LoadRunner : IAsyncDisposable
         var receivers = new Receiver[pairs];
         await Parallel.ForAsync(0, pairs, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            senders[i] = await OpenAsync(target.SenderHub, target.TokenFor, $"{userPrefix}s{i}", ct).ConfigureAwait(false);
-            var receiver = BenchConnections.Create(target.ReceiverHub, target.TokenFor, $"{userPrefix}r{i}");
+            senders[i] = await OpenAsync(target.SenderHub, target.TokenFor, $"{userPrefix}s{i}", ct, target.MessagePack).ConfigureAwait(false);
+            var receiver = BenchConnections.Create(target.ReceiverHub, target.TokenFor, $"{userPrefix}r{i}", target.MessagePack);
             receivers[i] = new Receiver(receiver, target.Acks);
             await receiver.StartAsync(ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
@@ -50,9 +50,10 @@ internal sealed class LoadRunner : IAsyncDisposable
         return runner;
     }
 
-    public static async Task<HubConnection> OpenAsync(Uri hub, Func<string, CancellationToken, Task<string>> tokenFor, string userId, CancellationToken cancellationToken)
+    public static async Task<HubConnection> OpenAsync(
+        Uri hub, Func<string, CancellationToken, Task<string>> tokenFor, string userId, CancellationToken cancellationToken, bool messagePack = false)
     {
-        var connection = BenchConnections.Create(hub, tokenFor, userId);
+        var connection = BenchConnections.Create(hub, tokenFor, userId, messagePack);
         try
         {
             await connection.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -187,8 +188,17 @@ internal sealed class LoadRunner : IAsyncDisposable
         var request = new SendRequest { ClientMsgId = clientMsgId, ToUserId = _receiverIds[pair], Content = Content(sentAt, clientMsgId) };
         try
         {
-            var result = await BenchConnections.InvokeAsync<JsonElement>(_senders[pair], _target.SendMethod, [request], CancellationToken.None).ConfigureAwait(false);
-            var duplicate = result.ValueKind == JsonValueKind.Object && result.TryGetProperty("duplicate", out var d) && d.ValueKind == JsonValueKind.True;
+            bool duplicate;
+            if (_target.MessagePack)
+            {
+                // A MessagePack result binds only to a typed model (the relay, which answers a string, is JSON only).
+                duplicate = (await BenchConnections.InvokeAsync<SendResult>(_senders[pair], _target.SendMethod, [request], CancellationToken.None).ConfigureAwait(false)).Duplicate;
+            }
+            else
+            {
+                var result = await BenchConnections.InvokeAsync<JsonElement>(_senders[pair], _target.SendMethod, [request], CancellationToken.None).ConfigureAwait(false);
+                duplicate = result.ValueKind == JsonValueKind.Object && result.TryGetProperty("duplicate", out var d) && d.ValueKind == JsonValueKind.True;
+            }
             phase.Sent(clientMsgId, pair, sentAt, duplicate);
         }
         catch (Exception ex) when (BenchConnections.IsCallFailure(ex))

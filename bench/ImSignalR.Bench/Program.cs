@@ -38,7 +38,9 @@ var scenarios = new (string Name, Func<Task> Run)[]
 {
     ("relay", () => RelayScenario.RunAsync(context)),
     ("c2c", () => C2CScenario.RunAsync(context)),
+    ("c2c-msgpack", () => C2CScenario.RunAsync(context, messagePack: true)),
     ("c2c-cluster", () => ClusterScenario.RunAsync(context)),
+    ("c2c-cluster-msgpack", () => ClusterScenario.RunAsync(context, messagePack: true)),
     ("c2c-rocketmq", () => RocketMqScenario.RunAsync(context)),
     (ConversationsScenario.Name, () => ConversationsScenario.RunAsync(context)),
     (StoreSizeScenario.Name, () => StoreSizeScenario.RunAsync(context)),

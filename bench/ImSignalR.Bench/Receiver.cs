@@ -128,7 +128,7 @@ internal sealed class Receiver : IAsyncDisposable
             }
             try
             {
-                await BenchConnections.InvokeAsync<System.Text.Json.JsonElement>(_connection, "Ack", [new { msgIds = batch, status = "Delivered" }], _stop.Token).ConfigureAwait(false);
+                await BenchConnections.InvokeAsync<ImSignalR.Client.Models.AckResult>(_connection, "Ack", [new ImSignalR.Client.Models.AckRequest { MsgIds = batch, Status = "Delivered" }], _stop.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (BenchConnections.IsCallFailure(ex))
             {

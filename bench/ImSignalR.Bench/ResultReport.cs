@@ -15,30 +15,30 @@ internal static class ResultReport
     };
 
     public static void PrintHeader() =>
-        Console.WriteLine($"{"scenario",-12} {"phase",-20} {"acc/s",8} {"dlv/s",8} {"×relay",6} {"p50",7} {"p95",7} {"p99",7} {"max",7} {"loss",5} {"dup",4} {"repush",6} {"err",5} {"srvCPU%",7} {"logMs",6} {"load1",5}");
+        Console.WriteLine($"{"scenario",-19} {"phase",-20} {"acc/s",8} {"dlv/s",8} {"×relay",6} {"p50",7} {"p95",7} {"p99",7} {"max",7} {"loss",5} {"dup",4} {"repush",6} {"err",5} {"srvCPU%",7} {"logMs",6} {"load1",5}");
 
     public static void PrintRow(BenchResult r)
     {
         var load1 = (r.LoadAverageEnd ?? r.LoadAverageStart ?? "").Split(' ')[0];
         if ((r.Status != "ok" || r.ConsumerLagP99 is not null) && r.Load is null && r.Connections is null)
         {
-            Console.WriteLine($"{r.Scenario,-12} {r.Phase,-20} {r.Status.ToUpperInvariant()}: {r.Note}  (load {load1})");
+            Console.WriteLine($"{r.Scenario,-19} {r.Phase,-20} {r.Status.ToUpperInvariant()}: {r.Note}  (load {load1})");
             return;
         }
         if (r.StoreMessages is not null)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Scenario,-12} {r.Phase,-20} SyncMessages p50 {r.SyncP50Ms:0.00} p99 {r.SyncP99Ms:0.00} ms; GetConversations (500) p50 {r.ConversationsP50Ms:0.00} p99 {r.ConversationsP99Ms:0.00} ms; {r.Note}  (load {load1})"));
+                $"{r.Scenario,-19} {r.Phase,-20} SyncMessages p50 {r.SyncP50Ms:0.00} p99 {r.SyncP99Ms:0.00} ms; GetConversations (500) p50 {r.ConversationsP50Ms:0.00} p99 {r.ConversationsP99Ms:0.00} ms; {r.Note}  (load {load1})"));
             return;
         }
         if (r.Connections is not null)
         {
-            Console.WriteLine($"{r.Scenario,-12} {r.Phase,-20} open={r.Connections} connect={r.ConnectSeconds:0.0}s rss {Mb(r.RssBeforeBytes)}→{Mb(r.RssAfterBytes)} MB = {r.BytesPerConnection / 1024:0.0} KB/connection{(r.Note is null ? "" : "  " + r.Note)}  (load {load1})");
+            Console.WriteLine($"{r.Scenario,-19} {r.Phase,-20} open={r.Connections} connect={r.ConnectSeconds:0.0}s rss {Mb(r.RssBeforeBytes)}→{Mb(r.RssAfterBytes)} MB = {r.BytesPerConnection / 1024:0.0} KB/connection{(r.Note is null ? "" : "  " + r.Note)}  (load {load1})");
             return;
         }
         var l = r.Load!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{r.Scenario,-12} {r.Phase,-20} {l.AcceptedPerSecond,8:0} {l.DeliveredPerSecond,8:0} {(r.RatioToRelay is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "-"),6} {l.Latency.P50,7:0.0} {l.Latency.P95,7:0.0} {l.Latency.P99,7:0.0} {l.Latency.Max,7:0.0} {l.Loss,5} {l.AppDuplicates,4} {l.Repushes,6} {l.SendErrors,5} {r.ServerCpuPercent,7:0} {r.LogAppendMeanMs,6:0.00} {load1,5}"));
+            $"{r.Scenario,-19} {r.Phase,-20} {l.AcceptedPerSecond,8:0} {l.DeliveredPerSecond,8:0} {(r.RatioToRelay is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "-"),6} {l.Latency.P50,7:0.0} {l.Latency.P95,7:0.0} {l.Latency.P99,7:0.0} {l.Latency.Max,7:0.0} {l.Loss,5} {l.AppDuplicates,4} {l.Repushes,6} {l.SendErrors,5} {r.ServerCpuPercent,7:0} {r.LogAppendMeanMs,6:0.00} {load1,5}"));
     }
 
     private static string Mb(long? bytes) => ((bytes ?? 0) / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture);
