@@ -149,6 +149,42 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
         Assert.Equal(3L, (await carol.ConversationsAsync()).Single(c => c.ChatId == group.ChatId).Unread); // Delivered changed nothing
     }
 
+    [Fact]
+    public async Task RestHistoryAndConversationsIncludeGroupsWithinTheWindow()
+    {
+        var (aliceId, bobId) = (HubFixture.NewUser("alice"), HubFixture.NewUser("bob"));
+        await using var alice = await GroupClient.ConnectAsync(Hub, aliceId);
+        var group = await alice.CreateAsync("rest", bobId);
+        var sent = await alice.SendAsync(group.GroupId, "over rest");
+        await alice.RemoveAsync(group.GroupId, bobId);
+        var after = await alice.SendAsync(group.GroupId, "not for bob");
+
+        var history = await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}", aliceId);
+        Assert.Equal([1L, sent.Seq, sent.Seq + 1, after.Seq], history.Body!.Messages.Select(m => m.Seq));
+        var conversations = await GetAsync<List<ConversationDto>>("/api/conversations", aliceId);
+        var entry = Assert.Single(conversations.Body!, c => c.ChatId == group.ChatId);
+        Assert.Equal((group.GroupId, after.Seq, "rest"), (entry.GroupId, entry.LastSeq, entry.GroupName));
+
+        // bob, removed at sent.Seq + 1: his window over REST, nothing after it.
+        var bobs = await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}&beforeSeq={sent.Seq + 2}", bobId);
+        Assert.Equal([1L, sent.Seq, sent.Seq + 1], bobs.Body!.Messages.Select(m => m.Seq));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}", bobId)).Status);
+        var bobsEntry = Assert.Single((await GetAsync<List<ConversationDto>>("/api/conversations", bobId)).Body!, c => c.ChatId == group.ChatId);
+        Assert.Equal((sent.Seq + 1, 202), (bobsEntry.LastSeq, bobsEntry.LastMessage!.MsgFormat));
+        var stranger = await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}", HubFixture.NewUser("eve"));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, stranger.Status);
+    }
+
+    private async Task<(System.Net.HttpStatusCode Status, T? Body)> GetAsync<T>(string path, string userId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await Hub.TokenAsync(userId));
+        using var response = await Hub.Http.SendAsync(request);
+        return (response.StatusCode, response.IsSuccessStatusCode
+            ? await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<T>(response.Content)
+            : default);
+    }
+
     public sealed class SmallGroupsHubFixture : HubFixture
     {
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)
