@@ -175,6 +175,36 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, stranger.Status);
     }
 
+    [Fact]
+    public async Task TheSenderAndAdminsRecallGroupMessagesAndEveryMembersDeviceIsTold()
+    {
+        var (aliceId, bobId, carolId) = (HubFixture.NewUser("alice"), HubFixture.NewUser("bob"), HubFixture.NewUser("carol"));
+        await using var alice = await GroupClient.ConnectAsync(Hub, aliceId);
+        await using var bob = await GroupClient.ConnectAsync(Hub, bobId);
+        var recalls = new System.Collections.Concurrent.ConcurrentQueue<MessageRecalledEvent>();
+        bob.Connection.On<MessageRecalledEvent>(HubMethods.MessageRecalled, r => recalls.Enqueue(r));
+        var group = await alice.CreateAsync("recall", bobId, carolId);
+        var bobs = await bob.SendAsync(group.GroupId, "oops");
+        var alices = await alice.SendAsync(group.GroupId, "mine");
+
+        Assert.Equal("IM_FORBIDDEN", await GroupClient.RefusedAsync(() =>
+            bob.Connection.InvokeAsync<RecallResult>(HubMethods.RecallMessage, new RecallRequest { MsgId = alices.MsgId }))); // a member, not the sender
+        var systemMessage = (await alice.SyncAsync(group.ChatId)).Messages[0];
+        Assert.Equal("IM_FORBIDDEN", await GroupClient.RefusedAsync(() =>
+            alice.Connection.InvokeAsync<RecallResult>(HubMethods.RecallMessage, new RecallRequest { MsgId = systemMessage.MsgId })));
+        await using var eve = await GroupClient.ConnectAsync(Hub, HubFixture.NewUser("eve"));
+        Assert.Equal("IM_NOT_FOUND", await GroupClient.RefusedAsync(() =>
+            eve.Connection.InvokeAsync<RecallResult>(HubMethods.RecallMessage, new RecallRequest { MsgId = bobs.MsgId })));
+
+        var byOwner = await alice.Connection.InvokeAsync<RecallResult>(HubMethods.RecallMessage, new RecallRequest { MsgId = bobs.MsgId });
+        Assert.Equal((group.ChatId, bobs.Seq), (byOwner.ChatId, byOwner.Seq));
+        await Eventually.TrueAsync(() => recalls.Any(r => r.MsgId == bobs.MsgId && r.ByUserId == aliceId), "bob's device hears of the recall");
+        var rows = (await bob.SyncAsync(group.ChatId)).Messages;
+        var recalled = rows.Single(m => m.MsgId == bobs.MsgId);
+        Assert.Equal((true, ""), (recalled.Recalled, recalled.Content));
+        Assert.False(rows.Single(m => m.MsgId == alices.MsgId).Recalled);
+    }
+
     private async Task<(System.Net.HttpStatusCode Status, T? Body)> GetAsync<T>(string path, string userId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
