@@ -15,11 +15,22 @@ public sealed partial class GroupService
         return rows.Select(r => ToDto(r.Group)).ToArray();
     }
 
-    /// <summary>The current groups of <paramref name="userId"/>: a new connection joins their SignalR groups.</summary>
-    public async Task<IReadOnlyList<long>> GetGroupIdsAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The current groups of <paramref name="userId"/>: a new connection joins their SignalR groups. With the store away
+    /// the connection is still let in (C2C does not need the store to connect) without group pushes; sync fills the gap.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> GetGroupIdsForConnectionAsync(string userId, CancellationToken cancellationToken)
     {
-        var rows = await _groups.GetUserGroupsAsync(userId, includeFormer: false, cancellationToken).ConfigureAwait(false);
-        return rows.Select(r => r.Group.GroupId).ToArray();
+        try
+        {
+            var rows = await _groups.GetUserGroupsAsync(userId, includeFormer: false, cancellationToken).ConfigureAwait(false);
+            return rows.Select(r => r.Group.GroupId).ToArray();
+        }
+        catch (ImException ex) when (ex.Code == ImErrorCode.StoreUnavailable && !cancellationToken.IsCancellationRequested)
+        {
+            _degraded.Note("group-join", ex);
+            return [];
+        }
     }
 
     public async Task<GroupMembersResult> GetMembersAsync(string userId, GetGroupMembersRequest? request, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ internal sealed partial class ChatHub
     /// </summary>
     private async Task JoinChatGroupsAsync(string userId)
     {
-        foreach (var groupId in await _groups.GetGroupIdsAsync(userId, Context.ConnectionAborted))
+        foreach (var groupId in await _groups.GetGroupIdsForConnectionAsync(userId, Context.ConnectionAborted))
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, SignalRGroupPusher.GroupName(groupId), Context.ConnectionAborted);
         }

@@ -132,6 +132,27 @@ public sealed class GroupServiceTests
         Assert.Empty(await h.Service.GetGroupsAsync("a", default));
     }
 
+    [Fact]
+    public async Task AConnectionIsLetInWithoutGroupsWhileTheStoreIsAwayButGroupCallsFailRetriably()
+    {
+        await using var h = await GroupHarness.StartAsync();
+        var service = new GroupService(new UnreachableGroupStore(), h.Store, new NoGroupLog(), new ImSignalR.Infrastructure.InProcess.InProcessSequenceAllocator(h.Store),
+            new ImSignalR.Infrastructure.InProcess.InProcessDedupeCache(h.Time), h.Pusher, new ImSignalR.Domain.Identity.SnowflakeIdGenerator(1, h.Time),
+            new GroupOptions(), new MessagingOptions(), new MessagingMetrics(new System.Diagnostics.Metrics.Meter("test-" + Guid.NewGuid())), h.Time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupService>.Instance);
+
+        Assert.Empty(await service.GetGroupIdsForConnectionAsync("a", default));
+        var refused = await Assert.ThrowsAsync<ImException>(() => service.SendAsync("a", Text("1", "hi"), null, default));
+        Assert.Equal(ImErrorCode.StoreUnavailable, refused.Code);
+        Assert.True(refused.Code.IsRetriable());
+    }
+
+    private sealed class NoGroupLog : ImSignalR.Domain.Ports.IGroupLog
+    {
+        public ValueTask<Task<ImSignalR.Domain.Ports.AppendOutcome>> BeginAppendAsync(LogEvent logEvent, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Nothing may be appended without the store.");
+    }
+
     private static SendGroupRequest Text(string groupId, string content) =>
         new() { ClientMsgId = Guid.NewGuid().ToString("N"), GroupId = groupId, Content = content, MsgFormat = 1 };
 
