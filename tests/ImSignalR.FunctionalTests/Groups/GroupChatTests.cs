@@ -205,6 +205,26 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
         Assert.False(rows.Single(m => m.MsgId == alices.MsgId).Recalled);
     }
 
+    [Fact]
+    public async Task GetConversationsListsC2CAndGroupsTogetherNewestFirst()
+    {
+        var (aliceId, bobId) = (HubFixture.NewUser("alice"), HubFixture.NewUser("bob"));
+        await using var alice = await GroupClient.ConnectAsync(Hub, aliceId);
+        var direct = await alice.Connection.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, OfficialClients.OfficialClient.Text(bobId, "direct"));
+        await Task.Delay(20);
+        var group = await alice.CreateAsync("mixed", bobId);
+        await alice.SendAsync(group.GroupId, "in the group");
+
+        var list = await alice.ConversationsAsync();
+        Assert.Equal([group.ChatId, direct.ChatId], list.Select(c => c.ChatId));
+        Assert.Equal((bobId, (string?)null), (list[1].PeerUserId, list[1].GroupId));
+        Assert.Equal(((string?)null, group.GroupId), (list[0].PeerUserId, list[0].GroupId));
+
+        await Task.Delay(20);
+        await alice.Connection.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, OfficialClients.OfficialClient.Text(bobId, "newer"));
+        Assert.Equal([direct.ChatId, group.ChatId], (await alice.ConversationsAsync()).Select(c => c.ChatId));
+    }
+
     private async Task<(System.Net.HttpStatusCode Status, T? Body)> GetAsync<T>(string path, string userId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
