@@ -53,7 +53,8 @@ export interface MessageDto {
   chatId: string;
   seq: number;
   fromUserId: string;
-  toUserId: string;
+  /** The recipient of a C2C message; null for a group message. */
+  toUserId?: string | null;
   content: string;
   msgFormat: number;
   ext?: string | null;
@@ -63,6 +64,10 @@ export interface MessageDto {
   status: number;
   /** Recalled by its sender: `content` is empty and `ext` null (a placeholder in the timeline). */
   recalled: boolean;
+  /** The group of a group message (`chatId` is `grp:{groupId}`); null for C2C. */
+  groupId?: string | null;
+  /** User ids (or `"all"`) a group message mentions; null when none. */
+  mentions?: string[] | null;
 }
 
 /** `Ack` argument; at most 200 ids per call. */
@@ -108,12 +113,19 @@ export interface HistoryResult {
 /** One entry of `GetConversations`, from the caller's point of view. */
 export interface ConversationDto {
   chatId: string;
-  peerUserId: string;
+  /** The other user of a C2C conversation; null for a group. */
+  peerUserId?: string | null;
   lastMessage?: MessageDto | null;
   lastSeq: number;
   readSeq: number;
-  /** Messages from the peer with seq above `readSeq`. */
+  /** Messages from the peer (a group: from others, within the caller's window) with seq above `readSeq`. */
   unread: number;
+  /** The group of a group conversation; null for C2C. */
+  groupId?: string | null;
+  /** The group's name; null for C2C. */
+  groupName?: string | null;
+  /** An unread group message mentions the caller or `"all"`. */
+  mentionedMe: boolean;
 }
 
 /** `MessageStatus` event, sent to the sender's connections when the recipient acks. */
@@ -203,6 +215,115 @@ export interface DailyStats {
   moderationHits: number;
 }
 
+/** A group (SPEC §10): `CreateGroup`, `UpdateGroup` result and `GetGroups` entries. */
+export interface GroupDto {
+  /** Server-assigned, a decimal string. */
+  groupId: string;
+  /** `grp:{groupId}`: the conversation id of the group's timeline. */
+  chatId: string;
+  name: string;
+  ownerId: string;
+  memberCount: number;
+  /** Unix ms. */
+  createdAt: number;
+}
+
+/** `CreateGroup` argument: the caller becomes the owner. */
+export interface CreateGroupRequest {
+  /** 1–64 chars. */
+  name?: string | null;
+  memberIds?: string[] | null;
+}
+
+/** `AddGroupMembers` / `RemoveGroupMembers` argument: at most 500 ids. */
+export interface GroupMembersRequest {
+  groupId?: string | null;
+  userIds?: string[] | null;
+}
+
+/** `AddGroupMembers` result. */
+export interface AddGroupMembersResult {
+  added: number;
+}
+
+/** `RemoveGroupMembers` result. */
+export interface RemoveGroupMembersResult {
+  removed: number;
+}
+
+/** `LeaveGroup` / `DismissGroup` argument. */
+export interface GroupRequest {
+  groupId?: string | null;
+}
+
+/** `UpdateGroup` argument. */
+export interface UpdateGroupRequest {
+  groupId?: string | null;
+  name?: string | null;
+}
+
+/** Role of a group member. */
+export type GroupRole = "owner" | "admin" | "member";
+
+/** `SetGroupRole` argument; `owner` transfers ownership (the old owner becomes an admin). */
+export interface SetGroupRoleRequest {
+  groupId?: string | null;
+  userId?: string | null;
+  role?: string | null;
+}
+
+/** `GetGroupMembers` argument: members ordered by user id, after `afterUserId`. */
+export interface GetGroupMembersRequest {
+  groupId?: string | null;
+  afterUserId?: string | null;
+  limit?: number | null;
+}
+
+/** One current member of a group. */
+export interface GroupMemberDto {
+  userId: string;
+  role: string;
+  /** Unix ms. */
+  joinedAt: number;
+}
+
+/** `GetGroupMembers` result. */
+export interface GroupMembersResult {
+  members: GroupMemberDto[];
+  hasMore: boolean;
+}
+
+/** `SendGroup` argument; the result is a {@link SendC2CResult}. */
+export interface SendGroupRequest {
+  clientMsgId?: string | null;
+  groupId?: string | null;
+  content?: string | null;
+  msgFormat?: number | null;
+  ext?: string | null;
+  /** User ids of members, or `"all"`. */
+  mentions?: string[] | null;
+}
+
+/** `GetGroupReadReceipts` argument: one group message by chat and seq. */
+export interface GroupReadReceiptsRequest {
+  chatId?: string | null;
+  seq?: number | null;
+}
+
+/** `GetGroupReadReceipts` result; `readers` only for groups of at most 500 members. */
+export interface GroupReadReceiptsResult {
+  readCount: number;
+  unreadCount: number;
+  readers?: string[] | null;
+}
+
+/** `GroupRead` event: a member's read cursor moved (at most one per reader per second). */
+export interface GroupReadEvent {
+  chatId: string;
+  userId: string;
+  readSeq: number;
+}
+
 /** Names on the wire (hub path, methods, events). */
 export const HubMethods = {
   HubPath: "/hubs/chat",
@@ -218,6 +339,19 @@ export const HubMethods = {
   GetPresence: "GetPresence",
   RecallMessage: "RecallMessage",
   MessageRecalled: "MessageRecalled",
+  CreateGroup: "CreateGroup",
+  AddGroupMembers: "AddGroupMembers",
+  RemoveGroupMembers: "RemoveGroupMembers",
+  LeaveGroup: "LeaveGroup",
+  UpdateGroup: "UpdateGroup",
+  SetGroupRole: "SetGroupRole",
+  DismissGroup: "DismissGroup",
+  GetGroups: "GetGroups",
+  GetGroupMembers: "GetGroupMembers",
+  SendGroup: "SendGroup",
+  GetGroupReadReceipts: "GetGroupReadReceipts",
+  ReceiveGroup: "ReceiveGroup",
+  GroupRead: "GroupRead",
   ReceiveC2C: "ReceiveC2C",
   MessageStatus: "MessageStatus",
 } as const;

@@ -14,7 +14,7 @@ internal sealed class DegradedSteps
     internal static readonly TimeSpan WarningPeriod = TimeSpan.FromSeconds(10);
 
     /// <summary>The steps, a fixed set: they are metric labels.</summary>
-    private static readonly string[] Steps = ["dedupe", "presence", "push", "retry", "sequence"];
+    private static readonly string[] Steps = ["dedupe", "presence", "push", "retry", "sequence", "group-join", "group-connections", "group-read"];
 
     private readonly Counter<long> _counter;
     private readonly TimeProvider _time;

@@ -28,7 +28,8 @@ internal sealed class SignalRMessagePusher : IMessagePusher
     }
 
     public Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken) =>
-        Bounded(_hub.Clients.Group(ChatHub.UserGroup(message.ToUserId)).ReceiveC2C(message));
+        Bounded(_hub.Clients.Group(ChatHub.UserGroup(
+            message.ToUserId ?? throw new ArgumentException("A C2C message names its recipient.", nameof(message)))).ReceiveC2C(message));
 
     public Task PushToSenderDevicesAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken) =>
         Bounded(exceptConnectionId is null
@@ -50,7 +51,7 @@ internal sealed class SignalRMessagePusher : IMessagePusher
     public Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken) =>
         Bounded(_hub.Clients.Group(ChatHub.UserGroup(toUserId)).Typing(typing));
 
-    private static Task Bounded(Task push) => push.IsCompleted ? push : WaitBoundedAsync(push);
+    internal static Task Bounded(Task push) => push.IsCompleted ? push : WaitBoundedAsync(push);
 
     private static async Task WaitBoundedAsync(Task push)
     {

@@ -21,9 +21,9 @@ public sealed record ImMessage
     /// <summary>Sender.</summary>
     [DataMember(Name = "fromUserId")]
     public required string FromUserId { get; init; }
-    /// <summary>Recipient.</summary>
+    /// <summary>Recipient of a C2C message; null for a group message.</summary>
     [DataMember(Name = "toUserId")]
-    public required string ToUserId { get; init; }
+    public string? ToUserId { get; init; }
     /// <summary>Text, or opaque content for custom formats.</summary>
     [DataMember(Name = "content")]
     public required string Content { get; init; }
@@ -43,4 +43,12 @@ public sealed record ImMessage
     /// <summary>Recalled by its sender: <see cref="Content"/> is empty and <see cref="Ext"/> null.</summary>
     [DataMember(Name = "recalled")]
     public bool Recalled { get; init; }
+
+    /// <summary>The group of a group message (<c>chatId</c> is <c>grp:{groupId}</c>); null for C2C.</summary>
+    [DataMember(Name = "groupId")]
+    public string? GroupId { get; init; }
+
+    /// <summary>User ids (or <c>"all"</c>) a group message mentions; null when none.</summary>
+    [DataMember(Name = "mentions")]
+    public IReadOnlyList<string>? Mentions { get; init; }
 }
