@@ -46,14 +46,15 @@ export interface SendC2CResult {
   duplicate: boolean;
 }
 
-/** A message as pushed by `ReceiveC2C` and returned by sync and history. */
+/** A message as pushed by `ReceiveC2C` / `ReceiveGroup` and returned by sync and history. */
 export interface MessageDto {
   msgId: string;
   clientMsgId: string;
   chatId: string;
   seq: number;
   fromUserId: string;
-  toUserId: string;
+  /** The recipient of a C2C message; null for a group message. */
+  toUserId?: string | null;
   content: string;
   msgFormat: number;
   ext?: string | null;
@@ -63,6 +64,10 @@ export interface MessageDto {
   status: number;
   /** Recalled by its sender: `content` is empty and `ext` null (a placeholder in the timeline). */
   recalled: boolean;
+  /** The group of a group message (`chatId` is then `grp:{groupId}`); null for C2C. */
+  groupId?: string | null;
+  /** User ids a group message mentions (`"all"` mentions everyone); null when none. */
+  mentions?: string[] | null;
 }
 
 /** `Ack` argument; at most 200 ids per call. */
@@ -203,6 +208,126 @@ export interface DailyStats {
   moderationHits: number;
 }
 
+/** A member's role in a group (SPEC §10). */
+export type GroupRole = "owner" | "admin" | "member";
+
+/** `msgFormat` of the system messages a group's timeline carries for membership changes (content: a JSON object naming the users). */
+export const GroupSystemFormat = {
+  MemberAdded: 201,
+  MemberRemoved: 202,
+  MemberLeft: 203,
+  Renamed: 204,
+  RoleChanged: 205,
+  Dismissed: 206,
+} as const;
+
+/** A group as `CreateGroup`, `UpdateGroup` and `GetGroups` return it. */
+export interface GroupDto {
+  /** Server-assigned, a decimal string. */
+  groupId: string;
+  /** `grp:{groupId}`: the conversation id for sync, history, acks and receipts. */
+  chatId: string;
+  name: string;
+  ownerId: string;
+  memberCount: number;
+  /** Unix ms. */
+  createdAt: number;
+}
+
+/** `CreateGroup` argument: the caller becomes owner; `memberIds` are added as members. */
+export interface CreateGroupRequest {
+  name?: string | null;
+  memberIds?: string[] | null;
+}
+
+/** `AddGroupMembers` / `RemoveGroupMembers` argument (at most 500 user ids). */
+export interface GroupMembersRequest {
+  groupId?: string | null;
+  userIds?: string[] | null;
+}
+
+/** `SendGroup` argument. */
+export interface SendGroupRequest {
+  /** Idempotency key chosen by the sender, 1–64 chars, unique per sender (shared with C2C sends). */
+  clientMsgId: string;
+  groupId: string;
+  content: string;
+  msgFormat: number;
+  ext?: string | null;
+  /** User ids to mention, or `"all"`. */
+  mentions?: string[] | null;
+}
+
+/** The argument of the group calls that name only the group (`LeaveGroup`, `DismissGroup`). */
+export interface GroupRequest {
+  groupId?: string | null;
+}
+
+/** `UpdateGroup` argument. */
+export interface UpdateGroupRequest {
+  groupId?: string | null;
+  /** 1–64 chars. */
+  name?: string | null;
+}
+
+/** `SetGroupRole` argument; `owner` transfers ownership (the caller becomes an admin). */
+export interface SetGroupRoleRequest {
+  groupId?: string | null;
+  userId?: string | null;
+  role?: string | null;
+}
+
+/** `AddGroupMembers` result: how many were not members before. */
+export interface AddGroupMembersResult {
+  added: number;
+}
+
+/** `RemoveGroupMembers` result: how many were members. */
+export interface RemoveGroupMembersResult {
+  removed: number;
+}
+
+/** `GetGroupMembers` argument: a page ordered by user id, after `afterUserId`. */
+export interface GroupMembersPageRequest {
+  groupId?: string | null;
+  afterUserId?: string | null;
+  limit?: number | null;
+}
+
+/** One member of a group. */
+export interface GroupMemberDto {
+  userId: string;
+  role: string;
+  /** Unix ms. */
+  joinedAt: number;
+}
+
+/** `GetGroupMembers` result. */
+export interface GroupMembersPage {
+  members: GroupMemberDto[];
+  hasMore: boolean;
+}
+
+/** `GetGroupReadReceipts` argument: one message of a group, by its seq. */
+export interface GroupReadReceiptsRequest {
+  chatId?: string | null;
+  seq?: number | null;
+}
+
+/** `GetGroupReadReceipts` result: who of the group read a message (readers listed up to 500 members). */
+export interface GroupReadReceiptsResult {
+  readCount: number;
+  unreadCount: number;
+  readers?: string[] | null;
+}
+
+/** `GroupRead` event: a member's read cursor in a group moved (coalesced, at most one per reader per second). */
+export interface GroupReadEvent {
+  chatId: string;
+  userId: string;
+  readSeq: number;
+}
+
 /** Names on the wire (hub path, methods, events). */
 export const HubMethods = {
   HubPath: "/hubs/chat",
@@ -220,6 +345,19 @@ export const HubMethods = {
   MessageRecalled: "MessageRecalled",
   ReceiveC2C: "ReceiveC2C",
   MessageStatus: "MessageStatus",
+  CreateGroup: "CreateGroup",
+  AddGroupMembers: "AddGroupMembers",
+  RemoveGroupMembers: "RemoveGroupMembers",
+  LeaveGroup: "LeaveGroup",
+  UpdateGroup: "UpdateGroup",
+  SetGroupRole: "SetGroupRole",
+  DismissGroup: "DismissGroup",
+  GetGroups: "GetGroups",
+  GetGroupMembers: "GetGroupMembers",
+  SendGroup: "SendGroup",
+  GetGroupReadReceipts: "GetGroupReadReceipts",
+  ReceiveGroup: "ReceiveGroup",
+  GroupRead: "GroupRead",
 } as const;
 
 /** Server-side limits the SDK respects. */
@@ -233,6 +371,16 @@ export const Limits = {
 /** The C2C conversation id of two users: `c2c:{a}:{b}` with `a < b` in ordinal order. */
 export function chatIdFor(userA: string, userB: string): string {
   return userA < userB ? `c2c:${userA}:${userB}` : `c2c:${userB}:${userA}`;
+}
+
+/** The conversation id of a group: `grp:{groupId}`. */
+export function chatIdForGroup(groupId: string): string {
+  return `grp:${groupId}`;
+}
+
+/** The group id of a group conversation id, or `undefined` for any other chat id. */
+export function groupIdOf(chatId: string): string | undefined {
+  return chatId.startsWith("grp:") && chatId.length > 4 ? chatId.slice(4) : undefined;
 }
 
 /** The other member of a C2C conversation, or `undefined` when `userId` is not a member. */
