@@ -93,6 +93,10 @@ public sealed partial class ImChatClient : IAsyncDisposable
     /// <summary>A message of one of this user's conversations was recalled (queued with the status events).</summary>
     public event Func<MessageRecall, Task>? MessageRecalled;
 
+    /// <summary>A member's read cursor in one of this user's groups moved (<c>GroupRead</c>, coalesced by the hub to one
+    /// per reader per second, in groups up to 500 members). Queued with the status events.</summary>
+    public event Func<GroupReadNotice, Task>? GroupReadReceived;
+
     /// <summary>The connection state changed (connected, lost and reconnecting, reconnected, disposed).</summary>
     public event Action<ImConnectionStateChange>? StateChanged;
 
@@ -187,9 +191,9 @@ public sealed partial class ImChatClient : IAsyncDisposable
         }
     }
 
-    private void OnAccepted(SendRequest request, SendResult result)
+    private void OnAccepted(OutgoingMessage request, SendResult result)
     {
-        _inbox.OnOwnSend(request, result);
+        _inbox.OnOwnSend(request.ClientMsgId, result);
         _progress?.Seen(result.MsgId);
     }
 
@@ -212,7 +216,12 @@ public sealed partial class ImChatClient : IAsyncDisposable
         {
             _inbox.ExpectOwn(request.ClientMsgId!);
         }
+        foreach (var request in state.GroupOutbox)
+        {
+            _inbox.ExpectOwn(request.ClientMsgId!);
+        }
         _outbox.Restore(state.Outbox);
+        _outbox.Restore(state.GroupOutbox);
         _progress = new ProgressWriter(store, userId, _options.DedupeCapacity, _options.StateFlushInterval);
     }
 
@@ -232,13 +241,18 @@ public sealed partial class ImChatClient : IAsyncDisposable
             {
                 await RaiseAsync(MessageRecalled, recall).ConfigureAwait(false);
             }
+            else if (item is GroupReadNotice read)
+            {
+                await RaiseAsync(GroupReadReceived, read).ConfigureAwait(false);
+            }
         }
     }
 
     private void AckIfToMe(ImMessage message)
     {
         var user = UserId;
-        if (user is null || message.ToUserId == user)
+        // Group messages are not acked Delivered: the hub accepts such acks and changes nothing.
+        if (message.GroupId is null && (user is null || message.ToUserId == user))
         {
             _acks.Add(message.MsgId);
         }

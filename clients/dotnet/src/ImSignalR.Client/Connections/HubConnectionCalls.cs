@@ -47,6 +47,9 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
     public Task<SendResult> SendC2CAsync(SendRequest request, CancellationToken cancellationToken) =>
         InvokeAsync<SendResult>("SendC2C", [request], cancellationToken);
 
+    public Task<SendResult> SendGroupAsync(SendGroupRequest request, CancellationToken cancellationToken) =>
+        InvokeAsync<SendResult>("SendGroup", [request], cancellationToken);
+
     public Task<AckResult> AckAsync(IReadOnlyList<string> msgIds, string status, CancellationToken cancellationToken) =>
         InvokeAsync<AckResult>("Ack", [new AckRequest { MsgIds = msgIds, Status = status }], cancellationToken);
 
@@ -74,6 +77,31 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
 
     public async Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken) =>
         await InvokeAsync<List<Conversation>>("GetConversations", [], cancellationToken).ConfigureAwait(false);
+
+    public Task<GroupInfo> CreateGroupAsync(string name, IReadOnlyList<string> memberIds, CancellationToken cancellationToken) =>
+        InvokeAsync<GroupInfo>("CreateGroup", [new CreateGroupRequest { Name = name, MemberIds = memberIds }], cancellationToken);
+
+    public Task<AddGroupMembersResult> AddGroupMembersAsync(string groupId, IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        InvokeAsync<AddGroupMembersResult>("AddGroupMembers", [new GroupMembersRequest { GroupId = groupId, UserIds = userIds }], cancellationToken);
+
+    public Task<RemoveGroupMembersResult> RemoveGroupMembersAsync(string groupId, IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        InvokeAsync<RemoveGroupMembersResult>("RemoveGroupMembers", [new GroupMembersRequest { GroupId = groupId, UserIds = userIds }], cancellationToken);
+
+    public Task<GroupInfo> UpdateGroupAsync(string groupId, string name, CancellationToken cancellationToken) =>
+        InvokeAsync<GroupInfo>("UpdateGroup", [new UpdateGroupRequest { GroupId = groupId, Name = name }], cancellationToken);
+
+    /// <summary>A group call whose result is an empty object (<c>LeaveGroup</c>, <c>DismissGroup</c>, <c>SetGroupRole</c>).</summary>
+    public async Task InvokeVoidAsync(string method, object argument, CancellationToken cancellationToken) =>
+        await InvokeAsync<object>(method, [argument], cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<GroupInfo>> GetGroupsAsync(CancellationToken cancellationToken) =>
+        await InvokeAsync<List<GroupInfo>>("GetGroups", [], cancellationToken).ConfigureAwait(false);
+
+    public Task<GroupMembersPage> GetGroupMembersAsync(GroupMembersQuery query, CancellationToken cancellationToken) =>
+        InvokeAsync<GroupMembersPage>("GetGroupMembers", [query], cancellationToken);
+
+    public Task<GroupReadReceipts> GetGroupReadReceiptsAsync(string chatId, long seq, CancellationToken cancellationToken) =>
+        InvokeAsync<GroupReadReceipts>("GetGroupReadReceipts", [new GroupReadReceiptsRequest { ChatId = chatId, Seq = seq }], cancellationToken);
 
     /// <summary>One invocation and its result, with the SDK's timeout and exceptions.</summary>
     public async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)

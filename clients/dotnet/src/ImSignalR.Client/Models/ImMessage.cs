@@ -2,7 +2,7 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Client.Models;
 
-/// <summary>A C2C message as the server sends it (<c>ReceiveC2C</c>, sync, history).</summary>
+/// <summary>A C2C or group message as the server sends it (<c>ReceiveC2C</c>, <c>ReceiveGroup</c>, sync, history).</summary>
 [DataContract]
 public sealed record ImMessage
 {
@@ -12,7 +12,7 @@ public sealed record ImMessage
     /// <summary>The sender's idempotency key.</summary>
     [DataMember(Name = "clientMsgId")]
     public required string ClientMsgId { get; init; }
-    /// <summary><c>c2c:{a}:{b}</c>.</summary>
+    /// <summary><c>c2c:{a}:{b}</c>, or <c>grp:{groupId}</c> for a group message.</summary>
     [DataMember(Name = "chatId")]
     public required string ChatId { get; init; }
     /// <summary>Per-conversation sequence number.</summary>
@@ -21,9 +21,9 @@ public sealed record ImMessage
     /// <summary>Sender.</summary>
     [DataMember(Name = "fromUserId")]
     public required string FromUserId { get; init; }
-    /// <summary>Recipient.</summary>
+    /// <summary>Recipient of a C2C message; null for a group message.</summary>
     [DataMember(Name = "toUserId")]
-    public required string ToUserId { get; init; }
+    public string? ToUserId { get; init; }
     /// <summary>Text, or opaque content for custom formats.</summary>
     [DataMember(Name = "content")]
     public required string Content { get; init; }
@@ -43,4 +43,12 @@ public sealed record ImMessage
     /// <summary>Recalled by its sender: <see cref="Content"/> is empty and <see cref="Ext"/> null.</summary>
     [DataMember(Name = "recalled")]
     public bool Recalled { get; init; }
+
+    /// <summary>The group of a group message; null for C2C.</summary>
+    [DataMember(Name = "groupId")]
+    public string? GroupId { get; init; }
+
+    /// <summary>Users a group message mentions (<c>all</c>: everyone); null when none.</summary>
+    [DataMember(Name = "mentions")]
+    public IReadOnlyList<string>? Mentions { get; init; }
 }

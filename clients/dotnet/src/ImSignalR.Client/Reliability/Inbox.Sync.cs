@@ -253,9 +253,10 @@ internal sealed partial class Inbox
 
     private const int DeliveredStatus = 3;
 
+    // A group message is never "to me": read diffusion keeps no per-member delivery state to ack.
     private bool IsToMe(ImMessage message)
     {
         var user = _currentUser();
-        return user is null || message.ToUserId == user;
+        return message.GroupId is null && (user is null || message.ToUserId == user);
     }
 }
