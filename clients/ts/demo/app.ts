@@ -251,7 +251,7 @@ async function refreshConversations(): Promise<void> {
   const list = await client.getConversations();
   for (const dto of list) {
     const c = conversation(dto.chatId);
-    c.peer = dto.peerUserId;
+    c.peer = dto.peerUserId ?? dto.groupName ?? dto.chatId;
     c.unread = dto.chatId === openChatId ? 0 : dto.unread;
     if (dto.lastMessage != null && dto.lastSeq >= c.lastSeq) {
       c.lastSeq = dto.lastSeq;

@@ -20,7 +20,7 @@ import {
   type ConversationDto,
   type AddGroupMembersResult,
   type GroupDto,
-  type GroupMembersPage,
+  type GroupMembersResult,
   type GroupReadEvent,
   type GroupReadReceiptsResult,
   type GroupRole,
@@ -292,8 +292,8 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   }
 
   /** A page of a group's members ordered by user id, after `afterUserId`. */
-  async getGroupMembers(groupId: string, afterUserId?: string, limit?: number): Promise<GroupMembersPage> {
-    return normalizeMembersPage(await this.invoke<GroupMembersPage>(HubMethods.GetGroupMembers, stripUndefined({ groupId, afterUserId, limit })));
+  async getGroupMembers(groupId: string, afterUserId?: string, limit?: number): Promise<GroupMembersResult> {
+    return normalizeMembersPage(await this.invoke<GroupMembersResult>(HubMethods.GetGroupMembers, stripUndefined({ groupId, afterUserId, limit })));
   }
 
   /** Who read the message at `seq` of a group chat (its sender, the owner and admins may ask). */

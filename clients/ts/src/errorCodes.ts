@@ -29,6 +29,9 @@ export const ServerErrorCodes = [
   "IM_CONTENT_BLOCKED",
   "IM_BLOCKED",
   "IM_RECALL_WINDOW_PASSED",
+  "IM_OWNER_MUST_TRANSFER",
+  "IM_GROUP_LIMIT_EXCEEDED",
+  "IM_GROUP_DISMISSED",
 ] as const;
 
 /** A code the hub can put at the start of a `HubException` message. */

@@ -46,7 +46,7 @@ export interface SendC2CResult {
   duplicate: boolean;
 }
 
-/** A message as pushed by `ReceiveC2C` / `ReceiveGroup` and returned by sync and history. */
+/** A message as pushed by `ReceiveC2C` and returned by sync and history. */
 export interface MessageDto {
   msgId: string;
   clientMsgId: string;
@@ -64,9 +64,9 @@ export interface MessageDto {
   status: number;
   /** Recalled by its sender: `content` is empty and `ext` null (a placeholder in the timeline). */
   recalled: boolean;
-  /** The group of a group message (`chatId` is then `grp:{groupId}`); null for C2C. */
+  /** The group of a group message (`chatId` is `grp:{groupId}`); null for C2C. */
   groupId?: string | null;
-  /** User ids a group message mentions (`"all"` mentions everyone); null when none. */
+  /** User ids (or `"all"`) a group message mentions; null when none. */
   mentions?: string[] | null;
 }
 
@@ -113,12 +113,19 @@ export interface HistoryResult {
 /** One entry of `GetConversations`, from the caller's point of view. */
 export interface ConversationDto {
   chatId: string;
-  peerUserId: string;
+  /** The other user of a C2C conversation; null for a group. */
+  peerUserId?: string | null;
   lastMessage?: MessageDto | null;
   lastSeq: number;
   readSeq: number;
-  /** Messages from the peer with seq above `readSeq`. */
+  /** Messages from the peer (a group: from others, within the caller's window) with seq above `readSeq`. */
   unread: number;
+  /** The group of a group conversation; null for C2C. */
+  groupId?: string | null;
+  /** The group's name; null for C2C. */
+  groupName?: string | null;
+  /** An unread group message mentions the caller or `"all"`. */
+  mentionedMe: boolean;
 }
 
 /** `MessageStatus` event, sent to the sender's connections when the recipient acks. */
@@ -208,7 +215,54 @@ export interface DailyStats {
   moderationHits: number;
 }
 
-/** A member's role in a group (SPEC §10). */
+/** A group (SPEC §10): `CreateGroup`, `UpdateGroup` result and `GetGroups` entries. */
+export interface GroupDto {
+  /** Server-assigned, a decimal string. */
+  groupId: string;
+  /** `grp:{groupId}`: the conversation id of the group's timeline. */
+  chatId: string;
+  name: string;
+  ownerId: string;
+  memberCount: number;
+  /** Unix ms. */
+  createdAt: number;
+}
+
+/** `CreateGroup` argument: the caller becomes the owner. */
+export interface CreateGroupRequest {
+  /** 1–64 chars. */
+  name?: string | null;
+  memberIds?: string[] | null;
+}
+
+/** `AddGroupMembers` / `RemoveGroupMembers` argument: at most 500 ids. */
+export interface GroupMembersRequest {
+  groupId?: string | null;
+  userIds?: string[] | null;
+}
+
+/** `AddGroupMembers` result. */
+export interface AddGroupMembersResult {
+  added: number;
+}
+
+/** `RemoveGroupMembers` result. */
+export interface RemoveGroupMembersResult {
+  removed: number;
+}
+
+/** `LeaveGroup` / `DismissGroup` argument. */
+export interface GroupRequest {
+  groupId?: string | null;
+}
+
+/** `UpdateGroup` argument. */
+export interface UpdateGroupRequest {
+  groupId?: string | null;
+  name?: string | null;
+}
+
+/** Role of a group member. */
 export type GroupRole = "owner" | "admin" | "member";
 
 /** `msgFormat` of the system messages a group's timeline carries for membership changes (content: a JSON object naming the users). */
@@ -221,80 +275,21 @@ export const GroupSystemFormat = {
   Dismissed: 206,
 } as const;
 
-/** A group as `CreateGroup`, `UpdateGroup` and `GetGroups` return it. */
-export interface GroupDto {
-  /** Server-assigned, a decimal string. */
-  groupId: string;
-  /** `grp:{groupId}`: the conversation id for sync, history, acks and receipts. */
-  chatId: string;
-  name: string;
-  ownerId: string;
-  memberCount: number;
-  /** Unix ms. */
-  createdAt: number;
-}
-
-/** `CreateGroup` argument: the caller becomes owner; `memberIds` are added as members. */
-export interface CreateGroupRequest {
-  name?: string | null;
-  memberIds?: string[] | null;
-}
-
-/** `AddGroupMembers` / `RemoveGroupMembers` argument (at most 500 user ids). */
-export interface GroupMembersRequest {
-  groupId?: string | null;
-  userIds?: string[] | null;
-}
-
-/** `SendGroup` argument. */
-export interface SendGroupRequest {
-  /** Idempotency key chosen by the sender, 1–64 chars, unique per sender (shared with C2C sends). */
-  clientMsgId: string;
-  groupId: string;
-  content: string;
-  msgFormat: number;
-  ext?: string | null;
-  /** User ids to mention, or `"all"`. */
-  mentions?: string[] | null;
-}
-
-/** The argument of the group calls that name only the group (`LeaveGroup`, `DismissGroup`). */
-export interface GroupRequest {
-  groupId?: string | null;
-}
-
-/** `UpdateGroup` argument. */
-export interface UpdateGroupRequest {
-  groupId?: string | null;
-  /** 1–64 chars. */
-  name?: string | null;
-}
-
-/** `SetGroupRole` argument; `owner` transfers ownership (the caller becomes an admin). */
+/** `SetGroupRole` argument; `owner` transfers ownership (the old owner becomes an admin). */
 export interface SetGroupRoleRequest {
   groupId?: string | null;
   userId?: string | null;
   role?: string | null;
 }
 
-/** `AddGroupMembers` result: how many were not members before. */
-export interface AddGroupMembersResult {
-  added: number;
-}
-
-/** `RemoveGroupMembers` result: how many were members. */
-export interface RemoveGroupMembersResult {
-  removed: number;
-}
-
-/** `GetGroupMembers` argument: a page ordered by user id, after `afterUserId`. */
-export interface GroupMembersPageRequest {
+/** `GetGroupMembers` argument: members ordered by user id, after `afterUserId`. */
+export interface GetGroupMembersRequest {
   groupId?: string | null;
   afterUserId?: string | null;
   limit?: number | null;
 }
 
-/** One member of a group. */
+/** One current member of a group. */
 export interface GroupMemberDto {
   userId: string;
   role: string;
@@ -303,25 +298,37 @@ export interface GroupMemberDto {
 }
 
 /** `GetGroupMembers` result. */
-export interface GroupMembersPage {
+export interface GroupMembersResult {
   members: GroupMemberDto[];
   hasMore: boolean;
 }
 
-/** `GetGroupReadReceipts` argument: one message of a group, by its seq. */
+/** `SendGroup` argument; the result is a {@link SendC2CResult}. The SDK always sends the first four. */
+export interface SendGroupRequest {
+  /** Idempotency key chosen by the sender, 1–64 chars, unique per sender (shared with C2C sends). */
+  clientMsgId: string;
+  groupId: string;
+  content: string;
+  msgFormat: number;
+  ext?: string | null;
+  /** User ids of members, or `"all"`. */
+  mentions?: string[] | null;
+}
+
+/** `GetGroupReadReceipts` argument: one group message by chat and seq. */
 export interface GroupReadReceiptsRequest {
   chatId?: string | null;
   seq?: number | null;
 }
 
-/** `GetGroupReadReceipts` result: who of the group read a message (readers listed up to 500 members). */
+/** `GetGroupReadReceipts` result; `readers` only for groups of at most 500 members. */
 export interface GroupReadReceiptsResult {
   readCount: number;
   unreadCount: number;
   readers?: string[] | null;
 }
 
-/** `GroupRead` event: a member's read cursor in a group moved (coalesced, at most one per reader per second). */
+/** `GroupRead` event: a member's read cursor moved (at most one per reader per second). */
 export interface GroupReadEvent {
   chatId: string;
   userId: string;
@@ -343,8 +350,6 @@ export const HubMethods = {
   GetPresence: "GetPresence",
   RecallMessage: "RecallMessage",
   MessageRecalled: "MessageRecalled",
-  ReceiveC2C: "ReceiveC2C",
-  MessageStatus: "MessageStatus",
   CreateGroup: "CreateGroup",
   AddGroupMembers: "AddGroupMembers",
   RemoveGroupMembers: "RemoveGroupMembers",
@@ -358,6 +363,8 @@ export const HubMethods = {
   GetGroupReadReceipts: "GetGroupReadReceipts",
   ReceiveGroup: "ReceiveGroup",
   GroupRead: "GroupRead",
+  ReceiveC2C: "ReceiveC2C",
+  MessageStatus: "MessageStatus",
 } as const;
 
 /** Server-side limits the SDK respects. */

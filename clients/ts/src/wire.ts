@@ -1,4 +1,4 @@
-import type { GroupDto, GroupMembersPage, GroupReadEvent, GroupReadReceiptsResult, MessageDto, MessageRecalledEvent, SyncResult } from "./models.js";
+import type { GroupDto, GroupMembersResult, GroupReadEvent, GroupReadReceiptsResult, MessageDto, MessageRecalledEvent, SyncResult } from "./models.js";
 
 // What arrives over either hub protocol, made uniform: MessagePack may decode 64-bit integers as bigint and
 // sends `undefined` as nil, JSON does neither. The model uses numbers (seq and times fit).
@@ -29,7 +29,7 @@ export function normalizeGroup(g: GroupDto): GroupDto {
   return { ...g, groupId: String(g.groupId), memberCount: toNumber(g.memberCount), createdAt: toNumber(g.createdAt) };
 }
 
-export function normalizeMembersPage(page: GroupMembersPage): GroupMembersPage {
+export function normalizeMembersPage(page: GroupMembersResult): GroupMembersResult {
   return {
     members: (page.members ?? []).map((m) => ({ ...m, joinedAt: toNumber(m.joinedAt) })),
     hasMore: page.hasMore === true,

@@ -18,6 +18,19 @@ public static class HubMethods
     public const string GetPresence = "GetPresence";
     public const string RecallMessage = "RecallMessage";
     public const string MessageRecalled = "MessageRecalled";
+    public const string CreateGroup = "CreateGroup";
+    public const string AddGroupMembers = "AddGroupMembers";
+    public const string RemoveGroupMembers = "RemoveGroupMembers";
+    public const string LeaveGroup = "LeaveGroup";
+    public const string UpdateGroup = "UpdateGroup";
+    public const string SetGroupRole = "SetGroupRole";
+    public const string DismissGroup = "DismissGroup";
+    public const string GetGroups = "GetGroups";
+    public const string GetGroupMembers = "GetGroupMembers";
+    public const string SendGroup = "SendGroup";
+    public const string GetGroupReadReceipts = "GetGroupReadReceipts";
+    public const string ReceiveGroup = "ReceiveGroup";
+    public const string GroupRead = "GroupRead";
     public const string ReceiveC2C = "ReceiveC2C";
     public const string MessageStatus = "MessageStatus";
 }

@@ -1,9 +1,10 @@
 using System.Runtime.Serialization;
+using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 
 namespace ImSignalR.Domain.Contracts;
 
-/// <summary>A message on the wire (<c>ReceiveC2C</c>, sync, history).</summary>
+/// <summary>A message on the wire (<c>ReceiveC2C</c>, <c>ReceiveGroup</c>, sync, history).</summary>
 [DataContract]
 public sealed class MessageDto
 {
@@ -17,8 +18,9 @@ public sealed class MessageDto
     public required long Seq { get; init; }
     [DataMember(Name = "fromUserId")]
     public required string FromUserId { get; init; }
+    /// <summary>The recipient of a C2C message; null for a group message.</summary>
     [DataMember(Name = "toUserId")]
-    public required string ToUserId { get; init; }
+    public required string? ToUserId { get; init; }
     [DataMember(Name = "content")]
     public required string Content { get; init; }
     [DataMember(Name = "msgFormat")]
@@ -36,19 +38,33 @@ public sealed class MessageDto
     [DataMember(Name = "recalled")]
     public bool Recalled { get; init; }
 
-    public static MessageDto From(ChatMessage m) => new()
+    /// <summary>The group of a group message (<c>chatId</c> is <c>grp:{groupId}</c>); null for C2C.</summary>
+    [DataMember(Name = "groupId")]
+    public string? GroupId { get; init; }
+
+    /// <summary>User ids (or <c>"all"</c>) a group message mentions; null for C2C and when it mentions no one.</summary>
+    [DataMember(Name = "mentions")]
+    public IReadOnlyList<string>? Mentions { get; init; }
+
+    public static MessageDto From(ChatMessage m)
     {
-        MsgId = m.MsgId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ClientMsgId = m.ClientMsgId,
-        ChatId = m.ChatId,
-        Seq = m.Seq,
-        FromUserId = m.FromUserId,
-        ToUserId = m.ToUserId,
-        Content = m.Content,
-        MsgFormat = m.MsgFormat,
-        Ext = m.Ext,
-        SendTime = m.SendTime,
-        Status = (int)m.Status,
-        Recalled = m.Recalled,
-    };
+        var groupId = GroupChatIds.GroupIdOf(m.ChatId);
+        return new()
+        {
+            MsgId = m.MsgId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ClientMsgId = m.ClientMsgId,
+            ChatId = m.ChatId,
+            Seq = m.Seq,
+            FromUserId = m.FromUserId,
+            ToUserId = groupId is null ? m.ToUserId : null,
+            Content = m.Content,
+            MsgFormat = m.MsgFormat,
+            Ext = m.Ext,
+            SendTime = m.SendTime,
+            Status = (int)m.Status,
+            Recalled = m.Recalled,
+            GroupId = groupId,
+            Mentions = m.Mentions is { Count: > 0 } ? m.Mentions : null,
+        };
+    }
 }

@@ -35,4 +35,10 @@ public enum ImErrorCode
     Blocked,
     /// <summary>A recall came after the recall window (SPEC §11); not retriable.</summary>
     RecallWindowPassed,
+    /// <summary>The owner tried to leave a group: ownership must be transferred first (SPEC §10); not retriable.</summary>
+    OwnerMustTransfer,
+    /// <summary>A configured group limit (members per group or groups per user) would be exceeded; not retriable.</summary>
+    GroupLimitExceeded,
+    /// <summary>The group was dismissed: it is read-only (SPEC §10); not retriable.</summary>
+    GroupDismissed,
 }

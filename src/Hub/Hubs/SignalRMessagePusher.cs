@@ -28,7 +28,8 @@ internal sealed class SignalRMessagePusher : IMessagePusher
     }
 
     public Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken) =>
-        Bounded(_hub.Clients.Group(ChatHub.UserGroup(message.ToUserId)).ReceiveC2C(message));
+        Bounded(_hub.Clients.Group(ChatHub.UserGroup(
+            message.ToUserId ?? throw new ArgumentException("A C2C message names its recipient.", nameof(message)))).ReceiveC2C(message));
 
     public Task PushToSenderDevicesAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken) =>
         Bounded(exceptConnectionId is null

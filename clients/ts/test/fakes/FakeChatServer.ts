@@ -273,7 +273,7 @@ export class FakeChatServer {
       if (m.groupId != null || (m.fromUserId !== userId && m.toUserId !== userId)) continue;
       const peer = (m.fromUserId === userId ? m.toUserId : m.fromUserId) ?? "";
       const readSeq = this.readSeq.get(`${userId}\u0000${m.chatId}`) ?? 0;
-      const c = chats.get(m.chatId) ?? { chatId: m.chatId, peerUserId: peer, lastMessage: null, lastSeq: 0, readSeq, unread: 0 };
+      const c = chats.get(m.chatId) ?? { chatId: m.chatId, peerUserId: peer ?? null, lastMessage: null, lastSeq: 0, readSeq, unread: 0, mentionedMe: false };
       c.lastSeq = Math.max(c.lastSeq, m.seq);
       c.lastMessage = m;
       if (m.toUserId === userId && m.seq > readSeq) c.unread++;

@@ -2,7 +2,7 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Client.Models;
 
-/// <summary>A C2C or group message as the server sends it (<c>ReceiveC2C</c>, <c>ReceiveGroup</c>, sync, history).</summary>
+/// <summary>A C2C message as the server sends it (<c>ReceiveC2C</c>, sync, history).</summary>
 [DataContract]
 public sealed record ImMessage
 {
@@ -12,7 +12,7 @@ public sealed record ImMessage
     /// <summary>The sender's idempotency key.</summary>
     [DataMember(Name = "clientMsgId")]
     public required string ClientMsgId { get; init; }
-    /// <summary><c>c2c:{a}:{b}</c>, or <c>grp:{groupId}</c> for a group message.</summary>
+    /// <summary><c>c2c:{a}:{b}</c>.</summary>
     [DataMember(Name = "chatId")]
     public required string ChatId { get; init; }
     /// <summary>Per-conversation sequence number.</summary>
@@ -44,11 +44,11 @@ public sealed record ImMessage
     [DataMember(Name = "recalled")]
     public bool Recalled { get; init; }
 
-    /// <summary>The group of a group message; null for C2C.</summary>
+    /// <summary>The group of a group message (<c>chatId</c> is <c>grp:{groupId}</c>); null for C2C.</summary>
     [DataMember(Name = "groupId")]
     public string? GroupId { get; init; }
 
-    /// <summary>Users a group message mentions (<c>all</c>: everyone); null when none.</summary>
+    /// <summary>User ids (or <c>"all"</c>) a group message mentions; null when none.</summary>
     [DataMember(Name = "mentions")]
     public IReadOnlyList<string>? Mentions { get; init; }
 }
