@@ -74,7 +74,8 @@ function addMessage(m: MessageDto, fromHistory: boolean): void {
     c.preview = isSystemFormat(m.msgFormat) ? systemText(m.content, me) : previewOf(mine, recalled, m.content);
   }
   if (!recalled && !mine && m.fromUserId === c.peer) c.typingUntil = 0; // the message they were typing arrived
-  if (!fromHistory && !mine && m.status < StoredStatus.Read) {
+  // A membership notice is not something to read: it never counts as unread.
+  if (!fromHistory && !mine && !isSystemFormat(m.msgFormat) && m.status < StoredStatus.Read) {
     if (openChatId === m.chatId && document.visibilityState === "visible") void readUpTo(c);
     else c.unread++;
   }
