@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ImChatClient } from "../../src/ImChatClient.js";
+import type { GroupReadEvent, MessageDto, SendC2CResult } from "../../src/models.js";
+import { devToken, HubProcess } from "../support/HubProcess.js";
+import { TcpProxy } from "../support/TcpProxy.js";
+
+// Group chat (SPEC §10) with the SDK under Node against the real hub, once per hub protocol: three members, each
+// sees every message once and in seq order — also the one behind a proxy that cuts its socket mid-stream, which
+// recovers by syncing the group — and read acks move the sender's receipts.
+const PER_SENDER = 40;
+const hub = new HubProcess({ Im__Limits__SendsPerSecond: "5000", Im__Limits__SendBurst: "5000" });
+let proxy: TcpProxy;
+const started: ImChatClient[] = [];
+
+beforeAll(async () => {
+  await hub.start();
+  proxy = new TcpProxy("127.0.0.1", Number(new URL(hub.url).port));
+  await proxy.start();
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(started.map((c) => c.stop().catch(() => {})));
+  await proxy?.stop();
+  await hub.stop();
+});
+
+async function connected(...clients: ImChatClient[]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("not connected within 20 s")), 20_000)));
+  try {
+    await Promise.race([Promise.all(clients.map((c) => c.connect())), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function member(userId: string, protocol: "json" | "messagepack", behindProxy = false) {
+  const client = new ImChatClient({
+    url: behindProxy ? proxy.url : hub.url,
+    userId,
+    protocol,
+    accessTokenFactory: () => devToken(hub.url, userId),
+    ackIntervalMs: 50,
+    reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
+  });
+  started.push(client);
+  const messages: MessageDto[] = [];
+  const reads: GroupReadEvent[] = [];
+  client.on("message", (m) => messages.push(m));
+  client.on("groupRead", (e) => reads.push(e));
+  return { client, messages, reads };
+}
+
+const inChat = (ms: MessageDto[], chatId: string) => ms.filter((m) => m.chatId === chatId);
+
+describe.each(["json", "messagepack"] as const)("a group of three over %s", (protocol) => {
+  it("everyone gets each message once in seq order, the member behind a dropping socket by gap sync", async () => {
+    const [a, b, c] = [`ga_${protocol}`, `gb_${protocol}`, `gc_${protocol}`];
+    const alice = member(a, protocol);
+    const bob = member(b, protocol);
+    const carol = member(c, protocol, true);
+    await connected(alice.client, bob.client, carol.client);
+    await Promise.all([alice, bob, carol].map((u) => u.client.waitForSync().catch(() => {})));
+
+    const group = await alice.client.createGroup(`trip ${protocol}`, [b, c]);
+    expect(group).toMatchObject({ chatId: `grp:${group.groupId}`, ownerId: a, memberCount: 3 });
+    expect(typeof group.createdAt).toBe("number");
+    expect((await bob.client.getGroups()).map((g) => g.groupId)).toContain(group.groupId);
+    const members = await carol.client.getGroupMembers(group.groupId);
+    expect(members.members.map((m) => [m.userId, m.role]).sort()).toEqual([[a, "owner"], [b, "member"], [c, "member"]].sort());
+
+    // alice and bob send at the same time; carol's socket is cut twice while they do.
+    const cutsBefore = proxy.cuts;
+    const sends: Promise<SendC2CResult>[] = [];
+    for (let i = 1; i <= PER_SENDER; i++) {
+      sends.push(alice.client.sendGroup({ groupId: group.groupId, content: `a${i}` }));
+      sends.push(bob.client.sendGroup({ groupId: group.groupId, content: `b${i}`, ...(i === 1 ? { mentions: [c] } : {}) }));
+    }
+    await vi.waitFor(() => expect(inChat(carol.messages, group.chatId).length).toBeGreaterThanOrEqual(20), { timeout: 30_000, interval: 5 });
+    proxy.cutAll();
+    await vi.waitFor(() => expect(inChat(carol.messages, group.chatId).length).toBeGreaterThanOrEqual(50), { timeout: 30_000, interval: 5 });
+    proxy.cutAll();
+    const results = await Promise.all(sends);
+    expect(proxy.cuts - cutsBefore).toBe(2);
+    expect(results.every((r) => r.chatId === group.chatId && !r.duplicate)).toBe(true);
+
+    const sentIds = new Set(results.map((r) => r.msgId));
+    const maxSeq = Math.max(...results.map((r) => r.seq));
+    for (const u of [alice, bob, carol]) {
+      await vi.waitFor(() => expect(inChat(u.messages, group.chatId).filter((m) => sentIds.has(m.msgId))).toHaveLength(2 * PER_SENDER), {
+        timeout: 30_000,
+        interval: 20,
+      });
+      const got = inChat(u.messages, group.chatId);
+      // Once each (no msgId twice), in strictly increasing seq order, up to the last send.
+      expect(new Set(got.map((m) => m.msgId)).size).toBe(got.length);
+      const seqs = got.map((m) => m.seq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(seqs.at(-1)).toBe(maxSeq);
+      // Each sender's messages keep their send order.
+      const mine = (prefix: string) => got.filter((m) => m.content.startsWith(prefix) && sentIds.has(m.msgId)).map((m) => m.content);
+      expect(mine("a")).toEqual(Array.from({ length: PER_SENDER }, (_, i) => `a${i + 1}`));
+      expect(mine("b")).toEqual(Array.from({ length: PER_SENDER }, (_, i) => `b${i + 1}`));
+      expect(got.filter((m) => sentIds.has(m.msgId)).every((m) => m.groupId === group.groupId && m.toUserId == null)).toBe(true);
+      expect(u.client.lastSeq(group.chatId)).toBe(maxSeq);
+    }
+    // The cuts made carol sync the group from her cursor.
+    expect(inChat(carol.messages, group.chatId).find((m) => m.content === "b1")?.mentions).toEqual([c]);
+  });
+
+  it("a read ack raises the reader's cursor: the sender gets GroupRead and receipts name the reader", async () => {
+    const [a, b, c] = [`ra_${protocol}`, `rb_${protocol}`, `rc_${protocol}`];
+    const alice = member(a, protocol);
+    const bob = member(b, protocol);
+    const carol = member(c, protocol);
+    await connected(alice.client, bob.client, carol.client);
+    const group = await alice.client.createGroup("receipts", [b, c]);
+    await alice.client.sendGroup({ groupId: group.groupId, content: "one" });
+    const last = await alice.client.sendGroup({ groupId: group.groupId, content: "two" });
+    await vi.waitFor(() => expect(inChat(bob.messages, group.chatId).some((m) => m.msgId === last.msgId)).toBe(true), { timeout: 15_000 });
+
+    await bob.client.markRead(group.chatId, last.seq);
+    expect(bob.client.readSeq(group.chatId)).toBe(last.seq);
+    await vi.waitFor(() => expect(alice.reads).toContainEqual({ chatId: group.chatId, userId: b, readSeq: last.seq }), { timeout: 15_000 });
+    const receipts = await alice.client.getGroupReadReceipts(group.chatId, last.seq);
+    expect(receipts).toEqual({ readCount: 1, unreadCount: 1, readers: [b] });
+
+    const conversations = await carol.client.getConversations();
+    const entry = conversations.find((x) => x.chatId === group.chatId);
+    expect(entry).toMatchObject({ groupId: group.groupId, groupName: "receipts" });
+    expect(entry?.unread).toBeGreaterThanOrEqual(2);
+  });
+
+  it("refuses a non-member's send with IM_FORBIDDEN and nothing reaches the group", async () => {
+    const [a, x] = [`fa_${protocol}`, `fx_${protocol}`];
+    const alice = member(a, protocol);
+    const stranger = member(x, protocol);
+    await connected(alice.client, stranger.client);
+    const group = await alice.client.createGroup("closed", []);
+    await expect(stranger.client.sendGroup({ groupId: group.groupId, content: "let me in" })).rejects.toMatchObject({ code: "IM_FORBIDDEN" });
+    await expect(stranger.client.getGroupMembers(group.groupId)).rejects.toMatchObject({ code: "IM_FORBIDDEN" });
+    const history = await alice.client.getHistory(group.chatId);
+    expect(history.messages.some((m) => m.content === "let me in")).toBe(false);
+  });
+});
