@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImSignalR.Domain.Contracts;
 using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ public sealed class AckService
     private readonly MessagingMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<AckService> _logger;
+    private readonly GroupService? _groups;
 
     public AckService(
         IMessageLog log,
@@ -30,8 +32,10 @@ public sealed class AckService
         MessagingOptions options,
         MessagingMetrics metrics,
         TimeProvider time,
-        ILogger<AckService> logger)
+        ILogger<AckService> logger,
+        GroupService? groups = null)
     {
+        _groups = groups;
         _log = log;
         _store = store;
         _retry = retry;
@@ -45,7 +49,29 @@ public sealed class AckService
     public async Task<AckResult> AckAsync(string userId, AckRequest? request, CancellationToken cancellationToken)
     {
         var (ids, status) = Validate(request);
-        var messages = await FindAsync(ids, cancellationToken).ConfigureAwait(false);
+        var found = await FindAsync(ids, cancellationToken).ConfigureAwait(false);
+        var groupMessages = found.Where(m => GroupChatIds.IsGroup(m.ChatId)).ToArray();
+        IReadOnlyList<ChatMessage> messages = groupMessages.Length == 0 ? found : found.Where(m => !GroupChatIds.IsGroup(m.ChatId)).ToArray();
+        var groupAcked = 0;
+        if (groupMessages.Length > 0)
+        {
+            if (_groups is null)
+            {
+                throw new ImException(ImErrorCode.Forbidden, "Only the recipient can ack a message.");
+            }
+            // Checked before anything is written, with the C2C check below: one foreign id refuses the whole call.
+            var members = await _groups.AuthorizeAckAsync(userId, groupMessages, cancellationToken).ConfigureAwait(false);
+            if (messages.Any(m => !string.Equals(m.ToUserId, userId, StringComparison.Ordinal)))
+            {
+                throw new ImException(ImErrorCode.Forbidden, "Only the recipient can ack a message.");
+            }
+            groupAcked = await _groups.AckAsync(userId, groupMessages, status, members, cancellationToken).ConfigureAwait(false);
+            _metrics.Acks.Add(groupAcked, new KeyValuePair<string, object?>("status", status.ToString()));
+            if (messages.Count == 0)
+            {
+                return new AckResult { Acked = groupAcked };
+            }
+        }
 
         // G7: one foreign id refuses the whole call, so a mixed batch cannot half-apply.
         if (messages.Any(m => !string.Equals(m.ToUserId, userId, StringComparison.Ordinal)))
@@ -78,7 +104,7 @@ public sealed class AckService
 
         // The acks are durable: finish the bookkeeping even if the caller went away.
         await NotifySendersAsync(messages, status, userId, now, CancellationToken.None).ConfigureAwait(false);
-        return new AckResult { Acked = messages.Count };
+        return new AckResult { Acked = messages.Count + groupAcked };
     }
 
     /// <summary>

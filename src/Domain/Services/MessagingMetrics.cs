@@ -27,6 +27,8 @@ public sealed class MessagingMetrics
         Rejections = meter.CreateCounter<long>("im.rejections", description: "Requests refused, by error code and operation.");
         LogErrors = meter.CreateCounter<long>("im.log.errors", description: "Message-log appends that failed.");
         Recalls = meter.CreateCounter<long>("im.recalls", description: "Messages recalled by their senders.");
+        GroupSends = meter.CreateCounter<long>("im.group.sends", description: "Group messages accepted (one stored copy each, whatever the member count).");
+        GroupChanges = meter.CreateCounter<long>("im.group.changes", description: "Group membership and settings changes, by kind (created, added, removed, left, renamed, role, dismissed).");
         ModerationHits = meter.CreateCounter<long>("im.moderation.hits", description: "Sends the moderator refused or masked, by action (reject, mask).");
         DegradedSteps = meter.CreateCounter<long>("im.send.degraded", description: "Send-path steps skipped or failed without failing the send, by step (dedupe, presence, push, retry, sequence).");
         SendLatency = meter.CreateHistogram<double>("im.send.duration", unit: "ms", description: "SendC2C from validation to result.");
@@ -54,6 +56,8 @@ public sealed class MessagingMetrics
     public Counter<long> DegradedSteps { get; }
     public Counter<long> ModerationHits { get; }
     public Counter<long> Recalls { get; }
+    public Counter<long> GroupSends { get; }
+    public Counter<long> GroupChanges { get; }
     public Histogram<double> SendLatency { get; }
     public Histogram<double> DurableWriteLatency { get; }
 }

@@ -11,9 +11,11 @@ public sealed class QueryService
     private readonly IMessageStore _store;
     private readonly MessagingOptions _options;
     private readonly MessagingMetrics _metrics;
+    private readonly GroupService? _groups;
 
-    public QueryService(IMessageStore store, MessagingOptions options, MessagingMetrics metrics)
+    public QueryService(IMessageStore store, MessagingOptions options, MessagingMetrics metrics, GroupService? groups = null)
     {
+        _groups = groups;
         _store = store;
         _options = options;
         _metrics = metrics;
@@ -33,6 +35,16 @@ public sealed class QueryService
             }
             var pending = await _store.GetUndeliveredAsync(userId, limit + 1, cancellationToken).ConfigureAwait(false);
             var lastSeqs = await _store.GetLastSeqByChatAsync(userId, cancellationToken).ConfigureAwait(false);
+            if (_groups is not null)
+            {
+                // Group messages are never "undelivered" per member: a client finds a group's gap by its seq (SPEC §10).
+                var merged = new Dictionary<string, long>(lastSeqs, StringComparer.Ordinal);
+                foreach (var (chatId, seq) in await _groups.GetMaxSeqByChatAsync(userId, cancellationToken).ConfigureAwait(false))
+                {
+                    merged[chatId] = seq;
+                }
+                lastSeqs = merged;
+            }
             return new SyncResult
             {
                 Messages = pending.Take(limit).Select(MessageDto.From).ToArray(),
@@ -41,8 +53,16 @@ public sealed class QueryService
             };
         }
 
-        ChatIds.RequireMember(request.ChatId, userId);
         var afterSeq = request.AfterSeq ?? 0;
+        if (_groups is not null && GroupChatIds.IsGroup(request.ChatId))
+        {
+            if (afterSeq < 0)
+            {
+                throw ImException.Invalid("'afterSeq' must not be negative.");
+            }
+            return await _groups.SyncAsync(userId, request.ChatId, afterSeq, limit, cancellationToken).ConfigureAwait(false);
+        }
+        ChatIds.RequireMember(request.ChatId, userId);
         if (afterSeq < 0)
         {
             throw ImException.Invalid("'afterSeq' must not be negative.");
@@ -63,7 +83,11 @@ public sealed class QueryService
         {
             throw ImException.Invalid("The request is missing.");
         }
-        ChatIds.RequireMember(request.ChatId, userId);
+        var isGroup = _groups is not null && GroupChatIds.IsGroup(request.ChatId);
+        if (!isGroup)
+        {
+            ChatIds.RequireMember(request.ChatId, userId);
+        }
         var limit = PageSize(request.Limit);
         var beforeSeq = request.BeforeSeq ?? long.MaxValue;
         if (beforeSeq <= 0)
@@ -71,6 +95,10 @@ public sealed class QueryService
             throw ImException.Invalid("'beforeSeq' must be positive.");
         }
         _metrics.SyncRequests.Add(1, new KeyValuePair<string, object?>("kind", "history"));
+        if (isGroup)
+        {
+            return await _groups!.GetHistoryAsync(userId, request.ChatId!, request.BeforeSeq, limit, cancellationToken).ConfigureAwait(false);
+        }
         // One extra row tells whether older messages exist; it is the oldest, so it is dropped.
         var page = await _store.GetBeforeSeqAsync(request.ChatId!, beforeSeq, limit + 1, cancellationToken).ConfigureAwait(false);
         var hasMore = page.Count > limit;
@@ -84,7 +112,7 @@ public sealed class QueryService
     public async Task<IReadOnlyList<ConversationDto>> GetConversationsAsync(string userId, CancellationToken cancellationToken)
     {
         var rows = await _store.GetConversationsAsync(userId, _options.MaxPageSize, cancellationToken).ConfigureAwait(false);
-        return rows.Select(r => new ConversationDto
+        var c2c = rows.Select(r => (Conversation: new ConversationDto
         {
             ChatId = r.ChatId,
             PeerUserId = r.PeerUserId,
@@ -92,7 +120,17 @@ public sealed class QueryService
             LastSeq = r.LastSeq,
             ReadSeq = r.ReadSeq,
             Unread = r.Unread,
-        }).ToArray();
+        }, r.UpdatedAt));
+        if (_groups is null)
+        {
+            return c2c.Select(c => c.Conversation).ToArray();
+        }
+        // C2C and groups in one list, newest first (SPEC §10), each side already the newest MaxPageSize of its kind.
+        var groups = await _groups.GetConversationsAsync(userId, _options.MaxPageSize, cancellationToken).ConfigureAwait(false);
+        return c2c.Concat(groups)
+            .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Conversation.ChatId, StringComparer.Ordinal)
+            .Take(_options.MaxPageSize)
+            .Select(c => c.Conversation).ToArray();
     }
 
     private int PageSize(int? requested)

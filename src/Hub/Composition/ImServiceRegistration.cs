@@ -49,6 +49,7 @@ internal static class ImServiceRegistration
         AddMessageLog(services, options, builder.Configuration);
         services.AddImModeration(options.Moderation, options.Limits.MaxContentBytes);
         services.AddImStats();
+        services.AddImGroups(builder.Configuration);
         AddAuth(services);
         AddHub(services, options, builder);
         services.AddImOperations(builder.Configuration);

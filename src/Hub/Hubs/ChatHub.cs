@@ -15,7 +15,7 @@ namespace ImSignalR.Hub.Hubs;
 /// request; domain errors are mapped to <see cref="HubException"/> by <see cref="ImHubFilter"/>.
 /// </summary>
 [Authorize]
-internal sealed class ChatHub : Hub<IChatClient>
+internal sealed partial class ChatHub : Hub<IChatClient>
 {
     private readonly SendService _send;
     private readonly AckService _ack;
@@ -25,9 +25,12 @@ internal sealed class ChatHub : Hub<IChatClient>
     private readonly LiveStatusService _live;
     private readonly RecallService _recall;
     private readonly LimitSettings _limits;
+    private readonly GroupService _groups;
 
-    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, BlockService blocks, LiveStatusService live, RecallService recall, IOptions<ImOptions> options)
+    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, BlockService blocks, LiveStatusService live, RecallService recall,
+        GroupService groups, IOptions<ImOptions> options)
     {
+        _groups = groups;
         _recall = recall;
         _live = live;
         _blocks = blocks;
@@ -51,6 +54,7 @@ internal sealed class ChatHub : Hub<IChatClient>
         var userId = UserId;
         // In the group before presence says online: a sender that sees the user online must reach this connection.
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(userId), Context.ConnectionAborted);
+        await JoinChatGroupsAsync(userId);
         // Add first, then count: two devices connecting at once cannot both slip under the limit.
         // The transport is cheap to know and shown by the admin listing; the hub protocol is not exposed to the hub.
         var transport = Context.Features.Get<IHttpTransportFeature>()?.TransportType.ToString();

@@ -15,6 +15,12 @@ public interface IChatClient
     /// <summary>A message of one of this user's conversations was recalled (SPEC §11).</summary>
     Task MessageRecalled(MessageRecalledEvent recalled);
 
+    /// <summary>A message of one of this user's groups (SPEC §10), the sender's other devices included.</summary>
+    Task ReceiveGroup(MessageDto message);
+
+    /// <summary>A member's read cursor in one of this user's groups moved (coalesced, groups up to 500 members).</summary>
+    Task GroupRead(GroupReadEvent read);
+
     /// <summary>The other participant of a conversation is typing (SPEC §11).</summary>
     Task Typing(TypingEvent typing);
 }

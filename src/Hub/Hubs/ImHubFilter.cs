@@ -51,7 +51,7 @@ internal sealed class ImHubFilter : IHubFilter
             {
                 throw new ImException(ImErrorCode.ShuttingDown, "The node is shutting down; reconnect and retry.");
             }
-            if (method == nameof(ChatHub.SendC2C) && !SendBucket(context.Context).TryTake())
+            if (method is nameof(ChatHub.SendC2C) or nameof(ChatHub.SendGroup) && !SendBucket(context.Context).TryTake())
             {
                 throw new ImException(ImErrorCode.RateLimited, $"At most {_limits.SendsPerSecond} sends per second per connection.");
             }

@@ -51,7 +51,7 @@ internal sealed class SignalRMessagePusher : IMessagePusher
     public Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken) =>
         Bounded(_hub.Clients.Group(ChatHub.UserGroup(toUserId)).Typing(typing));
 
-    private static Task Bounded(Task push) => push.IsCompleted ? push : WaitBoundedAsync(push);
+    internal static Task Bounded(Task push) => push.IsCompleted ? push : WaitBoundedAsync(push);
 
     private static async Task WaitBoundedAsync(Task push)
     {

@@ -23,6 +23,9 @@ internal static class MetricLabels
     {
         HubMethods.SendC2C, HubMethods.Ack, HubMethods.SyncMessages, HubMethods.GetHistory, HubMethods.GetConversations,
         HubMethods.BlockUser, HubMethods.UnblockUser, HubMethods.GetBlockedUsers, HubMethods.Typing, HubMethods.GetPresence, HubMethods.RecallMessage,
+        HubMethods.CreateGroup, HubMethods.AddGroupMembers, HubMethods.RemoveGroupMembers, HubMethods.LeaveGroup, HubMethods.UpdateGroup,
+        HubMethods.SetGroupRole, HubMethods.DismissGroup, HubMethods.GetGroups, HubMethods.GetGroupMembers, HubMethods.SendGroup,
+        HubMethods.GetGroupReadReceipts,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> Codes = Enum.GetValues<ImErrorCode>().Select(c => c.ToWire())

@@ -50,6 +50,7 @@ internal abstract partial class SqlMessageStore
         var sends = new List<(int Index, ChatMessage Message)>();
         var stats = new StatsBatch(Dialect);
         var statuses = new StatusBatch(Dialect, stats);
+        List<(int Index, LogEvent Event)>? groupEvents = null;
         for (var i = 0; i < events.Count; i++)
         {
             switch (events[i])
@@ -69,11 +70,19 @@ internal abstract partial class SqlMessageStore
                     statuses.Add(recalled);
                     outcomes[i] = AppendOutcome.Appended;
                     break;
+                case GroupMessageSent or GroupChanged or GroupReadAdvanced:
+                    (groupEvents ??= []).Add((i, events[i]));
+                    break;
                 default:
                     throw new ArgumentException($"Unknown log event type {events[i].GetType().Name}.", nameof(events));
             }
         }
         await new SendBatch(connection, transaction, Dialect, cancellationToken).ApplyAsync(sends, outcomes, statuses, stats).ConfigureAwait(false);
+        if (groupEvents is not null)
+        {
+            // Group timelines share no rows with C2C conversations, so their order relative to the C2C events does not matter.
+            await new GroupApply(connection, transaction, Dialect, cancellationToken).ApplyAsync(groupEvents, outcomes).ConfigureAwait(false);
+        }
         return outcomes;
     }
 }
