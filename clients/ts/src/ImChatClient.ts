@@ -288,7 +288,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
 
   /** The groups this user is a member of. */
   async getGroups(): Promise<GroupDto[]> {
-    return (await this.invoke<GroupDto[]>(HubMethods.GetGroups, {})).map(normalizeGroup);
+    return (await this.invoke<GroupDto[]>(HubMethods.GetGroups)).map(normalizeGroup);
   }
 
   /** A page of a group's members ordered by user id, after `afterUserId`. */

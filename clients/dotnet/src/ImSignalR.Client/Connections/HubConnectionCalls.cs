@@ -90,9 +90,10 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
     public Task<GroupInfo> UpdateGroupAsync(string groupId, string name, CancellationToken cancellationToken) =>
         InvokeAsync<GroupInfo>("UpdateGroup", [new UpdateGroupRequest { GroupId = groupId, Name = name }], cancellationToken);
 
-    /// <summary>A group call whose result is an empty object (<c>LeaveGroup</c>, <c>DismissGroup</c>, <c>SetGroupRole</c>).</summary>
-    public async Task InvokeVoidAsync(string method, object argument, CancellationToken cancellationToken) =>
-        await InvokeAsync<object>(method, [argument], cancellationToken).ConfigureAwait(false);
+    /// <summary>A group call that returns nothing (<c>LeaveGroup</c>, <c>DismissGroup</c>, <c>SetGroupRole</c>): it has
+    /// succeeded when the completion comes without an error.</summary>
+    public Task InvokeVoidAsync(string method, object argument, CancellationToken cancellationToken) =>
+        InvokeCoreAsync<object>(method, [argument], cancellationToken);
 
     public async Task<IReadOnlyList<GroupInfo>> GetGroupsAsync(CancellationToken cancellationToken) =>
         await InvokeAsync<List<GroupInfo>>("GetGroups", [], cancellationToken).ConfigureAwait(false);
@@ -104,7 +105,10 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
         InvokeAsync<GroupReadReceipts>("GetGroupReadReceipts", [new GroupReadReceiptsRequest { ChatId = chatId, Seq = seq }], cancellationToken);
 
     /// <summary>One invocation and its result, with the SDK's timeout and exceptions.</summary>
-    public async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
+    public async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken) =>
+        await InvokeCoreAsync<T>(method, arguments, cancellationToken).ConfigureAwait(false) ?? throw new ImProtocolException($"'{method}' returned no result.");
+
+    private async Task<T?> InvokeCoreAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
     {
         if (!IsConnected)
         {
@@ -116,8 +120,7 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
         deadline.CancelAfter(_invocationTimeout);
         try
         {
-            var result = await Connection.InvokeCoreAsync<T>(method, arguments, deadline.Token).ConfigureAwait(false);
-            return result ?? throw new ImProtocolException($"'{method}' returned no result.");
+            return await Connection.InvokeCoreAsync<T>(method, arguments, deadline.Token).ConfigureAwait(false);
         }
         catch (HubException ex) when (ex.Message.StartsWith(UnbindableResultPrefix, StringComparison.Ordinal))
         {
