@@ -167,7 +167,9 @@ function renderConversations(): void {
     const dot = document.createElement("span");
     dot.className = "dot";
     dot.dataset["online"] = String(onlineByUser.get(c.peer) === true);
-    peer.append(dot, c.peer);
+    // A group has no single peer to show online.
+    if (c.group === undefined) peer.append(dot, c.peer);
+    else peer.append(c.peer);
     const preview = document.createElement("span");
     preview.className = "preview";
     const typing = c.typingUntil > Date.now();

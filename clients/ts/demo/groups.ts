@@ -25,7 +25,9 @@ export function systemText(content: string, me: string): string {
     return content;
   }
   const who = (id: string | undefined): string => (id === undefined ? "someone" : id === me ? "you" : id);
-  const users = (change.userIds ?? []).map(who).join(", ");
+  // A creation lists the creator among the members: name the others only.
+  const named = change.type === "created" ? (change.userIds ?? []).filter((u) => u !== change.actor) : (change.userIds ?? []);
+  const users = named.map(who).join(", ");
   const actor = who(change.actor);
   switch (change.type) {
     case "created":

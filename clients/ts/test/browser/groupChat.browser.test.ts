@@ -91,8 +91,9 @@ describe("demo page group chat in Chromium", () => {
     for (const page of [ann, ben, cat]) {
       await expect.poll(async () => (await notices(page))[0] ?? "", { timeout: 15_000 }).toMatch(/created the group with/);
     }
-    // ann has the group open, so ben's and cat's messages are read at once: their senders see it.
+    // ann and ben have the group open, so ben's and cat's messages are read at once: their senders see it.
     await expect.poll(async () => (await receipts(ben))[0], { timeout: 15_000 }).toBe("read by 2 of 3");
+    await expect.poll(async () => (await receipts(cat))[0], { timeout: 15_000 }).toBe("read by 2 of 3");
     // Others' bubbles name their sender.
     expect(await ann.$$eval("#message-list .msg:not(.mine):not(.system) .from", (els) => els.map((e) => e.textContent))).toEqual(["ben_grp", "cat_grp"]);
 
