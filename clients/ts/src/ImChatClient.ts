@@ -140,8 +140,11 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       {
         fetchAfter: async (chatId, afterSeq) =>
           normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { chatId, afterSeq, limit: this.pageSize })),
-        fetchUndelivered: async () =>
-          normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { limit: this.pageSize })),
+        fetchUndelivered: async () => {
+          const page = normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { limit: this.pageSize }));
+          await this.startNewGroupsAtReadCursor(page);
+          return page;
+        },
         afterUndeliveredPage: () => this.acks.flush(),
         deliver: (message) => this.onDeliver(message),
         duplicate: (message) => this.maybeAckDelivered(message),
@@ -422,6 +425,24 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     return isGroupSend(request)
       ? this.invoke<SendC2CResult>(HubMethods.SendGroup, stripUndefined(request))
       : this.invoke<SendC2CResult>(HubMethods.SendC2C, stripUndefined(request));
+  }
+
+  /**
+   * A group this client has no cursor for (a new device, or a group joined while away) would start at its newest
+   * seq, as a new C2C chat does, and C2C's undelivered messages have no group counterpart (read diffusion keeps no
+   * delivery state). Start it at this user's read cursor instead, so what is unread there reaches the app.
+   */
+  private async startNewGroupsAtReadCursor(page: SyncResult): Promise<void> {
+    const fresh = Object.keys(page.maxSeqByChat).filter((chatId) => groupIdOf(chatId) !== undefined && this.sequencer.cursorOf(chatId) === undefined);
+    if (fresh.length === 0) return;
+    const conversations = await this.invoke<ConversationDto[]>(HubMethods.GetConversations);
+    for (const c of conversations) {
+      if (!fresh.includes(c.chatId)) continue;
+      const readSeq = Number(c.readSeq);
+      this.raiseReadSeq(c.chatId, readSeq);
+      this.sequencer.restoreCursor(c.chatId, readSeq);
+      this.storage.saveCursor(this.userId, c.chatId, readSeq).catch(() => {});
+    }
   }
 
   private raiseReadSeq(chatId: string, seq: number): void {

@@ -151,6 +151,32 @@ describe("ImChatClient in a group", () => {
     expect(server.calls.filter((c) => c.userId === "bob" && c.method === "Ack")).toHaveLength(1);
   });
 
+  it("starts a group it first sees at a catch-up at the member's read cursor: unread messages arrive, read ones do not", async () => {
+    const server = new FakeChatServer();
+    const group = server.createGroupAs("alice", "book club", ["bob"]);
+    for (let i = 1; i <= 5; i++) server.sendGroupAs("alice", { clientMsgId: `g${i}`, groupId: group.groupId, content: String(i) });
+    server.readAs("bob", group.chatId, 3); // read on another device
+    const bob = makeClient(server, "bob"); // a new device: no cursor for the group
+    await bob.client.connect();
+    await vi.waitFor(() => expect(contents(inChat(bob.messages, group.chatId))).toEqual(["4", "5"]));
+    expect(bob.client.readSeq(group.chatId)).toBe(3);
+    expect(await bob.storage.loadCursors("bob")).toMatchObject({ [group.chatId]: 5 });
+  });
+
+  it("a member added later gets only what follows the join point, without stalling on the seqs before it", async () => {
+    const server = new FakeChatServer();
+    const group = server.createGroupAs("alice", "old group", ["carol"]);
+    for (let i = 1; i <= 20; i++) server.sendGroupAs("alice", { clientMsgId: `old${i}`, groupId: group.groupId, content: `old${i}` });
+    const dave = makeClient(server, "dave");
+    await dave.client.connect();
+    await vi.waitFor(() => expect(dave.client.connectionState).toBe("connected"));
+    server.addMembersAs(group.groupId, ["dave"]);
+    server.sendGroupAs("alice", { clientMsgId: "new1", groupId: group.groupId, content: "welcome" });
+    server.sendGroupAs("carol", { clientMsgId: "new2", groupId: group.groupId, content: "hi dave" });
+    await vi.waitFor(() => expect(contents(inChat(dave.messages, group.chatId))).toEqual(["welcome", "hi dave"]));
+    expect(inChat(dave.messages, group.chatId).map((m) => m.seq)).toEqual([21, 22]);
+  });
+
   it("takes its own read cursor from another device's GroupRead", async () => {
     const server = new FakeChatServer();
     const { bob, group } = await threeMembers(server);

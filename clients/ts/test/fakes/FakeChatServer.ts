@@ -279,6 +279,30 @@ export class FakeChatServer {
       if (m.toUserId === userId && m.seq > readSeq) c.unread++;
       chats.set(m.chatId, c);
     }
+    for (const group of this.groups.values()) {
+      const joinSeq = group.members.get(userId);
+      if (joinSeq === undefined) continue;
+      const chatId = group.dto.chatId;
+      const readSeq = Math.max(joinSeq, this.readSeq.get(`${userId}\u0000${chatId}`) ?? 0);
+      const visible = this.messages.filter((m) => m.chatId === chatId && m.seq > joinSeq);
+      const last = visible.at(-1) ?? null;
+      const unread = visible.filter((m) => m.fromUserId !== userId && m.seq > readSeq).length;
+      chats.set(chatId, { chatId, peerUserId: null, lastMessage: last, lastSeq: last?.seq ?? 0, readSeq, unread, groupId: group.dto.groupId, groupName: group.dto.name, mentionedMe: false });
+    }
     return [...chats.values()];
+  }
+
+  /** Adds members as another device of `by` would; they see the group's seqs after the current one. */
+  addMembersAs(groupId: string, userIds: string[]): void {
+    const group = this.groups.get(groupId);
+    if (group === undefined) throw new Error("no such group");
+    const current = this.seqByChat.get(group.dto.chatId) ?? 0;
+    for (const id of userIds) if (!group.members.has(id)) group.members.set(id, current);
+    group.dto.memberCount = group.members.size;
+  }
+
+  /** Raises a member's read cursor as their other device would. */
+  readAs(userId: string, chatId: string, seq: number): void {
+    this.readSeq.set(`${userId}\u0000${chatId}`, seq);
   }
 }
