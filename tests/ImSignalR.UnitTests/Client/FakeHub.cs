@@ -168,6 +168,23 @@ internal sealed class FakeHub : IHubCalls, IHubCallsSource
         }
     }
 
+    /// <summary>This user's read cursor per group, as <c>GetConversations</c> reports it.</summary>
+    public Dictionary<string, long> GroupReadSeqs { get; } = new(StringComparer.Ordinal);
+
+    public int ConversationCalls { get; private set; }
+
+    public Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ConversationCalls++;
+            IReadOnlyList<Conversation> list = _store.Keys.Where(k => k.StartsWith("grp:", StringComparison.Ordinal))
+                .Select(k => new Conversation { ChatId = k, GroupId = k[4..], LastSeq = _store[k][^1].Seq, ReadSeq = GroupReadSeqs.GetValueOrDefault(k), Unread = 0 })
+                .ToArray();
+            return Task.FromResult(list);
+        }
+    }
+
     public async Task<SyncResult> SyncAsync(string? chatId, long? afterSeq, int? limit, CancellationToken cancellationToken)
     {
         lock (_gate)

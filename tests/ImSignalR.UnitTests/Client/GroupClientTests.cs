@@ -75,6 +75,25 @@ public sealed class GroupClientTests : IDisposable
     }
 
     [Fact]
+    public async Task AGroupFirstSeenByAResyncStartsAtTheReadCursorSoItsUnreadMessagesArrive()
+    {
+        for (var i = 1; i <= 5; i++)
+        {
+            _hub.StoreGroup("7", i);
+        }
+        _hub.GroupReadSeqs[Chat] = 3; // read up to 3 on another device
+        _hub.Store("c2c:me:peer", 1);
+
+        await _inbox.ResyncAsync(_hub, _ => Task.CompletedTask, 10, CancellationToken.None).WaitAsync(Bound);
+
+        Assert.Equal([4L, 5], Released(Chat));
+        Assert.Equal(1, _hub.ConversationCalls);
+        // Known afterwards: the next resync asks no more.
+        await _inbox.ResyncAsync(_hub, _ => Task.CompletedTask, 10, CancellationToken.None).WaitAsync(Bound);
+        Assert.Equal(1, _hub.ConversationCalls);
+    }
+
+    [Fact]
     public async Task AGroupSendHasItsOwnQueueAndIsResentWithTheSameClientMsgIdAfterALostConnection()
     {
         _hub.SendFailures.Enqueue(new ImConnectionException("lost"));

@@ -19,5 +19,7 @@ internal interface IHubCalls
 
     Task<AckResult> AckAsync(IReadOnlyList<string> msgIds, string status, CancellationToken cancellationToken);
 
+    Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken);
+
     Task<SyncResult> SyncAsync(string? chatId, long? afterSeq, int? limit, CancellationToken cancellationToken);
 }

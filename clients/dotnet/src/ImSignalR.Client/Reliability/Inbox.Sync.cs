@@ -21,6 +21,7 @@ internal sealed partial class Inbox
         {
             await WaitForRoom(cancellationToken).ConfigureAwait(false);
             var overview = await calls.SyncAsync(null, null, _pageSize, cancellationToken).ConfigureAwait(false);
+            var groupStarts = await NewGroupStartsAsync(calls, overview, cancellationToken).ConfigureAwait(false);
             var behind = new List<ChatState>();
             lock (_gate)
             {
@@ -35,7 +36,11 @@ internal sealed partial class Inbox
                     var chat = Chat(chatId);
                     if (!chat.Known)
                     {
-                        if (oldestUndelivered.TryGetValue(chatId, out var oldest))
+                        if (groupStarts.TryGetValue(chatId, out var readSeq))
+                        {
+                            chat.LastSeq = Math.Min(readSeq, maxSeq);
+                        }
+                        else if (oldestUndelivered.TryGetValue(chatId, out var oldest))
                         {
                             chat.LastSeq = Math.Min(oldest - 1, maxSeq);
                         }
@@ -91,6 +96,31 @@ internal sealed partial class Inbox
             await flushAcks(cancellationToken).ConfigureAwait(false);
         }
         EndResync();
+    }
+
+    /// <summary>
+    /// Where each group first seen in <paramref name="overview"/> starts: this user's read cursor there. A new C2C
+    /// chat starts below its undelivered messages, but a group has none (read diffusion keeps no delivery state), so
+    /// without this a new device or a group joined while away would skip its unread messages.
+    /// </summary>
+    private async Task<Dictionary<string, long>> NewGroupStartsAsync(IHubCalls calls, SyncResult overview, CancellationToken cancellationToken)
+    {
+        var starts = new Dictionary<string, long>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            if (!overview.MaxSeqByChat.Keys.Any(id => id.StartsWith("grp:", StringComparison.Ordinal) && !(_chats.TryGetValue(id, out var c) && c.Known)))
+            {
+                return starts;
+            }
+        }
+        foreach (var conversation in await calls.GetConversationsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (conversation.GroupId is not null)
+            {
+                starts[conversation.ChatId] = conversation.ReadSeq;
+            }
+        }
+        return starts;
     }
 
     /// <summary>Ends a resync that could not finish (a refusal that will not change): releases what is buffered.</summary>
