@@ -14,6 +14,9 @@ public interface IStoreFixture
     /// <summary>The block list (migration 002) on the same shared database.</summary>
     IBlockStore Blocks { get; }
 
+    /// <summary>The group tables (migration 005) on the same shared database.</summary>
+    IGroupStore Groups { get; }
+
     /// <summary>The daily statistics (migration 004) on the same shared database.</summary>
     IStatsStore Stats { get; }
 

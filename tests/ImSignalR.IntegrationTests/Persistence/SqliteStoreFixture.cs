@@ -19,6 +19,8 @@ public sealed class SqliteStoreFixture : IStoreFixture, IAsyncLifetime
     /// <summary>The block store of the shared database (the first provider built).</summary>
     public IBlockStore Blocks => _providers[0].GetRequiredService<IBlockStore>();
 
+    public IGroupStore Groups => _providers[0].GetRequiredService<IGroupStore>();
+
     /// <summary>The statistics of the shared database (the first provider built).</summary>
     public IStatsStore Stats => _providers[0].GetRequiredService<IStatsStore>();
 

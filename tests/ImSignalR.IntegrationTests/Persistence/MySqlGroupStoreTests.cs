@@ -1,0 +1,3 @@
+namespace ImSignalR.IntegrationTests.Persistence;
+
+public sealed class MySqlGroupStoreTests(MySqlStoreFixture fixture) : GroupStoreContract<MySqlStoreFixture>(fixture);

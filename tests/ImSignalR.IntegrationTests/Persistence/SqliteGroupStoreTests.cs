@@ -1,0 +1,3 @@
+namespace ImSignalR.IntegrationTests.Persistence;
+
+public sealed class SqliteGroupStoreTests(SqliteStoreFixture fixture) : GroupStoreContract<SqliteStoreFixture>(fixture);
