@@ -131,6 +131,33 @@ describe.each(["json", "messagepack"] as const)("a group of three over %s", (pro
     expect(entry?.unread).toBeGreaterThanOrEqual(2);
   });
 
+  it("a removed member gets nothing after the removal, sends are refused, and its catch-ups raise no errors", async () => {
+    const [a, b, c] = [`xa_${protocol}`, `xb_${protocol}`, `xc_${protocol}`];
+    const alice = member(a, protocol);
+    const bob = member(b, protocol);
+    const carol = member(c, protocol, true);
+    const carolErrors: string[] = [];
+    carol.client.on("error", (e) => carolErrors.push(e.code));
+    await connected(alice.client, bob.client, carol.client);
+    const group = await alice.client.createGroup("shrinking", [b, c]);
+    const before = await alice.client.sendGroup({ groupId: group.groupId, content: "before" });
+    await vi.waitFor(() => expect(inChat(carol.messages, group.chatId).some((m) => m.msgId === before.msgId)).toBe(true), { timeout: 15_000 });
+
+    expect(await alice.client.removeGroupMembers(group.groupId, [c])).toBe(1);
+    const after = await alice.client.sendGroup({ groupId: group.groupId, content: "after" });
+    await vi.waitFor(() => expect(inChat(bob.messages, group.chatId).some((m) => m.msgId === after.msgId)).toBe(true), { timeout: 15_000 });
+    await expect(carol.client.sendGroup({ groupId: group.groupId, content: "still here?" })).rejects.toMatchObject({ code: "IM_FORBIDDEN" });
+
+    // A reconnect runs a full catch-up: the group must not be synced into a refusal loop.
+    const synced = carol.client.waitForSync();
+    proxy.cutAll();
+    await synced;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(inChat(carol.messages, group.chatId).some((m) => m.msgId === after.msgId)).toBe(false);
+    expect(carolErrors.filter((code) => code === "IM_FORBIDDEN")).toEqual([]);
+    expect((await carol.client.getGroups()).some((g) => g.groupId === group.groupId)).toBe(false);
+  });
+
   it("refuses a non-member's send with IM_FORBIDDEN and nothing reaches the group", async () => {
     const [a, x] = [`fa_${protocol}`, `fx_${protocol}`];
     const alice = member(a, protocol);
