@@ -158,6 +158,31 @@ describe.each(["json", "messagepack"] as const)("a group of three over %s", (pro
     expect((await carol.client.getGroups()).some((g) => g.groupId === group.groupId)).toBe(false);
   });
 
+  it("manages a group: rename, roles, an owner who must transfer before leaving, dismissal; each change a notice in order", async () => {
+    const [a, b] = [`ma_${protocol}`, `mb_${protocol}`];
+    const alice = member(a, protocol);
+    const bob = member(b, protocol);
+    await connected(alice.client, bob.client);
+    const group = await alice.client.createGroup("first name", [b]);
+    expect((await alice.client.updateGroup(group.groupId, "second name")).name).toBe("second name");
+    await alice.client.setGroupRole(group.groupId, b, "admin");
+    expect((await bob.client.getGroupMembers(group.groupId)).members.find((m) => m.userId === b)?.role).toBe("admin");
+    await expect(alice.client.leaveGroup(group.groupId)).rejects.toMatchObject({ code: "IM_OWNER_MUST_TRANSFER" });
+    await alice.client.setGroupRole(group.groupId, b, "owner");
+    await alice.client.leaveGroup(group.groupId);
+    expect((await alice.client.getGroups()).some((g) => g.groupId === group.groupId)).toBe(false);
+    await bob.client.dismissGroup(group.groupId);
+    await expect(bob.client.sendGroup({ groupId: group.groupId, content: "anyone?" })).rejects.toMatchObject({ code: "IM_GROUP_DISMISSED" });
+
+    // bob saw every change as a system message of the group's own timeline, in seq order.
+    const formats = [201, 204, 205, 205, 203, 206];
+    await vi.waitFor(() => expect(inChat(bob.messages, group.chatId).map((m) => m.msgFormat)).toEqual(formats), { timeout: 15_000 });
+    const seqs = inChat(bob.messages, group.chatId).map((m) => m.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    const renamed = JSON.parse(inChat(bob.messages, group.chatId)[1]!.content) as { type: string; actor: string; name: string };
+    expect(renamed).toMatchObject({ type: "renamed", actor: a, name: "second name" });
+  });
+
   it("refuses a non-member's send with IM_FORBIDDEN and nothing reaches the group", async () => {
     const [a, x] = [`fa_${protocol}`, `fx_${protocol}`];
     const alice = member(a, protocol);
