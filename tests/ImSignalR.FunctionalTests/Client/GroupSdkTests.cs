@@ -82,6 +82,40 @@ public sealed class GroupSdkTests(ITestOutputHelper output)
     [Theory]
     [InlineData("json")]
     [InlineData("messagepack")]
+    public async Task GroupManagementCallsWorkAndEachChangeIsANoticeInTheTimeline(string protocol)
+    {
+        await using var hub = await HubProcess.StartAsync(FastHub);
+        await using var alice = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("alice"), protocol, reliable: true, configure: Fast);
+        await using var bob = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("bob"), protocol, reliable: true, configure: Fast);
+        await using var carol = await RecordingClient.ConnectAsync(hub, HubFixture.NewUser("carol"), protocol, reliable: true, configure: Fast);
+
+        var group = await alice.Client.CreateGroupAsync("first", [bob.UserId]);
+        Assert.Equal(1, await alice.Client.AddGroupMembersAsync(group.GroupId, [carol.UserId, bob.UserId]));
+        Assert.Equal("second", (await alice.Client.UpdateGroupAsync(group.GroupId, "second")).Name);
+        await alice.Client.SetGroupRoleAsync(group.GroupId, bob.UserId, "admin");
+        Assert.Equal(1, await bob.Client.RemoveGroupMembersAsync(group.GroupId, [carol.UserId]));
+        var refused = await Assert.ThrowsAsync<ImServerException>(() => alice.Client.LeaveGroupAsync(group.GroupId));
+        Assert.Equal("IM_OWNER_MUST_TRANSFER", refused.Code);
+        await alice.Client.SetGroupRoleAsync(group.GroupId, bob.UserId, "owner");
+        await alice.Client.LeaveGroupAsync(group.GroupId);
+        await bob.Client.DismissGroupAsync(group.GroupId);
+        var dismissed = await Assert.ThrowsAsync<ImServerException>(() => bob.Client.SendGroupTextAsync(group.GroupId, "anyone?"));
+        Assert.Equal("IM_GROUP_DISMISSED", dismissed.Code);
+        Assert.DoesNotContain(await alice.Client.GetGroupsAsync(), g => g.GroupId == group.GroupId);
+
+        // Every change, bob's own too (a notice is the server's message, not a send of his), once and in seq order:
+        // created, carol added, renamed, bob made admin, carol removed, ownership to bob, alice left, dismissed.
+        int[] expected = [201, 201, 204, 205, 202, 205, 203, 206];
+        await Eventually.TrueAsync(() => bob.Received.Count(m => m.ChatId == group.ChatId) >= expected.Length, "bob's notices");
+        var notices = bob.Received.Where(m => m.ChatId == group.ChatId).ToArray();
+        output.WriteLine(string.Join(", ", notices.Select(m => $"{m.Seq}:{m.MsgFormat}")));
+        Assert.Equal(notices.Select(m => m.Seq).Order(), notices.Select(m => m.Seq));
+        Assert.Equal(expected, notices.Select(m => m.MsgFormat));
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("messagepack")]
     public async Task AReadAckRaisesTheReadersCursorTheSenderHearsItAndReceiptsNameTheReader(string protocol)
     {
         await using var hub = await HubProcess.StartAsync(FastHub);
