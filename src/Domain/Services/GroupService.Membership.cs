@@ -14,7 +14,7 @@ public sealed partial class GroupService
         {
             throw ImException.Invalid("The request is missing.");
         }
-        var name = ValidateName(request.Name);
+        var name = ValidateName(request.Name, _options.MaxNameLength);
         var others = ValidateUserIds(request.MemberIds ?? [], "memberIds", allowEmpty: true);
         others.Remove(userId);
         if (others.Count + 1 > _options.MaxMembersPerGroup)
@@ -115,7 +115,7 @@ public sealed partial class GroupService
     public async Task<GroupDto> UpdateAsync(string userId, UpdateGroupRequest? request, CancellationToken cancellationToken)
     {
         var groupId = GroupChatIds.ParseGroupId(request?.GroupId);
-        var name = ValidateName(request!.Name);
+        var name = ValidateName(request!.Name, _options.MaxNameLength);
         using (await _changeLocks.AcquireAsync(GroupChatIds.For(groupId), cancellationToken).ConfigureAwait(false))
         {
             var (group, member) = await RequireWritableAsync(groupId, userId, cancellationToken).ConfigureAwait(false);
@@ -210,16 +210,16 @@ public sealed partial class GroupService
         return ids;
     }
 
-    internal string ValidateName(string? name)
+    internal static string ValidateName(string? name, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
             throw ImException.Invalid("'name' is required.");
         }
         var trimmed = name.Trim();
-        if (trimmed.Length > _options.MaxNameLength)
+        if (trimmed.Length > maxLength)
         {
-            throw ImException.Invalid($"'name' must be at most {_options.MaxNameLength} characters.");
+            throw ImException.Invalid($"'name' must be at most {maxLength} characters.");
         }
         if (trimmed.Any(char.IsControl))
         {
