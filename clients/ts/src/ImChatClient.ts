@@ -82,6 +82,8 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   private readonly sequencer: MessageSequencer;
   private readonly autoAck: boolean;
   private readonly pageSize: number;
+  private readonly groupTailCheckMs: number;
+  private tailTimer: ReturnType<typeof setInterval> | undefined;
   /** Peer messages handed over but not yet marked read, per conversation: seq → msgId. */
   private readonly unreadByChat = new Map<string, Map<number, string>>();
   /** This user's read cursor per group, as far as this client knows (its own acks and its other devices' GroupRead). */
@@ -108,6 +110,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.retry = new BackoffRetryPolicy(options.reconnect);
     this.autoAck = options.autoAckDelivered ?? true;
     this.pageSize = Math.min(options.syncPageSize ?? Limits.MaxPage, Limits.MaxPage);
+    this.groupTailCheckMs = options.groupTailCheckMs ?? 30_000;
     this.transport =
       options.transport ??
       new SignalRHubTransport({
@@ -214,6 +217,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.restartTimer = undefined;
     this.firstConnect?.reject(new ImError("IM_CLIENT_STOPPED", "The client was stopped."));
     this.firstConnect = undefined;
+    this.stopTailChecks();
     this.acks.pause();
     this.outbox.stop();
     this.sequencer.stop();
@@ -445,6 +449,31 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     }
   }
 
+  private startTailChecks(): void {
+    this.stopTailChecks();
+    if (this.groupTailCheckMs <= 0) return;
+    this.tailTimer = setInterval(() => void this.checkGroupTails(), this.groupTailCheckMs);
+  }
+
+  private stopTailChecks(): void {
+    if (this.tailTimer !== undefined) clearInterval(this.tailTimer);
+    this.tailTimer = undefined;
+  }
+
+  /** One overview (limit 1: only `maxSeqByChat` is wanted) and a sync of each known group that is behind it. */
+  private async checkGroupTails(): Promise<void> {
+    if (this.currentState !== "connected" || !this.sequencer.knownChats().some((chatId) => groupIdOf(chatId) !== undefined)) return;
+    let overview: SyncResult;
+    try {
+      overview = normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { limit: 1 }));
+    } catch {
+      return; // best effort: the next check, push or catch-up repairs it
+    }
+    for (const [chatId, maxSeq] of Object.entries(overview.maxSeqByChat)) {
+      if (groupIdOf(chatId) !== undefined) this.sequencer.syncIfBehind(chatId, maxSeq);
+    }
+  }
+
   private raiseReadSeq(chatId: string, seq: number): void {
     if (seq > (this.readSeqByChat.get(chatId) ?? 0)) this.readSeqByChat.set(chatId, seq);
   }
@@ -515,6 +544,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.setState("connected");
     this.acks.resume();
     this.outbox.connectionUp();
+    this.startTailChecks();
     const run = ++this.catchUpRun;
     this.sequencer
       .catchUp()
@@ -525,6 +555,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   }
 
   private onDown(state: ConnectionState): void {
+    this.stopTailChecks();
     this.sequencer.hold();
     this.acks.pause();
     this.outbox.connectionDown();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ImChatClient } from "../src/ImChatClient.js";
+import type { ImChatClientOptions } from "../src/ImChatClientOptions.js";
 import { MemoryClientStorage } from "../src/MemoryClientStorage.js";
 import type { GroupReadEvent, MessageDto } from "../src/models.js";
 import { FakeChatServer } from "./fakes/FakeChatServer.js";
@@ -10,9 +11,10 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.stop()));
 });
 
-function makeClient(server: FakeChatServer, userId: string, storage = new MemoryClientStorage()) {
+function makeClient(server: FakeChatServer, userId: string, storage = new MemoryClientStorage(), extra: Partial<ImChatClientOptions> = {}) {
   const transport = new FakeTransport(server, userId);
   const client = new ImChatClient({
+    ...extra,
     url: "http://fake",
     userId,
     accessTokenFactory: () => "token",
@@ -87,6 +89,32 @@ describe("ImChatClient in a group", () => {
     const syncs = server.calls.filter((c) => c.userId === "bob" && c.method === "SyncMessages" && (c.arg as { chatId?: string }).chatId === group.chatId);
     expect(syncs.length).toBeGreaterThanOrEqual(1);
     expect((syncs[0]!.arg as { afterSeq: number }).afterSeq).toBe(1);
+  });
+
+  it("finds a group's lost last message with the periodic tail check, though no later push reveals the gap", async () => {
+    const server = new FakeChatServer();
+    const { group } = await threeMembers(server);
+    const bob = makeClient(server, "bob", new MemoryClientStorage(), { groupTailCheckMs: 50 });
+    await bob.client.connect();
+    await vi.waitFor(() => expect(bob.client.connectionState).toBe("connected"));
+    server.sendGroupAs("alice", { clientMsgId: "g1", groupId: group.groupId, content: "1" });
+    await vi.waitFor(() => expect(contents(inChat(bob.messages, group.chatId))).toEqual(["1"]));
+    server.pushFilter = (to) => to !== bob.transport;
+    server.sendGroupAs("alice", { clientMsgId: "g2", groupId: group.groupId, content: "2 (push lost)" });
+    await vi.waitFor(() => expect(contents(inChat(bob.messages, group.chatId))).toEqual(["1", "2 (push lost)"]), { timeout: 3000 });
+    expect(server.calls.some((c) => c.transport === bob.transport && c.method === "SyncMessages" && (c.arg as { chatId?: string }).chatId === group.chatId)).toBe(true);
+  });
+
+  it("does no tail checks when they are turned off", async () => {
+    const server = new FakeChatServer();
+    const { group } = await threeMembers(server);
+    const bob = makeClient(server, "bob", new MemoryClientStorage(), { groupTailCheckMs: 0 });
+    await bob.client.connect();
+    server.sendGroupAs("alice", { clientMsgId: "g1", groupId: group.groupId, content: "1" });
+    await vi.waitFor(() => expect(inChat(bob.messages, group.chatId)).toHaveLength(1));
+    const before = server.calls.length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(server.calls.slice(before).filter((c) => c.method === "SyncMessages")).toEqual([]);
   });
 
   it("catches a group up after a reconnect and does not deliver again what it had", async () => {

@@ -25,7 +25,7 @@ interface FakeGroup {
 /** An in-memory model of the hub's contract (SPEC §3/§4, groups of §10) for unit tests: seqs, dedupe, acks, sync, pushes. */
 export class FakeChatServer {
   readonly messages: MessageDto[] = [];
-  readonly calls: { userId: string; method: string; arg: unknown }[] = [];
+  readonly calls: { userId: string; method: string; arg: unknown; transport: FakeTransport }[] = [];
   private readonly seqByChat = new Map<string, number>();
   private readonly byClientMsgId = new Map<string, SendC2CResult>();
   private readonly readSeq = new Map<string, number>();
@@ -68,7 +68,7 @@ export class FakeChatServer {
   }
 
   call(userId: string, method: string, arg: unknown, from: FakeTransport): unknown {
-    this.calls.push({ userId, method, arg });
+    this.calls.push({ userId, method, arg, transport: from });
     const failure = this.failures.find((f) => f.method === method && f.times > 0);
     if (failure !== undefined) {
       failure.times--;

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { BackoffRetryPolicy } from "../../src/BackoffRetryPolicy.js";
 import { ImChatClient } from "../../src/ImChatClient.js";
+import { SignalRHubTransport } from "../../src/SignalRHubTransport.js";
 import type { GroupReadEvent, MessageDto, SendC2CResult } from "../../src/models.js";
 import { devToken, HubProcess } from "../support/HubProcess.js";
+import { LossyTransport } from "../support/LossyTransport.js";
 import { TcpProxy } from "../support/TcpProxy.js";
 
 // Group chat (SPEC §10) with the SDK under Node against the real hub, once per hub protocol: three members, each
@@ -53,20 +56,36 @@ function member(userId: string, protocol: "json" | "messagepack", behindProxy = 
 
 const inChat = (ms: MessageDto[], chatId: string) => ms.filter((m) => m.chatId === chatId);
 
+/** A member whose connection stays up but loses every 9th ReceiveGroup push (a lost backplane publish). */
+function lossyMember(userId: string, protocol: "json" | "messagepack") {
+  const transport = new LossyTransport(
+    new SignalRHubTransport({ url: hub.url, accessTokenFactory: () => devToken(hub.url, userId), protocol, retryPolicy: new BackoffRetryPolicy() }),
+    "ReceiveGroup",
+    (n) => n % 9 === 0,
+  );
+  // A short tail check, so a lost last push is found within the test.
+  const client = new ImChatClient({ url: hub.url, userId, protocol, accessTokenFactory: () => devToken(hub.url, userId), transport, ackIntervalMs: 50, groupTailCheckMs: 500 });
+  started.push(client);
+  const messages: MessageDto[] = [];
+  client.on("message", (m) => messages.push(m));
+  return { client, messages, transport };
+}
+
 describe.each(["json", "messagepack"] as const)("a group of three over %s", (protocol) => {
-  it("everyone gets each message once in seq order, the member behind a dropping socket by gap sync", async () => {
+  it("everyone gets each message once in seq order: one member behind a dropping socket, one losing pushes (gap sync)", async () => {
     const [a, b, c] = [`ga_${protocol}`, `gb_${protocol}`, `gc_${protocol}`];
     const alice = member(a, protocol);
     const bob = member(b, protocol);
     const carol = member(c, protocol, true);
-    await connected(alice.client, bob.client, carol.client);
+    const dave = lossyMember(`gd_${protocol}`, protocol);
+    await connected(alice.client, bob.client, carol.client, dave.client);
 
-    const group = await alice.client.createGroup(`trip ${protocol}`, [b, c]);
-    expect(group).toMatchObject({ chatId: `grp:${group.groupId}`, ownerId: a, memberCount: 3 });
+    const group = await alice.client.createGroup(`trip ${protocol}`, [b, c, `gd_${protocol}`]);
+    expect(group).toMatchObject({ chatId: `grp:${group.groupId}`, ownerId: a, memberCount: 4 });
     expect(typeof group.createdAt).toBe("number");
     expect((await bob.client.getGroups()).map((g) => g.groupId)).toContain(group.groupId);
     const members = await carol.client.getGroupMembers(group.groupId);
-    expect(members.members.map((m) => [m.userId, m.role]).sort()).toEqual([[a, "owner"], [b, "member"], [c, "member"]].sort());
+    expect(members.members.map((m) => [m.userId, m.role]).sort()).toEqual([[a, "owner"], [b, "member"], [c, "member"], [`gd_${protocol}`, "member"]].sort());
 
     // alice and bob send at the same time; carol's socket is cut twice while they do.
     const cutsBefore = proxy.cuts;
@@ -85,7 +104,7 @@ describe.each(["json", "messagepack"] as const)("a group of three over %s", (pro
 
     const sentIds = new Set(results.map((r) => r.msgId));
     const maxSeq = Math.max(...results.map((r) => r.seq));
-    for (const u of [alice, bob, carol]) {
+    for (const u of [alice, bob, carol, dave]) {
       await vi.waitFor(() => expect(inChat(u.messages, group.chatId).filter((m) => sentIds.has(m.msgId))).toHaveLength(2 * PER_SENDER), {
         timeout: 30_000,
         interval: 20,
@@ -104,6 +123,9 @@ describe.each(["json", "messagepack"] as const)("a group of three over %s", (pro
       expect(got.filter((m) => sentIds.has(m.msgId)).every((m) => m.groupId === group.groupId && m.toUserId == null)).toBe(true);
       expect(u.client.lastSeq(group.chatId)).toBe(maxSeq);
     }
+    // dave lost pushes on a live connection: each gap was filled by a sync of the group from his cursor.
+    expect(dave.transport.dropped).toBeGreaterThanOrEqual(5);
+    expect(dave.transport.calls.filter((x) => x.method === "SyncMessages" && (x.arg as { chatId?: string }).chatId === group.chatId).length).toBeGreaterThanOrEqual(1);
     // Mentions survive the push and the sync that carol caught up with after the cuts.
     expect(inChat(carol.messages, group.chatId).find((m) => m.content === "b1")?.mentions).toEqual([c]);
   });
