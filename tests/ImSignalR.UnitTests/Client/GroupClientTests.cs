@@ -61,6 +61,24 @@ public sealed class GroupClientTests : IDisposable
     }
 
     [Fact]
+    public async Task TheTailCheckSyncsAGroupWhoseLastPushWasLostAndLeavesCToCAndUpToDateGroupsAlone()
+    {
+        _inbox.OnPush(_hub.StoreGroup("7", 1));
+        _inbox.OnPush(_hub.StoreGroup("8", 1));
+        _inbox.OnPush(_hub.Store("c2c:me:peer", 1));
+        _hub.StoreGroup("7", 2); // its push was lost, and nothing follows it
+        _hub.Store("c2c:me:peer", 2); // C2C: the hub re-pushes until acked, not the tail check's job
+        Assert.Equal([1L], Released(Chat));
+
+        _inbox.SyncGroupsBehind(new Dictionary<string, long> { [Chat] = 2, ["grp:8"] = 1, ["c2c:me:peer"] = 2, ["grp:unknown"] = 5 });
+        await Until(() => Released(Chat).Length == 2, "the lost last message");
+
+        Assert.Equal([1L, 2], Released(Chat));
+        Assert.Equal([(Chat, 1L)], _hub.Syncs.Where(s => s.ChatId is not null));
+        Assert.True(_inbox.HasGroups);
+    }
+
+    [Fact]
     public async Task AGroupAndACToCConversationAreSeparateStreams()
     {
         var group = _hub.StoreGroup("7", 1);

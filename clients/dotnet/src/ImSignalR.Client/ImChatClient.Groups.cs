@@ -110,6 +110,44 @@ public sealed partial class ImChatClient
         return AckAsync([newestRead.MsgId], "Read", cancellationToken);
     }
 
+    /// <summary>
+    /// Every <see cref="ImChatClientOptions.GroupTailCheckInterval"/> while connected: one overview (limit 1, only
+    /// its <c>maxSeqByChat</c> is used) and a sync of each known group that is behind it. Best effort: a failed
+    /// check waits for the next one (a reconnect's resync repairs everything anyway).
+    /// </summary>
+    private async Task CheckGroupTailsAsync()
+    {
+        var interval = _options.GroupTailCheckInterval;
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                if (!_options.ReliableInbox || !_inbox.HasGroups || CurrentCalls is not { IsConnected: true } calls)
+                {
+                    continue;
+                }
+                try
+                {
+                    var overview = await calls.SyncAsync(null, null, 1, _stopping.Token).ConfigureAwait(false);
+                    _inbox.SyncGroupsBehind(overview.MaxSeqByChat);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+                {
+                    // Best effort, see above.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
     /// <summary>The conversation id of a group: <c>grp:{groupId}</c>.</summary>
     public static string GroupChatId(string groupId) => "grp:" + groupId;
 }

@@ -34,6 +34,7 @@ public sealed partial class ImChatClient : IAsyncDisposable
     private readonly Lazy<Channel<ImMessage>> _messages;
     private readonly Task _pump;
     private readonly Task _statusPump;
+    private readonly Task _groupTails;
     private string? _userId;
     private readonly Lazy<Task> _restored;
     private ProgressWriter? _progress;
@@ -76,6 +77,7 @@ public sealed partial class ImChatClient : IAsyncDisposable
         _restored = new Lazy<Task>(RestoreAsync, LazyThreadSafetyMode.ExecutionAndPublication);
         _pump = Task.Run(PumpAsync);
         _statusPump = Task.Run(PumpStatusesAsync);
+        _groupTails = Task.Run(CheckGroupTailsAsync);
     }
 
     /// <summary>A new message for the app: once per msgId, in seq order per conversation (with
@@ -151,6 +153,7 @@ public sealed partial class ImChatClient : IAsyncDisposable
         _statuses.Writer.TryComplete();
         await _pump.ConfigureAwait(false);
         await _statusPump.ConfigureAwait(false);
+        await _groupTails.ConfigureAwait(false);
         if (_progress is not null)
         {
             await _progress.DisposeAsync().ConfigureAwait(false);

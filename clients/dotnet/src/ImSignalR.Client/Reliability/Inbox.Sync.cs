@@ -123,6 +123,47 @@ internal sealed partial class Inbox
         return starts;
     }
 
+    /// <summary>
+    /// The hub's newest seq per conversation (an overview): each known group whose cursor is behind and that is not
+    /// syncing already is synced in the background. A push lost at the end of a group leaves no gap to see.
+    /// </summary>
+    public void SyncGroupsBehind(IReadOnlyDictionary<string, long> maxSeqByChat)
+    {
+        var behind = new List<ChatState>();
+        lock (_gate)
+        {
+            if (_resyncing)
+            {
+                return;
+            }
+            foreach (var (chatId, maxSeq) in maxSeqByChat)
+            {
+                if (chatId.StartsWith("grp:", StringComparison.Ordinal) && _chats.TryGetValue(chatId, out var chat)
+                    && chat.Known && !chat.Syncing && maxSeq > chat.LastSeq)
+                {
+                    chat.Syncing = true;
+                    behind.Add(chat);
+                }
+            }
+        }
+        foreach (var chat in behind)
+        {
+            _ = SyncChatInBackgroundAsync(chat);
+        }
+    }
+
+    /// <summary>Whether any group conversation is known (the tail check has nothing to do otherwise).</summary>
+    public bool HasGroups
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _chats.Keys.Any(id => id.StartsWith("grp:", StringComparison.Ordinal));
+            }
+        }
+    }
+
     /// <summary>Ends a resync that could not finish (a refusal that will not change): releases what is buffered.</summary>
     public void EndResync()
     {
