@@ -14,6 +14,9 @@ public interface IGroupPusher
     /// <summary><c>GroupRead</c> to every connection in the group.</summary>
     Task PushReadAsync(long groupId, GroupReadEvent read, CancellationToken cancellationToken);
 
+    /// <summary><c>MessageRecalled</c> to every connection in the group.</summary>
+    Task PushRecalledAsync(long groupId, MessageRecalledEvent recalled, CancellationToken cancellationToken);
+
     /// <summary>Puts every live connection of <paramref name="userIds"/>, on every node, into the group's SignalR group.</summary>
     Task JoinAsync(long groupId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImSignalR.Domain.Contracts;
 using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using Microsoft.Extensions.Logging;
@@ -24,8 +25,9 @@ public sealed class RecallService
     private readonly DegradedSteps _degraded;
 
     public RecallService(IMessageLog log, IMessageStore store, IRetryQueue retry, IMessagePusher pusher, MessagingOptions options,
-        MessagingMetrics metrics, TimeProvider time, ILogger<RecallService> logger)
+        MessagingMetrics metrics, TimeProvider time, ILogger<RecallService> logger, GroupService? groups = null)
     {
+        _groups = groups;
         _log = log;
         _store = store;
         _retry = retry;
@@ -36,6 +38,8 @@ public sealed class RecallService
         _degraded = new DegradedSteps(metrics, time, logger);
     }
 
+    private readonly GroupService? _groups;
+
     public async Task<RecallResult> RecallAsync(string userId, RecallRequest? request, CancellationToken cancellationToken)
     {
         if (!long.TryParse(request?.MsgId, NumberStyles.None, CultureInfo.InvariantCulture, out var msgId) || msgId <= 0)
@@ -43,6 +47,13 @@ public sealed class RecallService
             throw new ImException(ImErrorCode.InvalidMsgId, "'msgId' must be a positive decimal number.");
         }
         var found = await _store.GetByIdsAsync([msgId], cancellationToken).ConfigureAwait(false);
+        if (found.Count == 1 && GroupChatIds.IsGroup(found[0].ChatId))
+        {
+            // A group's own rules (owner and admins too) and push; without group support it does not exist here.
+            return _groups is null
+                ? throw new ImException(ImErrorCode.NotFound, "No such message.")
+                : await _groups.RecallAsync(userId, found[0], request!.MsgId!, cancellationToken).ConfigureAwait(false);
+        }
         // Someone else's conversation is answered as if the message did not exist (G7).
         if (found.Count == 0 || (found[0].FromUserId != userId && found[0].ToUserId != userId))
         {

@@ -36,6 +36,9 @@ internal sealed class SignalRGroupPusher : IGroupPusher
     public Task PushReadAsync(long groupId, GroupReadEvent read, CancellationToken cancellationToken) =>
         SignalRMessagePusher.Bounded(_hub.Clients.Group(GroupName(groupId)).GroupRead(read));
 
+    public Task PushRecalledAsync(long groupId, MessageRecalledEvent recalled, CancellationToken cancellationToken) =>
+        SignalRMessagePusher.Bounded(_hub.Clients.Group(GroupName(groupId)).MessageRecalled(recalled));
+
     public Task JoinAsync(long groupId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) =>
         MoveAsync(groupId, userIds, join: true, cancellationToken);
 

@@ -149,6 +149,72 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
         Assert.Equal(3L, (await carol.ConversationsAsync()).Single(c => c.ChatId == group.ChatId).Unread); // Delivered changed nothing
     }
 
+    [Fact]
+    public async Task RestHistoryAndConversationsIncludeGroupsWithinTheWindow()
+    {
+        var (aliceId, bobId) = (HubFixture.NewUser("alice"), HubFixture.NewUser("bob"));
+        await using var alice = await GroupClient.ConnectAsync(Hub, aliceId);
+        var group = await alice.CreateAsync("rest", bobId);
+        var sent = await alice.SendAsync(group.GroupId, "over rest");
+        await alice.RemoveAsync(group.GroupId, bobId);
+        var after = await alice.SendAsync(group.GroupId, "not for bob");
+
+        var history = await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}", aliceId);
+        Assert.Equal([1L, sent.Seq, sent.Seq + 1, after.Seq], history.Body!.Messages.Select(m => m.Seq));
+        var conversations = await GetAsync<List<ConversationDto>>("/api/conversations", aliceId);
+        var entry = Assert.Single(conversations.Body!, c => c.ChatId == group.ChatId);
+        Assert.Equal((group.GroupId, after.Seq, "rest"), (entry.GroupId, entry.LastSeq, entry.GroupName));
+
+        // bob, removed at sent.Seq + 1: his window over REST, nothing after it.
+        var bobs = await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}&beforeSeq={sent.Seq + 2}", bobId);
+        Assert.Equal([1L, sent.Seq, sent.Seq + 1], bobs.Body!.Messages.Select(m => m.Seq));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}", bobId)).Status);
+        var bobsEntry = Assert.Single((await GetAsync<List<ConversationDto>>("/api/conversations", bobId)).Body!, c => c.ChatId == group.ChatId);
+        Assert.Equal((sent.Seq + 1, 202), (bobsEntry.LastSeq, bobsEntry.LastMessage!.MsgFormat));
+        var stranger = await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}", HubFixture.NewUser("eve"));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, stranger.Status);
+    }
+
+    [Fact]
+    public async Task TheSenderAndAdminsRecallGroupMessagesAndEveryMembersDeviceIsTold()
+    {
+        var (aliceId, bobId, carolId) = (HubFixture.NewUser("alice"), HubFixture.NewUser("bob"), HubFixture.NewUser("carol"));
+        await using var alice = await GroupClient.ConnectAsync(Hub, aliceId);
+        await using var bob = await GroupClient.ConnectAsync(Hub, bobId);
+        var recalls = new System.Collections.Concurrent.ConcurrentQueue<MessageRecalledEvent>();
+        bob.Connection.On<MessageRecalledEvent>(HubMethods.MessageRecalled, r => recalls.Enqueue(r));
+        var group = await alice.CreateAsync("recall", bobId, carolId);
+        var bobs = await bob.SendAsync(group.GroupId, "oops");
+        var alices = await alice.SendAsync(group.GroupId, "mine");
+
+        Assert.Equal("IM_FORBIDDEN", await GroupClient.RefusedAsync(() =>
+            bob.Connection.InvokeAsync<RecallResult>(HubMethods.RecallMessage, new RecallRequest { MsgId = alices.MsgId }))); // a member, not the sender
+        var systemMessage = (await alice.SyncAsync(group.ChatId)).Messages[0];
+        Assert.Equal("IM_FORBIDDEN", await GroupClient.RefusedAsync(() =>
+            alice.Connection.InvokeAsync<RecallResult>(HubMethods.RecallMessage, new RecallRequest { MsgId = systemMessage.MsgId })));
+        await using var eve = await GroupClient.ConnectAsync(Hub, HubFixture.NewUser("eve"));
+        Assert.Equal("IM_NOT_FOUND", await GroupClient.RefusedAsync(() =>
+            eve.Connection.InvokeAsync<RecallResult>(HubMethods.RecallMessage, new RecallRequest { MsgId = bobs.MsgId })));
+
+        var byOwner = await alice.Connection.InvokeAsync<RecallResult>(HubMethods.RecallMessage, new RecallRequest { MsgId = bobs.MsgId });
+        Assert.Equal((group.ChatId, bobs.Seq), (byOwner.ChatId, byOwner.Seq));
+        await Eventually.TrueAsync(() => recalls.Any(r => r.MsgId == bobs.MsgId && r.ByUserId == aliceId), "bob's device hears of the recall");
+        var rows = (await bob.SyncAsync(group.ChatId)).Messages;
+        var recalled = rows.Single(m => m.MsgId == bobs.MsgId);
+        Assert.Equal((true, ""), (recalled.Recalled, recalled.Content));
+        Assert.False(rows.Single(m => m.MsgId == alices.MsgId).Recalled);
+    }
+
+    private async Task<(System.Net.HttpStatusCode Status, T? Body)> GetAsync<T>(string path, string userId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await Hub.TokenAsync(userId));
+        using var response = await Hub.Http.SendAsync(request);
+        return (response.StatusCode, response.IsSuccessStatusCode
+            ? await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<T>(response.Content)
+            : default);
+    }
+
     public sealed class SmallGroupsHubFixture : HubFixture
     {
         protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>(base.Settings)

@@ -86,6 +86,14 @@ internal sealed class RecordingGroupPusher : IGroupPusher
         return Task.CompletedTask;
     }
 
+    public ConcurrentQueue<MessageRecalledEvent> Recalls { get; } = new();
+
+    public Task PushRecalledAsync(long groupId, MessageRecalledEvent recalled, CancellationToken cancellationToken)
+    {
+        Recalls.Enqueue(recalled);
+        return Task.CompletedTask;
+    }
+
     public Task JoinAsync(long groupId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
     {
         Calls.Enqueue("join " + string.Join(",", userIds));
