@@ -2,6 +2,7 @@ import { AckBatcher } from "./AckBatcher.js";
 import { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
 import { isGroupSend, type ClientStorage, type OutboxRequest } from "./ClientStorage.js";
 import type { ConnectionState, HubTransport } from "./HubTransport.js";
+import { GroupCursors } from "./GroupCursors.js";
 import { ImError } from "./ImError.js";
 import type { ImChatClientOptions } from "./ImChatClientOptions.js";
 import { MessageSequencer } from "./MessageSequencer.js";
@@ -82,12 +83,9 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   private readonly sequencer: MessageSequencer;
   private readonly autoAck: boolean;
   private readonly pageSize: number;
-  private readonly groupTailCheckMs: number;
-  private tailTimer: ReturnType<typeof setInterval> | undefined;
   /** Peer messages handed over but not yet marked read, per conversation: seq → msgId. */
   private readonly unreadByChat = new Map<string, Map<number, string>>();
-  /** This user's read cursor per group, as far as this client knows (its own acks and its other devices' GroupRead). */
-  private readonly readSeqByChat = new Map<string, number>();
+  private readonly groups: GroupCursors;
   /** Typing calls per chat at most every 2 s, as the hub's own limit. */
   private readonly typingThrottle = new Throttle(2000);
   private currentState: ConnectionState = "disconnected";
@@ -110,7 +108,6 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.retry = new BackoffRetryPolicy(options.reconnect);
     this.autoAck = options.autoAckDelivered ?? true;
     this.pageSize = Math.min(options.syncPageSize ?? Limits.MaxPage, Limits.MaxPage);
-    this.groupTailCheckMs = options.groupTailCheckMs ?? 30_000;
     this.transport =
       options.transport ??
       new SignalRHubTransport({
@@ -145,7 +142,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
           normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { chatId, afterSeq, limit: this.pageSize })),
         fetchUndelivered: async () => {
           const page = normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { limit: this.pageSize }));
-          await this.startNewGroupsAtReadCursor(page);
+          await this.groups.startNewGroups(page);
           return page;
         },
         afterUndeliveredPage: () => this.acks.flush(),
@@ -159,6 +156,14 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       },
       { dedupeCapacity: this.dedupeCapacity },
     );
+    this.groups = new GroupCursors({
+      userId: this.userId,
+      storage: this.storage,
+      sequencer: this.sequencer,
+      invoke: (method, ...args) => this.invoke(method, ...args),
+      connected: () => this.currentState === "connected",
+      tailCheckMs: options.groupTailCheckMs ?? 30_000,
+    });
     // Nothing is handed over before the first catch-up has set each conversation's starting point.
     this.sequencer.hold();
     this.transport.on(HubMethods.ReceiveC2C, (arg) => this.sequencer.accept(normalizeMessage(arg as MessageDto)));
@@ -166,7 +171,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.transport.on(HubMethods.ReceiveGroup, (arg) => this.sequencer.accept(normalizeMessage(arg as MessageDto)));
     this.transport.on(HubMethods.GroupRead, (arg) => {
       const event = normalizeGroupRead(arg as GroupReadEvent);
-      if (event.userId === this.userId) this.raiseReadSeq(event.chatId, event.readSeq);
+      if (event.userId === this.userId) this.groups.raise(event.chatId, event.readSeq);
       this.emit("groupRead", event);
     });
     this.transport.on(HubMethods.Typing, (arg) => this.emit("typing", arg as TypingEvent));
@@ -217,7 +222,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.restartTimer = undefined;
     this.firstConnect?.reject(new ImError("IM_CLIENT_STOPPED", "The client was stopped."));
     this.firstConnect = undefined;
-    this.stopTailChecks();
+    this.groups.stopTailChecks();
     this.acks.pause();
     this.outbox.stop();
     this.sequencer.stop();
@@ -315,7 +320,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
 
   /** This user's read cursor in a group as far as this client knows (raised by its acks and its other devices'). */
   readSeq(chatId: string): number {
-    return this.readSeqByChat.get(chatId) ?? 0;
+    return this.groups.readSeq(chatId);
   }
 
   /**
@@ -346,7 +351,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     if (ids.length === 0) return;
     if (groupIdOf(chatId) !== undefined && newestId !== undefined) {
       // A group's read state is one cursor: acking its newest message raises it past every older one.
-      this.raiseReadSeq(chatId, newestSeq);
+      this.groups.raise(chatId, newestSeq);
       ids = [newestId];
     }
     this.acks.enqueue("Read", ids);
@@ -431,53 +436,6 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       : this.invoke<SendC2CResult>(HubMethods.SendC2C, stripUndefined(request));
   }
 
-  /**
-   * A group this client has no cursor for (a new device, or a group joined while away) would start at its newest
-   * seq, as a new C2C chat does, and C2C's undelivered messages have no group counterpart (read diffusion keeps no
-   * delivery state). Start it at this user's read cursor instead, so what is unread there reaches the app.
-   */
-  private async startNewGroupsAtReadCursor(page: SyncResult): Promise<void> {
-    const fresh = Object.keys(page.maxSeqByChat).filter((chatId) => groupIdOf(chatId) !== undefined && this.sequencer.cursorOf(chatId) === undefined);
-    if (fresh.length === 0) return;
-    const conversations = await this.invoke<ConversationDto[]>(HubMethods.GetConversations);
-    for (const c of conversations) {
-      if (!fresh.includes(c.chatId)) continue;
-      const readSeq = Number(c.readSeq);
-      this.raiseReadSeq(c.chatId, readSeq);
-      this.sequencer.restoreCursor(c.chatId, readSeq);
-      this.storage.saveCursor(this.userId, c.chatId, readSeq).catch(() => {});
-    }
-  }
-
-  private startTailChecks(): void {
-    this.stopTailChecks();
-    if (this.groupTailCheckMs <= 0) return;
-    this.tailTimer = setInterval(() => void this.checkGroupTails(), this.groupTailCheckMs);
-  }
-
-  private stopTailChecks(): void {
-    if (this.tailTimer !== undefined) clearInterval(this.tailTimer);
-    this.tailTimer = undefined;
-  }
-
-  /** One overview (limit 1: only `maxSeqByChat` is wanted) and a sync of each known group that is behind it. */
-  private async checkGroupTails(): Promise<void> {
-    if (this.currentState !== "connected" || !this.sequencer.knownChats().some((chatId) => groupIdOf(chatId) !== undefined)) return;
-    let overview: SyncResult;
-    try {
-      overview = normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { limit: 1 }));
-    } catch {
-      return; // best effort: the next check, push or catch-up repairs it
-    }
-    for (const [chatId, maxSeq] of Object.entries(overview.maxSeqByChat)) {
-      if (groupIdOf(chatId) !== undefined) this.sequencer.syncIfBehind(chatId, maxSeq);
-    }
-  }
-
-  private raiseReadSeq(chatId: string, seq: number): void {
-    if (seq > (this.readSeqByChat.get(chatId) ?? 0)) this.readSeqByChat.set(chatId, seq);
-  }
-
   private async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
     try {
       return await this.transport.invoke<T>(method, ...args);
@@ -544,7 +502,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.setState("connected");
     this.acks.resume();
     this.outbox.connectionUp();
-    this.startTailChecks();
+    this.groups.startTailChecks();
     const run = ++this.catchUpRun;
     this.sequencer
       .catchUp()
@@ -555,7 +513,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   }
 
   private onDown(state: ConnectionState): void {
-    this.stopTailChecks();
+    this.groups.stopTailChecks();
     this.sequencer.hold();
     this.acks.pause();
     this.outbox.connectionDown();
