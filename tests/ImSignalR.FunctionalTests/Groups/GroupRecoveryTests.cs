@@ -4,6 +4,8 @@ using ImSignalR.FunctionalTests.Infrastructure;
 namespace ImSignalR.FunctionalTests.Groups;
 
 /// <summary>Issue 16: G1–G3 and G5 for groups across a node kill and a Redis restart (data lost).</summary>
+// With the other cluster suites, not beside them: deployments on one MariaDB run one at a time (their node ids repeat).
+[Collection(ClusterCollection.Name)]
 public sealed class GroupRecoveryTests
 {
     [Fact]

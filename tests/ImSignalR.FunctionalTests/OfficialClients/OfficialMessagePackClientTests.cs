@@ -13,7 +13,8 @@ namespace ImSignalR.FunctionalTests.OfficialClients;
 /// </summary>
 public sealed class OfficialMessagePackClientTests(HubFixture fixture) : IClassFixture<HubFixture>
 {
-    private static readonly string[] MessageKeys = ["msgId", "clientMsgId", "chatId", "seq", "fromUserId", "toUserId", "content", "msgFormat", "ext", "sendTime", "status", "recalled"];
+    // groupId and mentions since group chat (SPEC §10): nil on a C2C message, but present, as every key is.
+    private static readonly string[] MessageKeys = ["msgId", "clientMsgId", "chatId", "seq", "fromUserId", "toUserId", "content", "msgFormat", "ext", "sendTime", "status", "recalled", "groupId", "mentions"];
 
     private HubProcess Hub => fixture.Hub;
 
