@@ -1,6 +1,7 @@
 // The demo chat page served by the hub at `/`. Bundled with the SDK into src/Hub/wwwroot/app.js
 // by `npm run build:demo`.
-import { ImChatClient, ImError, peerOf, StoredStatus, type ConnectionState, type MessageDto } from "../src/index.js";
+import { groupIdOf, ImChatClient, ImError, peerOf, StoredStatus, type ConnectionState, type GroupDto, type MessageDto } from "../src/index.js";
+import { isSystemFormat, raiseRead, readLabel, systemText } from "./groups.js";
 import { $, lastTime, PRESENCE_POLL_MS, previewOf, RECALL_OFFERED_MS, tickFor, TYPING_SHOWN_MS, type Conversation, type View } from "./model.js";
 
 const protocol = new URLSearchParams(location.search).get("protocol") === "messagepack" ? "messagepack" : "json";
@@ -35,7 +36,11 @@ function conversation(chatId: string): Conversation {
       hasOlder: false,
       historyLoaded: false,
       typingUntil: 0,
+      group: undefined,
+      readSeqs: new Map(),
     };
+    const groupId = groupIdOf(chatId);
+    if (groupId !== undefined) c.group = { groupId, memberCount: 0 };
     conversations.set(chatId, c);
   }
   return c;
@@ -58,14 +63,19 @@ function addMessage(m: MessageDto, fromHistory: boolean): void {
     time: m.sendTime,
     status,
     recalled,
+    from: m.fromUserId,
+    system: isSystemFormat(m.msgFormat),
   });
+  // Membership changed: the member count behind "read by N of M" did too.
+  if (c.group !== undefined && isSystemFormat(m.msgFormat) && !fromHistory) void refreshGroups();
   c.oldestSeq = c.oldestSeq === undefined ? m.seq : Math.min(c.oldestSeq, m.seq);
   if (m.seq >= c.lastSeq) {
     c.lastSeq = m.seq;
-    c.preview = previewOf(mine, recalled, m.content);
+    c.preview = isSystemFormat(m.msgFormat) ? systemText(m.content, me) : previewOf(mine, recalled, m.content);
   }
   if (!recalled && !mine && m.fromUserId === c.peer) c.typingUntil = 0; // the message they were typing arrived
-  if (!fromHistory && !mine && m.status < StoredStatus.Read) {
+  // A membership notice is not something to read: it never counts as unread.
+  if (!fromHistory && !mine && !isSystemFormat(m.msgFormat) && m.status < StoredStatus.Read) {
     if (openChatId === m.chatId && document.visibilityState === "visible") void readUpTo(c);
     else c.unread++;
   }
@@ -79,7 +89,7 @@ function applyRecall(chatId: string, msgId: string, seq: number): void {
     v.content = "";
   } else {
     // Not loaded yet: remember it so the copy that arrives later shows the placeholder.
-    c.messages.set(msgId, { key: msgId, msgId, clientMsgId: "", seq, mine: false, content: "", time: 0, status: 0, recalled: true });
+    c.messages.set(msgId, { key: msgId, msgId, clientMsgId: "", seq, mine: false, content: "", time: 0, status: 0, recalled: true, from: "", system: false });
   }
   if (seq >= c.lastSeq) c.preview = previewOf(v?.mine ?? false, true, "");
 }
@@ -107,7 +117,7 @@ function refreshPresenceSoon(peer: string): void {
 async function refreshPresence(): Promise<void> {
   if (client === undefined) return;
   presenceAskedAt = Date.now();
-  const peers = [...new Set([...conversations.values()].map((c) => c.peer))].slice(0, 200);
+  const peers = [...new Set([...conversations.values()].filter((c) => c.group === undefined).map((c) => c.peer))].slice(0, 200);
   if (peers.length === 0) return;
   try {
     for (const p of await client.getPresence(peers)) onlineByUser.set(p.userId, p.online);
@@ -125,6 +135,9 @@ function renderHeader(): void {
   $("chat-online").dataset["online"] = String(onlineByUser.get(c.peer) === true);
   $("chat-online").title = onlineByUser.get(c.peer) === true ? "online" : "offline";
   $("chat-typing").hidden = c.typingUntil <= Date.now();
+  $("chat-online").hidden = c.group !== undefined;
+  $("add-member-form").hidden = c.group === undefined;
+  if (c.group !== undefined) $("group-members").textContent = `${c.group.memberCount} members`;
 }
 
 async function readUpTo(c: Conversation): Promise<void> {
@@ -146,7 +159,7 @@ function renderConversations(): void {
   const sorted = [...conversations.values()].sort((a, b) => lastTime(b) - lastTime(a) || a.peer.localeCompare(b.peer));
   for (const c of sorted) {
     const li = document.createElement("li");
-    li.className = "conv" + (c.chatId === openChatId ? " active" : "");
+    li.className = "conv" + (c.chatId === openChatId ? " active" : "") + (c.group !== undefined ? " group" : "");
     li.dataset["chatId"] = c.chatId;
     li.dataset["peer"] = c.peer;
     const peer = document.createElement("span");
@@ -154,7 +167,9 @@ function renderConversations(): void {
     const dot = document.createElement("span");
     dot.className = "dot";
     dot.dataset["online"] = String(onlineByUser.get(c.peer) === true);
-    peer.append(dot, c.peer);
+    // A group has no single peer to show online.
+    if (c.group === undefined) peer.append(dot, c.peer);
+    else peer.append(c.peer);
     const preview = document.createElement("span");
     preview.className = "preview";
     const typing = c.typingUntil > Date.now();
@@ -183,6 +198,13 @@ function renderMessages(keepScroll = false): void {
   const views = [...c.messages.values()].filter((v) => v.time > 0 || !v.recalled).sort((a, b) => (a.seq || Infinity) - (b.seq || Infinity) || a.time - b.time);
   for (const v of views) {
     const li = document.createElement("li");
+    if (v.system) {
+      li.className = "msg system";
+      li.dataset["seq"] = String(v.seq);
+      li.textContent = systemText(v.content, me);
+      list.append(li);
+      continue;
+    }
     const tick = tickFor(v);
     li.className = "msg" + (v.mine ? " mine" : "");
     li.dataset["seq"] = String(v.seq);
@@ -191,15 +213,29 @@ function renderMessages(keepScroll = false): void {
     const text = document.createElement("span");
     text.className = "text";
     text.textContent = v.recalled ? (v.mine ? "You recalled this message" : "This message was recalled") : v.content;
+    if (c.group !== undefined && !v.mine) {
+      const from = document.createElement("span");
+      from.className = "from";
+      from.textContent = v.from;
+      li.append(from);
+    }
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = new Date(v.time).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    if (v.mine) {
+    const receipt = v.mine && v.status > 0 ? readLabel(c, v.seq, me) : undefined;
+    if (receipt !== undefined) {
+      const r = document.createElement("span");
+      r.className = "receipt";
+      r.textContent = receipt;
+      meta.append(r);
+    } else if (v.mine) {
       const t = document.createElement("span");
       t.className = "tick";
       t.textContent = tick.text;
       t.title = tick.status;
       meta.append(t);
+    }
+    if (v.mine) {
       if (!v.recalled && v.msgId !== undefined && Date.now() - v.time < RECALL_OFFERED_MS) {
         const action = document.createElement("button");
         action.type = "button";
@@ -223,6 +259,34 @@ async function loadHistory(c: Conversation, before?: number): Promise<void> {
   for (const m of page.messages) addMessage(m, true);
   c.hasOlder = page.hasMore;
   c.historyLoaded = true;
+  if (c.group !== undefined) await seedReceipts(c);
+}
+
+/** Who read this user's newest message in a group: a floor for each reader's cursor until GroupRead events move it. */
+async function seedReceipts(c: Conversation): Promise<void> {
+  const newestMine = [...c.messages.values()].filter((v) => v.mine && !v.system && v.seq > 0).sort((a, b) => b.seq - a.seq)[0];
+  if (client === undefined || newestMine === undefined) return;
+  try {
+    const receipts = await client.getGroupReadReceipts(c.chatId, newestMine.seq);
+    for (const reader of receipts.readers ?? []) raiseRead(c, reader, newestMine.seq);
+  } catch {
+    // best effort: GroupRead events still fill it in
+  }
+}
+
+function applyGroup(g: GroupDto): Conversation {
+  const c = conversation(g.chatId);
+  c.peer = g.name;
+  c.group = { groupId: g.groupId, memberCount: g.memberCount };
+  return c;
+}
+
+async function refreshGroups(): Promise<void> {
+  if (client === undefined) return;
+  for (const g of await client.getGroups()) applyGroup(g);
+  renderConversations();
+  renderHeader();
+  renderMessages();
 }
 
 async function openChat(chatId: string): Promise<void> {
@@ -251,14 +315,15 @@ async function refreshConversations(): Promise<void> {
   const list = await client.getConversations();
   for (const dto of list) {
     const c = conversation(dto.chatId);
-    c.peer = dto.peerUserId ?? dto.groupName ?? dto.chatId;
+    c.peer = dto.peerUserId ?? dto.groupName ?? c.peer;
     c.unread = dto.chatId === openChatId ? 0 : dto.unread;
     if (dto.lastMessage != null && dto.lastSeq >= c.lastSeq) {
       c.lastSeq = dto.lastSeq;
-      c.preview = previewOf(dto.lastMessage.fromUserId === me, dto.lastMessage.recalled, dto.lastMessage.content);
+      const last = dto.lastMessage;
+      c.preview = isSystemFormat(last.msgFormat) ? systemText(last.content, me) : previewOf(last.fromUserId === me, last.recalled, last.content);
     }
   }
-  renderConversations();
+  await refreshGroups();
   await refreshPresence();
 }
 
@@ -321,6 +386,12 @@ async function signIn(userId: string): Promise<void> {
       renderHeader();
     }, TYPING_SHOWN_MS + 50);
   });
+  client.on("groupRead", (e) => {
+    const c = conversations.get(e.chatId);
+    if (c === undefined) return;
+    raiseRead(c, e.userId, e.readSeq);
+    if (e.chatId === openChatId) renderMessages();
+  });
   setInterval(() => void refreshPresence(), PRESENCE_POLL_MS);
   client.on("synced", () => void refreshConversations().catch((e: unknown) => toast(String(e))));
   client.on("sendFailed", ({ request, error }) => toast(`not sent (${error.code}): ${request.content.slice(0, 40)}`));
@@ -345,10 +416,13 @@ async function send(text: string): Promise<void> {
     time: Date.now(),
     status: 0,
     recalled: false,
+    from: me,
+    system: false,
   });
   renderMessages();
   try {
-    await client.sendC2C({ toUserId: c.peer, content: text, clientMsgId });
+    if (c.group !== undefined) await client.sendGroup({ groupId: c.group.groupId, content: text, clientMsgId });
+    else await client.sendC2C({ toUserId: c.peer, content: text, clientMsgId });
   } catch (e) {
     const v = c.messages.get(`pending:${clientMsgId}`);
     if (v !== undefined) v.status = -1;
@@ -375,6 +449,37 @@ $("new-chat-form").addEventListener("submit", (ev) => {
   if (client === undefined || peer === "" || peer === me) return;
   input.value = "";
   void openChat(client.chatIdWith(peer)).then(() => refreshPresence());
+});
+
+const userList = (text: string): string[] => [...new Set(text.split(/[\s,]+/).filter((u) => u !== "" && u !== me))];
+
+$("new-group-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const name = $<HTMLInputElement>("new-group-name");
+  const members = $<HTMLInputElement>("new-group-members");
+  if (client === undefined || name.value.trim() === "") return;
+  client
+    .createGroup(name.value.trim(), userList(members.value))
+    .then((g) => {
+      name.value = "";
+      members.value = "";
+      return openChat(applyGroup(g).chatId);
+    })
+    .catch((e: unknown) => toast(e instanceof ImError ? `${e.code}: ${e.message}` : String(e)));
+});
+
+$("add-member-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const input = $<HTMLInputElement>("add-member");
+  const c = openChatId === undefined ? undefined : conversation(openChatId);
+  if (client === undefined || c?.group === undefined) return;
+  client
+    .addGroupMembers(c.group.groupId, userList(input.value))
+    .then(() => {
+      input.value = "";
+      return refreshGroups();
+    })
+    .catch((e: unknown) => toast(e instanceof ImError ? `${e.code}: ${e.message}` : String(e)));
 });
 
 $("composer-input").addEventListener("input", () => {

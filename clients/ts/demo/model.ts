@@ -14,6 +14,10 @@ export interface View {
   status: number;
   /** Recalled by its sender: shown as a placeholder, its content is gone from the server too. */
   recalled: boolean;
+  /** The sender (shown above others' messages in a group). */
+  from: string;
+  /** A group's membership notice (msgFormat 201–206), shown centred without ticks. */
+  system: boolean;
 }
 
 export interface Conversation {
@@ -29,6 +33,10 @@ export interface Conversation {
   historyLoaded: boolean;
   /** Until when (Unix ms) the peer counts as typing; 0 when not. */
   typingUntil: number;
+  /** Set for a group chat: its id and how many members it has. */
+  group: { groupId: string; memberCount: number } | undefined;
+  /** In a group: each member's read cursor as far as this page knows (GroupRead events, receipts). */
+  readSeqs: Map<string, number>;
 }
 
 /** How long "typing…" stays after the last Typing event (the hub sends at most one per chat per 2 s). */

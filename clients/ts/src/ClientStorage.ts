@@ -1,9 +1,17 @@
-import type { SendC2CRequest } from "./models.js";
+import type { SendC2CRequest, SendGroupRequest } from "./models.js";
+
+/** What the outbox sends: a C2C message (`toUserId`) or a group message (`groupId`). */
+export type OutboxRequest = SendC2CRequest | SendGroupRequest;
+
+/** Whether an outbox request is a group send. */
+export function isGroupSend(request: OutboxRequest): request is SendGroupRequest {
+  return typeof (request as SendGroupRequest).groupId === "string";
+}
 
 /** A send waiting in the outbox until the server confirms it. */
 export interface OutboxEntry {
   /** The request, resent unchanged (same `clientMsgId`) until confirmed. */
-  request: SendC2CRequest;
+  request: OutboxRequest;
   /** Enqueue order; keeps each conversation's sends in order across restarts. */
   order: number;
   /** When it was queued, Unix ms. */

@@ -1,12 +1,15 @@
 import { AckBatcher } from "./AckBatcher.js";
 import { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
-import type { ClientStorage } from "./ClientStorage.js";
+import { isGroupSend, type ClientStorage, type OutboxRequest } from "./ClientStorage.js";
 import type { ConnectionState, HubTransport } from "./HubTransport.js";
+import { GroupCursors } from "./GroupCursors.js";
 import { ImError } from "./ImError.js";
 import type { ImChatClientOptions } from "./ImChatClientOptions.js";
 import { MessageSequencer } from "./MessageSequencer.js";
 import {
   chatIdFor,
+  chatIdForGroup,
+  groupIdOf,
   HubMethods,
   Limits,
   MsgFormat,
@@ -16,6 +19,14 @@ import {
   type BlockResult,
   type BlockedUsersResult,
   type ConversationDto,
+  type AddGroupMembersResult,
+  type GroupDto,
+  type GroupMembersResult,
+  type GroupReadEvent,
+  type GroupReadReceiptsResult,
+  type GroupRole,
+  type RemoveGroupMembersResult,
+  type SendGroupRequest,
   type HistoryResult,
   type MessageDto,
   type MessageStatusEvent,
@@ -31,11 +42,20 @@ import { Outbox } from "./Outbox.js";
 import { SignalRHubTransport } from "./SignalRHubTransport.js";
 import { Throttle } from "./Throttle.js";
 import { TypedEmitter } from "./TypedEmitter.js";
-import { normalizeMessage, normalizeRecalled, normalizeSync, stripUndefined } from "./wire.js";
+import {
+  normalizeGroup,
+  normalizeGroupRead,
+  normalizeMembersPage,
+  normalizeMessage,
+  normalizeReceipts,
+  normalizeRecalled,
+  normalizeSync,
+  stripUndefined,
+} from "./wire.js";
 import { defaultCoordinator, defaultStorage, newClientMsgId } from "./clientDefaults.js";
-import type { ImChatClientEvents, SendOptions } from "./ImChatClientEvents.js";
+import type { ImChatClientEvents, SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
 
-export type { ImChatClientEvents, SendOptions } from "./ImChatClientEvents.js";
+export type { ImChatClientEvents, SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
 
 /** Dedupe-window ids written to storage at most this often (ms), or at once when this many wait. */
 const SeenFlushMs = 100;
@@ -65,6 +85,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   private readonly pageSize: number;
   /** Peer messages handed over but not yet marked read, per conversation: seq → msgId. */
   private readonly unreadByChat = new Map<string, Map<number, string>>();
+  private readonly groups: GroupCursors;
   /** Typing calls per chat at most every 2 s, as the hub's own limit. */
   private readonly typingThrottle = new Throttle(2000);
   private currentState: ConnectionState = "disconnected";
@@ -110,7 +131,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       storage: this.storage,
       userId: this.userId,
       backoff: this.retry,
-      send: (request) => this.invoke<SendC2CResult>(HubMethods.SendC2C, stripUndefined(request)),
+      send: (request) => this.sendOnce(request),
       onSent: (request, result) => this.onSent(request, result),
       onFailed: (request, error) => this.emit("sendFailed", { request, error }),
       coordinator: options.outboxCoordinator ?? defaultCoordinator(this.storage),
@@ -119,8 +140,11 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       {
         fetchAfter: async (chatId, afterSeq) =>
           normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { chatId, afterSeq, limit: this.pageSize })),
-        fetchUndelivered: async () =>
-          normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { limit: this.pageSize })),
+        fetchUndelivered: async () => {
+          const page = normalizeSync(await this.invoke<SyncResult>(HubMethods.SyncMessages, { limit: this.pageSize }));
+          await this.groups.startNewGroups(page);
+          return page;
+        },
         afterUndeliveredPage: () => this.acks.flush(),
         deliver: (message) => this.onDeliver(message),
         duplicate: (message) => this.maybeAckDelivered(message),
@@ -132,9 +156,24 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       },
       { dedupeCapacity: this.dedupeCapacity },
     );
+    this.groups = new GroupCursors({
+      userId: this.userId,
+      storage: this.storage,
+      sequencer: this.sequencer,
+      invoke: (method, ...args) => this.invoke(method, ...args),
+      connected: () => this.currentState === "connected",
+      tailCheckMs: options.groupTailCheckMs ?? 30_000,
+    });
     // Nothing is handed over before the first catch-up has set each conversation's starting point.
     this.sequencer.hold();
     this.transport.on(HubMethods.ReceiveC2C, (arg) => this.sequencer.accept(normalizeMessage(arg as MessageDto)));
+    // Group messages join the same per-conversation stream: ordered and deduplicated by their group's seq.
+    this.transport.on(HubMethods.ReceiveGroup, (arg) => this.sequencer.accept(normalizeMessage(arg as MessageDto)));
+    this.transport.on(HubMethods.GroupRead, (arg) => {
+      const event = normalizeGroupRead(arg as GroupReadEvent);
+      if (event.userId === this.userId) this.groups.raise(event.chatId, event.readSeq);
+      this.emit("groupRead", event);
+    });
     this.transport.on(HubMethods.Typing, (arg) => this.emit("typing", arg as TypingEvent));
     this.transport.on(HubMethods.MessageRecalled, (arg) => this.emit("recalled", normalizeRecalled(arg as MessageRecalledEvent)));
     this.transport.on(HubMethods.MessageStatus, (arg) => {
@@ -183,6 +222,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.restartTimer = undefined;
     this.firstConnect?.reject(new ImError("IM_CLIENT_STOPPED", "The client was stopped."));
     this.firstConnect = undefined;
+    this.groups.stopTailChecks();
     this.acks.pause();
     this.outbox.stop();
     this.sequencer.stop();
@@ -208,28 +248,112 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   }
 
   /**
+   * Queues a group message; like {@link sendC2C} (same outbox, same idempotent `clientMsgId`, resent until
+   * confirmed), and messages to one group are sent in call order.
+   */
+  sendGroup(options: SendGroupOptions): Promise<SendC2CResult> {
+    const request: SendGroupRequest = {
+      clientMsgId: options.clientMsgId ?? newClientMsgId(),
+      groupId: options.groupId,
+      content: options.content,
+      msgFormat: options.msgFormat ?? MsgFormat.Text,
+      ...(options.ext !== undefined ? { ext: options.ext } : {}),
+      ...(options.mentions !== undefined && options.mentions.length > 0 ? { mentions: [...options.mentions] } : {}),
+    };
+    return this.outbox.enqueue(request);
+  }
+
+  /** Creates a group with this user as owner and `memberIds` as members. */
+  async createGroup(name: string, memberIds: readonly string[] = []): Promise<GroupDto> {
+    return normalizeGroup(await this.invoke<GroupDto>(HubMethods.CreateGroup, { name, memberIds: [...memberIds] }));
+  }
+
+  /** Adds members (owner and admins; at most 500 ids a call); resolves with how many were new. */
+  async addGroupMembers(groupId: string, userIds: readonly string[]): Promise<number> {
+    return Number((await this.invoke<AddGroupMembersResult>(HubMethods.AddGroupMembers, { groupId, userIds: [...userIds] })).added);
+  }
+
+  /** Removes members (the owner; admins remove members only); resolves with how many were members. */
+  async removeGroupMembers(groupId: string, userIds: readonly string[]): Promise<number> {
+    return Number((await this.invoke<RemoveGroupMembersResult>(HubMethods.RemoveGroupMembers, { groupId, userIds: [...userIds] })).removed);
+  }
+
+  /** Leaves a group (an owner must transfer ownership first: `IM_OWNER_MUST_TRANSFER`). */
+  async leaveGroup(groupId: string): Promise<void> {
+    await this.invoke<unknown>(HubMethods.LeaveGroup, { groupId });
+  }
+
+  /** Renames a group (owner and admins). */
+  async updateGroup(groupId: string, name: string): Promise<GroupDto> {
+    return normalizeGroup(await this.invoke<GroupDto>(HubMethods.UpdateGroup, { groupId, name }));
+  }
+
+  /** Sets a member's role (the owner); `owner` transfers ownership. */
+  async setGroupRole(groupId: string, userId: string, role: GroupRole): Promise<void> {
+    await this.invoke<unknown>(HubMethods.SetGroupRole, { groupId, userId, role });
+  }
+
+  /** Dismisses a group (the owner); it stays readable. */
+  async dismissGroup(groupId: string): Promise<void> {
+    await this.invoke<unknown>(HubMethods.DismissGroup, { groupId });
+  }
+
+  /** The groups this user is a member of. */
+  async getGroups(): Promise<GroupDto[]> {
+    return (await this.invoke<GroupDto[]>(HubMethods.GetGroups)).map(normalizeGroup);
+  }
+
+  /** A page of a group's members ordered by user id, after `afterUserId`. */
+  async getGroupMembers(groupId: string, afterUserId?: string, limit?: number): Promise<GroupMembersResult> {
+    return normalizeMembersPage(await this.invoke<GroupMembersResult>(HubMethods.GetGroupMembers, stripUndefined({ groupId, afterUserId, limit })));
+  }
+
+  /** Who read the message at `seq` of a group chat (its sender, the owner and admins may ask). */
+  async getGroupReadReceipts(chatId: string, seq: number): Promise<GroupReadReceiptsResult> {
+    return normalizeReceipts(await this.invoke<GroupReadReceiptsResult>(HubMethods.GetGroupReadReceipts, { chatId, seq }));
+  }
+
+  /** The conversation id of a group. */
+  chatIdOfGroup(groupId: string): string {
+    return chatIdForGroup(groupId);
+  }
+
+  /** This user's read cursor in a group as far as this client knows (raised by its acks and its other devices'). */
+  readSeq(chatId: string): number {
+    return this.groups.readSeq(chatId);
+  }
+
+  /**
    * Marks messages read: every peer message this client has seen up to `upTo` (a seq), or exactly the given
    * msgIds. Sent at once (batched with other pending acks).
    */
   async markRead(chatId: string, upTo: number | readonly string[]): Promise<void> {
     let ids: string[];
+    let newestId: string | undefined;
+    let newestSeq = 0;
+    const unread = this.unreadByChat.get(chatId);
     if (typeof upTo === "number") {
-      const unread = this.unreadByChat.get(chatId);
       ids = [];
-      if (unread !== undefined) {
-        for (const [seq, msgId] of unread) {
-          if (seq <= upTo) {
-            ids.push(msgId);
-            unread.delete(seq);
-          }
-        }
+      for (const [seq, msgId] of unread ?? []) {
+        if (seq > upTo) continue;
+        ids.push(msgId);
+        unread?.delete(seq);
+        if (seq > newestSeq) [newestSeq, newestId] = [seq, msgId];
       }
     } else {
       ids = [...upTo];
-      const unread = this.unreadByChat.get(chatId);
-      if (unread !== undefined) for (const [seq, msgId] of unread) if (ids.includes(msgId)) unread.delete(seq);
+      for (const [seq, msgId] of unread ?? []) {
+        if (!ids.includes(msgId)) continue;
+        unread?.delete(seq);
+        if (seq > newestSeq) [newestSeq, newestId] = [seq, msgId];
+      }
     }
     if (ids.length === 0) return;
+    if (groupIdOf(chatId) !== undefined && newestId !== undefined) {
+      // A group's read state is one cursor: acking its newest message raises it past every older one.
+      this.groups.raise(chatId, newestSeq);
+      ids = [newestId];
+    }
     this.acks.enqueue("Read", ids);
     await this.acks.flush();
   }
@@ -306,6 +430,12 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     });
   }
 
+  private sendOnce(request: OutboxRequest): Promise<SendC2CResult> {
+    return isGroupSend(request)
+      ? this.invoke<SendC2CResult>(HubMethods.SendGroup, stripUndefined(request))
+      : this.invoke<SendC2CResult>(HubMethods.SendC2C, stripUndefined(request));
+  }
+
   private async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
     try {
       return await this.transport.invoke<T>(method, ...args);
@@ -372,6 +502,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.setState("connected");
     this.acks.resume();
     this.outbox.connectionUp();
+    this.groups.startTailChecks();
     const run = ++this.catchUpRun;
     this.sequencer
       .catchUp()
@@ -382,6 +513,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   }
 
   private onDown(state: ConnectionState): void {
+    this.groups.stopTailChecks();
     this.sequencer.hold();
     this.acks.pause();
     this.outbox.connectionDown();
@@ -399,20 +531,23 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     }, Math.max(250, this.retry.delayFor(this.restartAttempts)));
   }
 
-  private onSent(request: SendC2CRequest, result: SendC2CResult): void {
+  private onSent(request: OutboxRequest, result: SendC2CResult): void {
     this.emit("sent", { request, result });
+    const group = isGroupSend(request);
     // Own messages take a seq too: feeding them in keeps gap detection exact and the timeline complete.
     this.sequencer.accept({
-      msgId: result.msgId,
+      msgId: String(result.msgId),
       clientMsgId: request.clientMsgId,
       chatId: result.chatId,
-      seq: result.seq,
+      seq: Number(result.seq),
       fromUserId: this.userId,
-      toUserId: request.toUserId,
+      toUserId: group ? null : request.toUserId,
+      groupId: group ? request.groupId : null,
+      mentions: group ? (request.mentions ?? null) : null,
       content: request.content,
       msgFormat: request.msgFormat,
       ext: request.ext ?? null,
-      sendTime: result.serverTime,
+      sendTime: Number(result.serverTime),
       status: StoredStatus.Reached,
       recalled: false,
     });
@@ -425,13 +560,19 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   }
 
   private maybeAckDelivered(message: MessageDto): void {
+    // Group messages are not acked Delivered: the hub accepts such acks and changes nothing (read diffusion).
     if (this.autoAck && message.toUserId === this.userId && message.fromUserId !== this.userId && message.status < StoredStatus.Delivered) {
       this.acks.enqueue("Delivered", [message.msgId]);
     }
   }
 
   private trackUnread(message: MessageDto): void {
-    if (message.toUserId !== this.userId || message.fromUserId === this.userId || message.status >= StoredStatus.Read) return;
+    if (message.fromUserId === this.userId) return;
+    if (message.groupId != null) {
+      if (message.seq <= this.readSeq(message.chatId)) return;
+    } else if (message.toUserId !== this.userId || message.status >= StoredStatus.Read) {
+      return;
+    }
     let unread = this.unreadByChat.get(message.chatId);
     if (unread === undefined) this.unreadByChat.set(message.chatId, (unread = new Map()));
     unread.set(message.seq, message.msgId);

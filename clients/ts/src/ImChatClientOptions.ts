@@ -35,6 +35,13 @@ export interface ImChatClientOptions {
   dedupeCapacity?: number;
   /** Page size of sync calls (at most 200). */
   syncPageSize?: number;
+  /**
+   * How often (ms) a connected client compares its group cursors with the hub's newest seqs (one small
+   * `SyncMessages` overview) and syncs a group that is behind. A lost push is otherwise seen only when a later
+   * one arrives; a group's *last* message has no later one, and unlike C2C it is never pushed again (read
+   * diffusion). Default 30,000; 0 turns it off.
+   */
+  groupTailCheckMs?: number;
   /** SignalR log level or logger. */
   logger?: LogLevel | ILogger;
   /** Replaces the SignalR transport (tests). */

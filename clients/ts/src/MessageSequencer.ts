@@ -189,6 +189,17 @@ export class MessageSequencer {
     }
   }
 
+  /**
+   * The hub's newest seq of a known conversation: syncs it in the background when the cursor is behind and
+   * nothing is running or waiting for it already (a push lost at the end of a conversation leaves no gap to see).
+   */
+  syncIfBehind(chatId: string, maxSeq: number): void {
+    const state = this.chats.get(chatId);
+    if (this.stopped || this.holdAll || state?.cursor === undefined || maxSeq <= state.cursor) return;
+    if (state.syncing !== undefined || state.retryTimer !== undefined) return;
+    this.syncInBackground(state);
+  }
+
   /** Syncs one conversation from its cursor to the end, then releases its buffered pushes. */
   syncChat(chatId: string): Promise<void> {
     const state = this.state(chatId);

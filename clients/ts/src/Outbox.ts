@@ -1,22 +1,22 @@
 import type { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
-import type { ClientStorage, OutboxEntry } from "./ClientStorage.js";
+import { isGroupSend, type ClientStorage, type OutboxEntry, type OutboxRequest } from "./ClientStorage.js";
 import { ImError } from "./ImError.js";
 import { LruSet } from "./LruSet.js";
-import type { SendC2CRequest, SendC2CResult } from "./models.js";
+import type { SendC2CResult } from "./models.js";
 import { SoloOutboxCoordinator, type OutboxCoordinator, type OutboxNotice } from "./OutboxCoordinator.js";
 
 /** What the {@link Outbox} needs from its owner. */
 export interface OutboxDeps {
   storage: ClientStorage;
   userId: string;
-  /** One `SendC2C` call. */
-  send(request: SendC2CRequest): Promise<SendC2CResult>;
+  /** One `SendC2C` or `SendGroup` call (both answer the same result shape). */
+  send(request: OutboxRequest): Promise<SendC2CResult>;
   /** Backoff between attempts that failed with a retriable server error. */
   backoff: BackoffRetryPolicy;
   /** A send was confirmed (also for entries restored from storage, which have no caller waiting). */
-  onSent(request: SendC2CRequest, result: SendC2CResult): void;
+  onSent(request: OutboxRequest, result: SendC2CResult): void;
   /** A send was rejected for good. */
-  onFailed(request: SendC2CRequest, error: ImError): void;
+  onFailed(request: OutboxRequest, error: ImError): void;
   /** Who sends when several clients share the storage (tabs); default: this one alone. */
   coordinator?: OutboxCoordinator;
 }
@@ -36,7 +36,7 @@ interface Lane {
 }
 
 /**
- * Holds sends until the server confirms them. One lane per recipient keeps each conversation in order:
+ * Holds sends until the server confirms them. One lane per recipient (or group) keeps each conversation in order:
  * only a lane's head is in flight. A head that fails on a lost connection or a retriable error is sent
  * again unchanged (same `clientMsgId`, so the server answers a resend of an accepted one with
  * `duplicate: true`); a head the server rejects is dropped and the lane moves on. Entries are persisted
@@ -97,7 +97,7 @@ export class Outbox {
   }
 
   /** Queues a send; resolves with the server's result once confirmed. Re-queuing a queued `clientMsgId` joins it. */
-  async enqueue(request: SendC2CRequest): Promise<SendC2CResult> {
+  async enqueue(request: OutboxRequest): Promise<SendC2CResult> {
     if (this.stopped) throw new ImError("IM_CLIENT_STOPPED", "The client is stopped.");
     const existing = this.waiters.get(request.clientMsgId);
     if (existing !== undefined) return existing.promise;
@@ -105,7 +105,7 @@ export class Outbox {
     if (this.findEntry(request.clientMsgId) === undefined) {
       const entry: OutboxEntry = { request: { ...request }, order: this.nextOrder++, queuedAt: Date.now() };
       await this.deps.storage.putOutbox(this.deps.userId, entry);
-      this.lane(request.toUserId).entries.push(entry);
+      this.lane(laneKey(request)).entries.push(entry);
       this.coordinator.publish({ kind: "queued", clientMsgId: request.clientMsgId });
     }
     this.pumpAll();
@@ -150,7 +150,7 @@ export class Outbox {
     for (const entry of entries.sort((a, b) => a.order - b.order)) {
       this.nextOrder = Math.max(this.nextOrder, entry.order + 1);
       const id = entry.request.clientMsgId;
-      if (!this.settled.has(id) && this.findEntry(id) === undefined) this.lane(entry.request.toUserId).entries.push(entry);
+      if (!this.settled.has(id) && this.findEntry(id) === undefined) this.lane(laneKey(entry.request)).entries.push(entry);
     }
     this.pumpAll();
   }
@@ -163,7 +163,7 @@ export class Outbox {
     }
     this.settled.add(notice.clientMsgId);
     const entry = this.findEntry(notice.clientMsgId);
-    if (entry !== undefined) this.lane(entry.request.toUserId).entries.splice(this.lane(entry.request.toUserId).entries.indexOf(entry), 1);
+    if (entry !== undefined) this.lane(laneKey(entry.request)).entries.splice(this.lane(laneKey(entry.request)).entries.indexOf(entry), 1);
     const waiter = this.waiters.get(notice.clientMsgId);
     this.waiters.delete(notice.clientMsgId);
     if (notice.kind === "sent") {
@@ -234,9 +234,9 @@ export class Outbox {
     return true;
   }
 
-  private lane(toUserId: string): Lane {
-    let lane = this.lanes.get(toUserId);
-    if (lane === undefined) this.lanes.set(toUserId, (lane = { entries: [], running: false, timer: undefined, failures: 0 }));
+  private lane(key: string): Lane {
+    let lane = this.lanes.get(key);
+    if (lane === undefined) this.lanes.set(key, (lane = { entries: [], running: false, timer: undefined, failures: 0 }));
     return lane;
   }
 
@@ -259,4 +259,9 @@ export class Outbox {
     this.waiters.set(clientMsgId, waiter);
     return waiter;
   }
+}
+
+/** A lane per conversation: user ids cannot contain ':', so a group's lane never meets a peer's. */
+function laneKey(request: OutboxRequest): string {
+  return isGroupSend(request) ? `grp:${request.groupId}` : request.toUserId;
 }

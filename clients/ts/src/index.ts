@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { ImChatClient } from "./ImChatClient.js";
-export type { ImChatClientEvents, SendOptions } from "./ImChatClient.js";
+export type { ImChatClientEvents, SendGroupOptions, SendOptions } from "./ImChatClient.js";
 export type { ImChatClientOptions } from "./ImChatClientOptions.js";
 export { ImError, isImError } from "./ImError.js";
 export {
@@ -20,7 +20,7 @@ export * from "./models.js";
 export type { ConnectionState, HubTransport, HubTransportEvents } from "./HubTransport.js";
 export { SignalRHubTransport, type SignalRTransportOptions } from "./SignalRHubTransport.js";
 export { BackoffRetryPolicy, type BackoffOptions } from "./BackoffRetryPolicy.js";
-export type { ClientStorage, OutboxEntry } from "./ClientStorage.js";
+export { isGroupSend, type ClientStorage, type OutboxEntry, type OutboxRequest } from "./ClientStorage.js";
 export { MemoryClientStorage } from "./MemoryClientStorage.js";
 export { IndexedDbClientStorage, type IndexedDbStorageOptions } from "./IndexedDbClientStorage.js";
 export {

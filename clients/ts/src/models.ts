@@ -265,6 +265,16 @@ export interface UpdateGroupRequest {
 /** Role of a group member. */
 export type GroupRole = "owner" | "admin" | "member";
 
+/** `msgFormat` of the system messages a group's timeline carries for membership changes (content: a JSON object naming the users). */
+export const GroupSystemFormat = {
+  MemberAdded: 201,
+  MemberRemoved: 202,
+  MemberLeft: 203,
+  Renamed: 204,
+  RoleChanged: 205,
+  Dismissed: 206,
+} as const;
+
 /** `SetGroupRole` argument; `owner` transfers ownership (the old owner becomes an admin). */
 export interface SetGroupRoleRequest {
   groupId?: string | null;
@@ -293,12 +303,13 @@ export interface GroupMembersResult {
   hasMore: boolean;
 }
 
-/** `SendGroup` argument; the result is a {@link SendC2CResult}. */
+/** `SendGroup` argument; the result is a {@link SendC2CResult}. The SDK always sends the first four. */
 export interface SendGroupRequest {
-  clientMsgId?: string | null;
-  groupId?: string | null;
-  content?: string | null;
-  msgFormat?: number | null;
+  /** Idempotency key chosen by the sender, 1–64 chars, unique per sender (shared with C2C sends). */
+  clientMsgId: string;
+  groupId: string;
+  content: string;
+  msgFormat: number;
   ext?: string | null;
   /** User ids of members, or `"all"`. */
   mentions?: string[] | null;
@@ -367,6 +378,16 @@ export const Limits = {
 /** The C2C conversation id of two users: `c2c:{a}:{b}` with `a < b` in ordinal order. */
 export function chatIdFor(userA: string, userB: string): string {
   return userA < userB ? `c2c:${userA}:${userB}` : `c2c:${userB}:${userA}`;
+}
+
+/** The conversation id of a group: `grp:{groupId}`. */
+export function chatIdForGroup(groupId: string): string {
+  return `grp:${groupId}`;
+}
+
+/** The group id of a group conversation id, or `undefined` for any other chat id. */
+export function groupIdOf(chatId: string): string | undefined {
+  return chatId.startsWith("grp:") && chatId.length > 4 ? chatId.slice(4) : undefined;
 }
 
 /** The other member of a C2C conversation, or `undefined` when `userId` is not a member. */

@@ -1,4 +1,4 @@
-import type { MessageDto, MessageRecalledEvent, SyncResult } from "./models.js";
+import type { GroupDto, GroupMembersResult, GroupReadEvent, GroupReadReceiptsResult, MessageDto, MessageRecalledEvent, SyncResult } from "./models.js";
 
 // What arrives over either hub protocol, made uniform: MessagePack may decode 64-bit integers as bigint and
 // sends `undefined` as nil, JSON does neither. The model uses numbers (seq and times fit).
@@ -19,7 +19,29 @@ export function normalizeMessage(m: MessageDto): MessageDto {
     msgFormat: toNumber(m.msgFormat),
     status: toNumber(m.status),
     recalled: m.recalled === true,
+    toUserId: m.toUserId ?? null,
+    groupId: m.groupId == null ? null : String(m.groupId),
+    mentions: m.mentions ?? null,
   };
+}
+
+export function normalizeGroup(g: GroupDto): GroupDto {
+  return { ...g, groupId: String(g.groupId), memberCount: toNumber(g.memberCount), createdAt: toNumber(g.createdAt) };
+}
+
+export function normalizeMembersPage(page: GroupMembersResult): GroupMembersResult {
+  return {
+    members: (page.members ?? []).map((m) => ({ ...m, joinedAt: toNumber(m.joinedAt) })),
+    hasMore: page.hasMore === true,
+  };
+}
+
+export function normalizeReceipts(r: GroupReadReceiptsResult): GroupReadReceiptsResult {
+  return { readCount: toNumber(r.readCount), unreadCount: toNumber(r.unreadCount), readers: r.readers ?? null };
+}
+
+export function normalizeGroupRead(e: GroupReadEvent): GroupReadEvent {
+  return { ...e, readSeq: toNumber(e.readSeq) };
 }
 
 export function normalizeSync(result: SyncResult): SyncResult {

@@ -2,10 +2,11 @@ import { describe, expect, it, vi } from "vitest";
 import { BackoffRetryPolicy } from "../src/BackoffRetryPolicy.js";
 import { ImError } from "../src/ImError.js";
 import { MemoryClientStorage } from "../src/MemoryClientStorage.js";
-import type { SendC2CRequest, SendC2CResult } from "../src/models.js";
+import type { OutboxRequest } from "../src/ClientStorage.js";
+import type { SendC2CRequest, SendC2CResult, SendGroupRequest } from "../src/models.js";
 import { Outbox } from "../src/Outbox.js";
 
-type Behaviour = (req: SendC2CRequest, attempt: number) => Promise<SendC2CResult>;
+type Behaviour = (req: OutboxRequest, attempt: number) => Promise<SendC2CResult>;
 
 function setup(behaviour: Behaviour, storage = new MemoryClientStorage()) {
   const attempts: string[] = [];
@@ -30,8 +31,9 @@ function setup(behaviour: Behaviour, storage = new MemoryClientStorage()) {
 
 const req = (id: string, to = "bob"): SendC2CRequest => ({ clientMsgId: id, toUserId: to, content: id, msgFormat: 1 });
 let seq = 0;
-const ok = (r: SendC2CRequest): Promise<SendC2CResult> =>
+const ok = (r: OutboxRequest): Promise<SendC2CResult> =>
   Promise.resolve({ msgId: `m-${r.clientMsgId}`, chatId: "c2c:alice:bob", seq: ++seq, serverTime: 1, duplicate: false });
+const groupReq = (id: string, groupId = "7"): SendGroupRequest => ({ clientMsgId: id, groupId, content: id, msgFormat: 1 });
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe("Outbox", () => {
@@ -94,7 +96,7 @@ describe("Outbox", () => {
     let releaseBob!: () => void;
     const bobGate = new Promise<void>((r) => (releaseBob = r));
     const s = setup(async (r) => {
-      if (r.toUserId === "bob") await bobGate;
+      if ("toUserId" in r && r.toUserId === "bob") await bobGate;
       return ok(r);
     });
     s.outbox.connectionUp();
@@ -120,6 +122,44 @@ describe("Outbox", () => {
     await second.outbox.restore();
     second.outbox.connectionUp();
     await vi.waitFor(() => expect(second.sent).toEqual(["1", "2"]));
+    expect(await storage.loadOutbox("alice")).toEqual([]);
+  });
+
+  it("gives a group its own lane, apart from a peer's, and keeps the group's sends in order", async () => {
+    let releaseGroup!: () => void;
+    const groupGate = new Promise<void>((r) => (releaseGroup = r));
+    const s = setup(async (r) => {
+      if ("groupId" in r) await groupGate;
+      return ok(r);
+    });
+    s.outbox.connectionUp();
+    const g1 = s.outbox.enqueue(groupReq("g1"));
+    const g2 = s.outbox.enqueue(groupReq("g2"));
+    await expect(s.outbox.enqueue(req("c1", "carol"))).resolves.toBeDefined();
+    expect(s.sent).toEqual(["c1"]);
+    releaseGroup();
+    await Promise.all([g1, g2]);
+    expect(s.sent).toEqual(["c1", "g1", "g2"]);
+    expect(s.attempts.filter((a) => a.startsWith("g"))).toEqual(["g1", "g2"]);
+  });
+
+  it("persists a group send and a new outbox resends it unchanged (same clientMsgId, group and mentions)", async () => {
+    const storage = new MemoryClientStorage();
+    const first = setup(() => Promise.reject(new Error("not connected")), storage);
+    const pending = first.outbox.enqueue({ ...groupReq("g1", "42"), mentions: ["bob"] });
+    await tick();
+    first.outbox.stop();
+    await expect(pending).rejects.toMatchObject({ code: "IM_CLIENT_STOPPED" });
+
+    const resent: OutboxRequest[] = [];
+    const second = setup((r) => {
+      resent.push(r);
+      return ok(r);
+    }, storage);
+    await second.outbox.restore();
+    second.outbox.connectionUp();
+    await vi.waitFor(() => expect(second.sent).toEqual(["g1"]));
+    expect(resent).toEqual([{ clientMsgId: "g1", groupId: "42", content: "g1", msgFormat: 1, mentions: ["bob"] }]);
     expect(await storage.loadOutbox("alice")).toEqual([]);
   });
 

@@ -26,6 +26,13 @@ public sealed class ContractDriftTests
         { typeof(PresenceDto), typeof(Sdk.PresenceInfo) },
         { typeof(RecallResult), typeof(Sdk.RecallResult) },
         { typeof(MessageRecalledEvent), typeof(Sdk.MessageRecall) },
+        { typeof(GroupDto), typeof(Sdk.GroupInfo) },
+        { typeof(AddGroupMembersResult), typeof(Sdk.AddGroupMembersResult) },
+        { typeof(RemoveGroupMembersResult), typeof(Sdk.RemoveGroupMembersResult) },
+        { typeof(GroupMemberDto), typeof(Sdk.GroupMember) },
+        { typeof(GroupMembersResult), typeof(Sdk.GroupMembersPage) },
+        { typeof(GroupReadReceiptsResult), typeof(Sdk.GroupReadReceipts) },
+        { typeof(GroupReadEvent), typeof(Sdk.GroupReadNotice) },
     };
 
     [Theory]
@@ -51,6 +58,14 @@ public sealed class ContractDriftTests
         { typeof(TypingRequest), typeof(Sdk.TypingRequest) },
         { typeof(PresenceRequest), typeof(Sdk.PresenceRequest) },
         { typeof(RecallRequest), typeof(Sdk.RecallRequest) },
+        { typeof(CreateGroupRequest), typeof(Sdk.CreateGroupRequest) },
+        { typeof(GroupMembersRequest), typeof(Sdk.GroupMembersRequest) },
+        { typeof(GroupRequest), typeof(Sdk.GroupRequest) },
+        { typeof(UpdateGroupRequest), typeof(Sdk.UpdateGroupRequest) },
+        { typeof(SetGroupRoleRequest), typeof(Sdk.SetGroupRoleRequest) },
+        { typeof(GetGroupMembersRequest), typeof(Sdk.GroupMembersQuery) },
+        { typeof(SendGroupRequest), typeof(Sdk.SendGroupRequest) },
+        { typeof(GroupReadReceiptsRequest), typeof(Sdk.GroupReadReceiptsRequest) },
     };
 
     [Theory]

@@ -102,6 +102,58 @@ internal sealed class FakeHub : IHubCalls, IHubCallsSource
         }
     }
 
+    public List<SendGroupRequest> GroupSendAttempts { get; } = [];
+
+    /// <summary>A group send: the group's chat takes the next seq; a resend of an accepted clientMsgId answers the first result.</summary>
+    public async Task<SendResult> SendGroupAsync(SendGroupRequest request, CancellationToken cancellationToken)
+    {
+        var chatId = "grp:" + request.GroupId;
+        lock (_gate)
+        {
+            GroupSendAttempts.Add(request);
+            _inFlight[chatId] = _inFlight.GetValueOrDefault(chatId) + 1;
+            MaxConcurrentSendsPerRecipient = Math.Max(MaxConcurrentSendsPerRecipient, _inFlight[chatId]);
+        }
+        try
+        {
+            await Task.Delay(2, cancellationToken);
+            lock (_gate)
+            {
+                if (SendFailures.TryDequeue(out var failure))
+                {
+                    throw failure;
+                }
+                var existing = _store.GetValueOrDefault(chatId)?.FirstOrDefault(m => m.ClientMsgId == request.ClientMsgId && m.FromUserId == Me);
+                if (existing is not null)
+                {
+                    return new SendResult { MsgId = existing.MsgId, ChatId = chatId, Seq = existing.Seq, ServerTime = 1, Duplicate = true };
+                }
+                var seq = (_store.GetValueOrDefault(chatId)?.LastOrDefault()?.Seq ?? 0) + 1;
+                var stored = StoreGroup(request.GroupId, seq, Me, request.ClientMsgId);
+                return new SendResult { MsgId = stored.MsgId, ChatId = chatId, Seq = seq, ServerTime = 1, Duplicate = false };
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _inFlight[chatId]--;
+            }
+        }
+    }
+
+    /// <summary>Stores a group message (no recipient: read diffusion).</summary>
+    public ImMessage StoreGroup(string groupId, long seq, string from = "peer", string? clientMsgId = null)
+    {
+        var message = Store("grp:" + groupId, seq, from, clientMsgId: clientMsgId) with { ToUserId = null, GroupId = groupId };
+        lock (_gate)
+        {
+            var list = _store[message.ChatId];
+            list[list.FindIndex(m => m.MsgId == message.MsgId)] = message;
+        }
+        return message;
+    }
+
     public Task<AckResult> AckAsync(IReadOnlyList<string> msgIds, string status, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -113,6 +165,23 @@ internal sealed class FakeHub : IHubCalls, IHubCallsSource
             AckBatches.Add([.. msgIds]);
             _delivered.UnionWith(msgIds);
             return Task.FromResult(new AckResult { Acked = msgIds.Count });
+        }
+    }
+
+    /// <summary>This user's read cursor per group, as <c>GetConversations</c> reports it.</summary>
+    public Dictionary<string, long> GroupReadSeqs { get; } = new(StringComparer.Ordinal);
+
+    public int ConversationCalls { get; private set; }
+
+    public Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ConversationCalls++;
+            IReadOnlyList<Conversation> list = _store.Keys.Where(k => k.StartsWith("grp:", StringComparison.Ordinal))
+                .Select(k => new Conversation { ChatId = k, GroupId = k[4..], LastSeq = _store[k][^1].Seq, ReadSeq = GroupReadSeqs.GetValueOrDefault(k), Unread = 0 })
+                .ToArray();
+            return Task.FromResult(list);
         }
     }
 

@@ -91,7 +91,7 @@ public sealed class InboxTests : IDisposable
     public void MessagesThisClientSentTakeTheirSeqsWithoutReachingTheApp()
     {
         _inbox.ExpectOwn("mine-1");
-        _inbox.OnOwnSend(new SendRequest { ClientMsgId = "mine-1", ToUserId = "peer", Content = "x" }, new SendResult { MsgId = "500", ChatId = "c2c:me:peer", Seq = 1, ServerTime = 0, Duplicate = false });
+        _inbox.OnOwnSend("mine-1", new SendResult { MsgId = "500", ChatId = "c2c:me:peer", Seq = 1, ServerTime = 0, Duplicate = false });
         _inbox.OnPush(_hub.Store("c2c:me:peer", 2));
 
         Assert.Equal([2L], ReleasedSeqs());

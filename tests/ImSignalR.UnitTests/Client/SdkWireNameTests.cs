@@ -38,9 +38,12 @@ public sealed class SdkWireNameTests
         var names = typeof(ImMessage).Assembly.GetExportedTypes().Where(t => t.Namespace == typeof(ImMessage).Namespace).Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(
             [
-                "AckRequest", "AckResult", "BlockRequest", "BlockResult", "BlockedUsersResult", "Conversation", "HistoryRequest", "HistoryResult",
+                "AckRequest", "AckResult", "AddGroupMembersResult", "BlockRequest", "BlockResult", "BlockedUsersResult", "Conversation", "CreateGroupRequest",
+                "GroupInfo", "GroupMember", "GroupMembersPage", "GroupMembersQuery", "GroupMembersRequest", "GroupReadNotice", "GroupReadReceipts",
+                "GroupReadReceiptsRequest", "GroupRequest", "HistoryRequest", "HistoryResult",
                 "ImMessage", "MessageRecall", "MessageStatusUpdate", "PresenceInfo", "PresenceRequest", "RecallRequest", "RecallResult",
-                "SendRequest", "SendResult", "SyncRequest", "SyncResult", "TypingNotice", "TypingRequest",
+                "RemoveGroupMembersResult", "SendGroupRequest", "SendRequest", "SendResult", "SetGroupRoleRequest", "SyncRequest", "SyncResult",
+                "TypingNotice", "TypingRequest", "UpdateGroupRequest",
             ],
             names);
     }

@@ -100,6 +100,13 @@ public sealed partial class ImChatClient : IHubCallsSource
         // The official client runs these one at a time in arrival order; both only queue (the inbox
         // and the status pump do the rest), so a slow app handler never holds up the connection.
         connection.On<ImMessage>("ReceiveC2C", OnPushAsync);
+        // A group is one more conversation (grp:{groupId}) of the same ordered, deduplicated inbox.
+        connection.On<ImMessage>("ReceiveGroup", OnPushAsync);
+        connection.On<GroupReadNotice>("GroupRead", read =>
+        {
+            _statuses.Writer.TryWrite(read);
+            return Task.CompletedTask;
+        });
         connection.On<MessageStatusUpdate>("MessageStatus", status =>
         {
             _statuses.Writer.TryWrite(status);

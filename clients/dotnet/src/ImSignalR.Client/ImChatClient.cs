@@ -34,6 +34,7 @@ public sealed partial class ImChatClient : IAsyncDisposable
     private readonly Lazy<Channel<ImMessage>> _messages;
     private readonly Task _pump;
     private readonly Task _statusPump;
+    private readonly Task _groupTails;
     private string? _userId;
     private readonly Lazy<Task> _restored;
     private ProgressWriter? _progress;
@@ -76,6 +77,7 @@ public sealed partial class ImChatClient : IAsyncDisposable
         _restored = new Lazy<Task>(RestoreAsync, LazyThreadSafetyMode.ExecutionAndPublication);
         _pump = Task.Run(PumpAsync);
         _statusPump = Task.Run(PumpStatusesAsync);
+        _groupTails = Task.Run(CheckGroupTailsAsync);
     }
 
     /// <summary>A new message for the app: once per msgId, in seq order per conversation (with
@@ -92,6 +94,10 @@ public sealed partial class ImChatClient : IAsyncDisposable
 
     /// <summary>A message of one of this user's conversations was recalled (queued with the status events).</summary>
     public event Func<MessageRecall, Task>? MessageRecalled;
+
+    /// <summary>A member's read cursor in one of this user's groups moved (<c>GroupRead</c>, coalesced by the hub to one
+    /// per reader per second, in groups up to 500 members). Queued with the status events.</summary>
+    public event Func<GroupReadNotice, Task>? GroupReadReceived;
 
     /// <summary>The connection state changed (connected, lost and reconnecting, reconnected, disposed).</summary>
     public event Action<ImConnectionStateChange>? StateChanged;
@@ -147,6 +153,7 @@ public sealed partial class ImChatClient : IAsyncDisposable
         _statuses.Writer.TryComplete();
         await _pump.ConfigureAwait(false);
         await _statusPump.ConfigureAwait(false);
+        await _groupTails.ConfigureAwait(false);
         if (_progress is not null)
         {
             await _progress.DisposeAsync().ConfigureAwait(false);
@@ -187,9 +194,9 @@ public sealed partial class ImChatClient : IAsyncDisposable
         }
     }
 
-    private void OnAccepted(SendRequest request, SendResult result)
+    private void OnAccepted(OutgoingMessage request, SendResult result)
     {
-        _inbox.OnOwnSend(request, result);
+        _inbox.OnOwnSend(request.ClientMsgId, result);
         _progress?.Seen(result.MsgId);
     }
 
@@ -212,7 +219,12 @@ public sealed partial class ImChatClient : IAsyncDisposable
         {
             _inbox.ExpectOwn(request.ClientMsgId!);
         }
+        foreach (var request in state.GroupOutbox)
+        {
+            _inbox.ExpectOwn(request.ClientMsgId!);
+        }
         _outbox.Restore(state.Outbox);
+        _outbox.Restore(state.GroupOutbox);
         _progress = new ProgressWriter(store, userId, _options.DedupeCapacity, _options.StateFlushInterval);
     }
 
@@ -232,13 +244,18 @@ public sealed partial class ImChatClient : IAsyncDisposable
             {
                 await RaiseAsync(MessageRecalled, recall).ConfigureAwait(false);
             }
+            else if (item is GroupReadNotice read)
+            {
+                await RaiseAsync(GroupReadReceived, read).ConfigureAwait(false);
+            }
         }
     }
 
     private void AckIfToMe(ImMessage message)
     {
         var user = UserId;
-        if (user is null || message.ToUserId == user)
+        // Group messages are not acked Delivered: the hub accepts such acks and changes nothing.
+        if (message.GroupId is null && (user is null || message.ToUserId == user))
         {
             _acks.Add(message.MsgId);
         }

@@ -96,8 +96,17 @@ public sealed record ImChatClientOptions
     /// written at once). A crash loses at most this much progress: those messages reach the app again.</summary>
     public TimeSpan StateFlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How often a connected client compares its group cursors with the hub's newest seqs (one small
+    /// <c>SyncMessages</c> overview) and syncs a group that is behind. A lost push is otherwise seen only when a
+    /// later one arrives; a group's last message has no later one, and unlike C2C it is never pushed again (read
+    /// diffusion). Default 30 s; <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    public TimeSpan GroupTailCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(GroupTailCheckInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReleaseQueueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(StatusQueueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(AckQueueCapacity, 1);

@@ -47,6 +47,9 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
     public Task<SendResult> SendC2CAsync(SendRequest request, CancellationToken cancellationToken) =>
         InvokeAsync<SendResult>("SendC2C", [request], cancellationToken);
 
+    public Task<SendResult> SendGroupAsync(SendGroupRequest request, CancellationToken cancellationToken) =>
+        InvokeAsync<SendResult>("SendGroup", [request], cancellationToken);
+
     public Task<AckResult> AckAsync(IReadOnlyList<string> msgIds, string status, CancellationToken cancellationToken) =>
         InvokeAsync<AckResult>("Ack", [new AckRequest { MsgIds = msgIds, Status = status }], cancellationToken);
 
@@ -75,8 +78,37 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
     public async Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken) =>
         await InvokeAsync<List<Conversation>>("GetConversations", [], cancellationToken).ConfigureAwait(false);
 
+    public Task<GroupInfo> CreateGroupAsync(string name, IReadOnlyList<string> memberIds, CancellationToken cancellationToken) =>
+        InvokeAsync<GroupInfo>("CreateGroup", [new CreateGroupRequest { Name = name, MemberIds = memberIds }], cancellationToken);
+
+    public Task<AddGroupMembersResult> AddGroupMembersAsync(string groupId, IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        InvokeAsync<AddGroupMembersResult>("AddGroupMembers", [new GroupMembersRequest { GroupId = groupId, UserIds = userIds }], cancellationToken);
+
+    public Task<RemoveGroupMembersResult> RemoveGroupMembersAsync(string groupId, IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
+        InvokeAsync<RemoveGroupMembersResult>("RemoveGroupMembers", [new GroupMembersRequest { GroupId = groupId, UserIds = userIds }], cancellationToken);
+
+    public Task<GroupInfo> UpdateGroupAsync(string groupId, string name, CancellationToken cancellationToken) =>
+        InvokeAsync<GroupInfo>("UpdateGroup", [new UpdateGroupRequest { GroupId = groupId, Name = name }], cancellationToken);
+
+    /// <summary>A group call that returns nothing (<c>LeaveGroup</c>, <c>DismissGroup</c>, <c>SetGroupRole</c>): it has
+    /// succeeded when the completion comes without an error.</summary>
+    public Task InvokeVoidAsync(string method, object argument, CancellationToken cancellationToken) =>
+        InvokeCoreAsync<object>(method, [argument], cancellationToken);
+
+    public async Task<IReadOnlyList<GroupInfo>> GetGroupsAsync(CancellationToken cancellationToken) =>
+        await InvokeAsync<List<GroupInfo>>("GetGroups", [], cancellationToken).ConfigureAwait(false);
+
+    public Task<GroupMembersPage> GetGroupMembersAsync(GroupMembersQuery query, CancellationToken cancellationToken) =>
+        InvokeAsync<GroupMembersPage>("GetGroupMembers", [query], cancellationToken);
+
+    public Task<GroupReadReceipts> GetGroupReadReceiptsAsync(string chatId, long seq, CancellationToken cancellationToken) =>
+        InvokeAsync<GroupReadReceipts>("GetGroupReadReceipts", [new GroupReadReceiptsRequest { ChatId = chatId, Seq = seq }], cancellationToken);
+
     /// <summary>One invocation and its result, with the SDK's timeout and exceptions.</summary>
-    public async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
+    public async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken) =>
+        await InvokeCoreAsync<T>(method, arguments, cancellationToken).ConfigureAwait(false) ?? throw new ImProtocolException($"'{method}' returned no result.");
+
+    private async Task<T?> InvokeCoreAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
     {
         if (!IsConnected)
         {
@@ -88,8 +120,7 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
         deadline.CancelAfter(_invocationTimeout);
         try
         {
-            var result = await Connection.InvokeCoreAsync<T>(method, arguments, deadline.Token).ConfigureAwait(false);
-            return result ?? throw new ImProtocolException($"'{method}' returned no result.");
+            return await Connection.InvokeCoreAsync<T>(method, arguments, deadline.Token).ConfigureAwait(false);
         }
         catch (HubException ex) when (ex.Message.StartsWith(UnbindableResultPrefix, StringComparison.Ordinal))
         {

@@ -15,7 +15,11 @@ internal interface IHubCalls
 
     Task<SendResult> SendC2CAsync(SendRequest request, CancellationToken cancellationToken);
 
+    Task<SendResult> SendGroupAsync(SendGroupRequest request, CancellationToken cancellationToken);
+
     Task<AckResult> AckAsync(IReadOnlyList<string> msgIds, string status, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken);
 
     Task<SyncResult> SyncAsync(string? chatId, long? afterSeq, int? limit, CancellationToken cancellationToken);
 }

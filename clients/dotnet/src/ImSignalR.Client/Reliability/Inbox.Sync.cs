@@ -21,6 +21,7 @@ internal sealed partial class Inbox
         {
             await WaitForRoom(cancellationToken).ConfigureAwait(false);
             var overview = await calls.SyncAsync(null, null, _pageSize, cancellationToken).ConfigureAwait(false);
+            var groupStarts = await NewGroupStartsAsync(calls, overview, cancellationToken).ConfigureAwait(false);
             var behind = new List<ChatState>();
             lock (_gate)
             {
@@ -35,7 +36,11 @@ internal sealed partial class Inbox
                     var chat = Chat(chatId);
                     if (!chat.Known)
                     {
-                        if (oldestUndelivered.TryGetValue(chatId, out var oldest))
+                        if (groupStarts.TryGetValue(chatId, out var readSeq))
+                        {
+                            chat.LastSeq = Math.Min(readSeq, maxSeq);
+                        }
+                        else if (oldestUndelivered.TryGetValue(chatId, out var oldest))
                         {
                             chat.LastSeq = Math.Min(oldest - 1, maxSeq);
                         }
@@ -91,6 +96,72 @@ internal sealed partial class Inbox
             await flushAcks(cancellationToken).ConfigureAwait(false);
         }
         EndResync();
+    }
+
+    /// <summary>
+    /// Where each group first seen in <paramref name="overview"/> starts: this user's read cursor there. A new C2C
+    /// chat starts below its undelivered messages, but a group has none (read diffusion keeps no delivery state), so
+    /// without this a new device or a group joined while away would skip its unread messages.
+    /// </summary>
+    private async Task<Dictionary<string, long>> NewGroupStartsAsync(IHubCalls calls, SyncResult overview, CancellationToken cancellationToken)
+    {
+        var starts = new Dictionary<string, long>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            if (!overview.MaxSeqByChat.Keys.Any(id => id.StartsWith("grp:", StringComparison.Ordinal) && !(_chats.TryGetValue(id, out var c) && c.Known)))
+            {
+                return starts;
+            }
+        }
+        foreach (var conversation in await calls.GetConversationsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (conversation.GroupId is not null)
+            {
+                starts[conversation.ChatId] = conversation.ReadSeq;
+            }
+        }
+        return starts;
+    }
+
+    /// <summary>
+    /// The hub's newest seq per conversation (an overview): each known group whose cursor is behind and that is not
+    /// syncing already is synced in the background. A push lost at the end of a group leaves no gap to see.
+    /// </summary>
+    public void SyncGroupsBehind(IReadOnlyDictionary<string, long> maxSeqByChat)
+    {
+        var behind = new List<ChatState>();
+        lock (_gate)
+        {
+            if (_resyncing)
+            {
+                return;
+            }
+            foreach (var (chatId, maxSeq) in maxSeqByChat)
+            {
+                if (chatId.StartsWith("grp:", StringComparison.Ordinal) && _chats.TryGetValue(chatId, out var chat)
+                    && chat.Known && !chat.Syncing && maxSeq > chat.LastSeq)
+                {
+                    chat.Syncing = true;
+                    behind.Add(chat);
+                }
+            }
+        }
+        foreach (var chat in behind)
+        {
+            _ = SyncChatInBackgroundAsync(chat);
+        }
+    }
+
+    /// <summary>Whether any group conversation is known (the tail check has nothing to do otherwise).</summary>
+    public bool HasGroups
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _chats.Keys.Any(id => id.StartsWith("grp:", StringComparison.Ordinal));
+            }
+        }
     }
 
     /// <summary>Ends a resync that could not finish (a refusal that will not change): releases what is buffered.</summary>
@@ -253,9 +324,10 @@ internal sealed partial class Inbox
 
     private const int DeliveredStatus = 3;
 
+    // A group message is never "to me": read diffusion keeps no per-member delivery state to ack.
     private bool IsToMe(ImMessage message)
     {
         var user = _currentUser();
-        return user is null || message.ToUserId == user;
+        return message.GroupId is null && (user is null || message.ToUserId == user);
     }
 }

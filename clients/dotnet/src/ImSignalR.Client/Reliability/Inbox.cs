@@ -89,7 +89,8 @@ internal sealed partial class Inbox
         }
     }
 
-    /// <summary>A <c>ReceiveC2C</c> push, in the order the connection delivered it.</summary>
+    /// <summary>A <c>ReceiveC2C</c> or <c>ReceiveGroup</c> push, in the order the connection delivered it
+    /// (a group is one more conversation, <c>grp:{groupId}</c>, with its own seq).</summary>
     public void OnPush(ImMessage message)
     {
         ChatState? syncNow = null;
@@ -121,12 +122,12 @@ internal sealed partial class Inbox
     }
 
     /// <summary>The server accepted a message this client sent: it takes its seq without reaching the app.</summary>
-    public void OnOwnSend(SendRequest request, SendResult result)
+    public void OnOwnSend(string clientMsgId, SendResult result)
     {
         ChatState? syncNow = null;
         lock (_gate)
         {
-            _ownClientMsgIds.Add(request.ClientMsgId!);
+            _ownClientMsgIds.Add(clientMsgId);
             _seen.Add(result.MsgId);
             var chat = Chat(result.ChatId);
             if (chat.Known && result.Seq <= chat.LastSeq)

@@ -4,7 +4,7 @@ using ImSignalR.Client.State;
 namespace ImSignalR.Client.Reliability;
 
 /// <summary>
-/// Sends C2C messages until the server confirms them. Each recipient has a queue worked by one task,
+/// Sends C2C and group messages until the server confirms them. Each recipient (and each group) has a queue worked by one task,
 /// so a conversation's messages are accepted in the order the app issued them: the next one goes only
 /// after the previous one is confirmed (or failed for good). A send whose result is unknown — the
 /// connection dropped, the call timed out, the server answered a retriable code — is sent again with
@@ -12,12 +12,12 @@ namespace ImSignalR.Client.Reliability;
 /// into its first result. Total size is bounded: callers wait for room (full mode: wait).
 /// With a <see cref="Store"/>, an entry is stored before its first attempt and removed once settled
 /// (confirmed, refused for good, or cancelled by its caller); disposal and a crash leave it for
-/// <see cref="Restore"/> in the next session.
+/// <c>Restore</c> in the next session.
 /// </summary>
 internal sealed class Outbox : IAsyncDisposable
 {
     private readonly IHubCallsSource _source;
-    private readonly Action<SendRequest, SendResult> _accepted;
+    private readonly Action<OutgoingMessage, SendResult> _accepted;
     private readonly TimeSpan _retryInitialDelay;
     private readonly TimeSpan _retryMaxDelay;
     private readonly SemaphoreSlim _room;
@@ -36,7 +36,7 @@ internal sealed class Outbox : IAsyncDisposable
     /// <summary>Entries not yet settled.</summary>
     public int Count => Volatile.Read(ref _count);
 
-    public Outbox(IHubCallsSource source, int capacity, TimeSpan retryInitialDelay, TimeSpan retryMaxDelay, Action<SendRequest, SendResult> accepted)
+    public Outbox(IHubCallsSource source, int capacity, TimeSpan retryInitialDelay, TimeSpan retryMaxDelay, Action<OutgoingMessage, SendResult> accepted)
     {
         _source = source;
         _room = new SemaphoreSlim(capacity, capacity);
@@ -45,19 +45,28 @@ internal sealed class Outbox : IAsyncDisposable
         _accepted = accepted;
     }
 
-    /// <summary>SendC2C calls made, first attempts and resends (for tests and diagnostics).</summary>
+    /// <summary>SendC2C and SendGroup calls made, first attempts and resends (for tests and diagnostics).</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
 
     /// <summary>Queues the message; completes with the server's result.</summary>
     /// <remarks>Cancelling stops further attempts; a message already sent may still have been accepted.</remarks>
-    public async Task<SendResult> SendAsync(SendRequest request, CancellationToken cancellationToken)
+    public Task<SendResult> SendAsync(SendRequest request, CancellationToken cancellationToken) =>
+        SendAsync(OutgoingMessage.Of(request), cancellationToken);
+
+    /// <summary>Queues a group message; completes with the server's result.</summary>
+    public Task<SendResult> SendGroupAsync(SendGroupRequest request, CancellationToken cancellationToken) =>
+        SendAsync(OutgoingMessage.Of(request), cancellationToken);
+
+    private async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
         await _room.WaitAsync(cancellationToken).ConfigureAwait(false);
         // Queued at once, in call order, while the store writes it; the worker sends only after the
         // write (a send must be durable before its first attempt, or a crash could lose its outcome).
-        var stored = Store is null ? Task.CompletedTask : Store.AddSendAsync(StoreUserId!, request, cancellationToken);
-        var entry = new Entry(request, cancellationToken, holdsRoom: true, stored);
+        var stored = Store is null ? Task.CompletedTask
+            : message.Group is { } group ? Store.AddGroupSendAsync(StoreUserId!, group, cancellationToken)
+            : Store.AddSendAsync(StoreUserId!, message.Direct!, cancellationToken);
+        var entry = new Entry(message, cancellationToken, holdsRoom: true, stored);
         Enqueue(entry);
         return await entry.Completion.Task.ConfigureAwait(false);
     }
@@ -67,7 +76,12 @@ internal sealed class Outbox : IAsyncDisposable
     /// Nobody awaits them: results reach the inbox through the accepted callback like any send. They
     /// take room while there is some and are queued anyway beyond it (the last session bounded them).
     /// </summary>
-    public void Restore(IReadOnlyList<SendRequest> stored)
+    public void Restore(IReadOnlyList<SendRequest> stored) => Restore(stored.Select(OutgoingMessage.Of));
+
+    /// <summary>Queues the group sends stored by an earlier session (see the C2C overload).</summary>
+    public void Restore(IReadOnlyList<SendGroupRequest> stored) => Restore(stored.Select(OutgoingMessage.Of));
+
+    private void Restore(IEnumerable<OutgoingMessage> stored)
     {
         foreach (var request in stored)
         {
@@ -80,16 +94,16 @@ internal sealed class Outbox : IAsyncDisposable
 
     private void Enqueue(Entry entry)
     {
-        var request = entry.Request;
+        var lane = entry.Request.Lane;
         Interlocked.Increment(ref _count);
         lock (_queues)
         {
-            if (!_queues.TryGetValue(request.ToUserId, out var queue))
+            if (!_queues.TryGetValue(lane, out var queue))
             {
                 queue = new Queue<Entry>();
-                _queues[request.ToUserId] = queue;
+                _queues[lane] = queue;
                 queue.Enqueue(entry);
-                var worker = Task.Run(() => WorkAsync(request.ToUserId, queue));
+                var worker = Task.Run(() => WorkAsync(lane, queue));
                 _workers.Add(worker);
                 _ = worker.ContinueWith(t => { lock (_queues) { _workers.Remove(t); } }, TaskScheduler.Default);
             }
@@ -161,7 +175,9 @@ internal sealed class Outbox : IAsyncDisposable
             {
                 var calls = await _source.WaitForConnectionAsync(token).ConfigureAwait(false);
                 Interlocked.Increment(ref _attempts);
-                var result = await calls.SendC2CAsync(entry.Request, token).ConfigureAwait(false);
+                var result = entry.Request.Group is { } group
+                    ? await calls.SendGroupAsync(group, token).ConfigureAwait(false)
+                    : await calls.SendC2CAsync(entry.Request.Direct!, token).ConfigureAwait(false);
                 _accepted(entry.Request, result);
                 entry.Completion.TrySetResult(result);
                 return;
@@ -209,7 +225,7 @@ internal sealed class Outbox : IAsyncDisposable
         try
         {
             // CancellationToken.None on purpose: the outcome is settled, and a stale row would be sent again.
-            await Store.RemoveSendAsync(StoreUserId!, entry.Request.ClientMsgId!, CancellationToken.None).ConfigureAwait(false);
+            await Store.RemoveSendAsync(StoreUserId!, entry.Request.ClientMsgId, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -218,14 +234,14 @@ internal sealed class Outbox : IAsyncDisposable
         }
     }
 
-    private sealed class Entry(SendRequest request, CancellationToken cancellationToken, bool holdsRoom, Task stored)
+    private sealed class Entry(OutgoingMessage request, CancellationToken cancellationToken, bool holdsRoom, Task stored)
     {
         public bool HoldsRoom { get; } = holdsRoom;
 
         /// <summary>The store's write of this entry (completed at once without a store, or for restored ones).</summary>
         public Task Stored { get; } = stored;
 
-        public SendRequest Request { get; } = request;
+        public OutgoingMessage Request { get; } = request;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 

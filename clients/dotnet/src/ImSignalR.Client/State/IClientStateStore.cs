@@ -19,7 +19,13 @@ public interface IClientStateStore
     /// Adding a clientMsgId that is already there keeps the first one.</summary>
     Task AddSendAsync(string userId, SendRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Removes a send the server confirmed or refused for good.</summary>
+    /// <summary>Adds a group send to the outbox, as <see cref="AddSendAsync"/> does a C2C one. A store written
+    /// before group chat does not have it: group sends through the client then fail with
+    /// <see cref="NotSupportedException"/> (C2C sends are unaffected).</summary>
+    Task AddGroupSendAsync(string userId, SendGroupRequest request, CancellationToken cancellationToken) =>
+        Task.FromException(new NotSupportedException($"{GetType().Name} does not store group sends: implement {nameof(IClientStateStore)}.{nameof(AddGroupSendAsync)}."));
+
+    /// <summary>Removes a send (C2C or group) the server confirmed or refused for good.</summary>
     Task RemoveSendAsync(string userId, string clientMsgId, CancellationToken cancellationToken);
 
     /// <summary>Raises cursors (a stored cursor never moves back) and adds msgIds to the dedupe window,
@@ -31,4 +37,9 @@ public interface IClientStateStore
 /// <param name="Outbox">Unconfirmed sends, oldest first; each keeps its clientMsgId, so a resend is idempotent.</param>
 /// <param name="Cursors">Per conversation, the newest seq the app has handled.</param>
 /// <param name="SeenMsgIds">The dedupe window, oldest first.</param>
-public sealed record ClientState(IReadOnlyList<SendRequest> Outbox, IReadOnlyDictionary<string, long> Cursors, IReadOnlyList<string> SeenMsgIds);
+public sealed record ClientState(IReadOnlyList<SendRequest> Outbox, IReadOnlyDictionary<string, long> Cursors, IReadOnlyList<string> SeenMsgIds)
+{
+    /// <summary>Unconfirmed group sends, oldest first (a group has its own queue, so their order against
+    /// <see cref="Outbox"/> does not matter).</summary>
+    public IReadOnlyList<SendGroupRequest> GroupOutbox { get; init; } = [];
+}

@@ -12,7 +12,8 @@ namespace ImSignalR.Client.State;
 /// </summary>
 /// <remarks>
 /// Tables: <c>outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT, user_id, client_msg_id, to_user_id, content,
-/// msg_format, ext)</c> unique on (user_id, client_msg_id); <c>cursors(user_id, chat_id, seq)</c>;
+/// msg_format, ext)</c> unique on (user_id, client_msg_id); <c>group_outbox</c> alike with <c>group_id</c> and
+/// <c>mentions</c> (comma-separated: user ids have no comma) for group sends; <c>cursors(user_id, chat_id, seq)</c>;
 /// <c>seen(id INTEGER PRIMARY KEY AUTOINCREMENT, user_id, msg_id)</c> unique on (user_id, msg_id).
 /// </remarks>
 public sealed class SqliteClientStateStore : IClientStateStore
@@ -27,6 +28,16 @@ public sealed class SqliteClientStateStore : IClientStateStore
             content TEXT NOT NULL,
             msg_format INTEGER NOT NULL,
             ext TEXT NULL,
+            UNIQUE (user_id, client_msg_id));
+        CREATE TABLE IF NOT EXISTS group_outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_id TEXT NOT NULL,
+            client_msg_id TEXT NOT NULL,
+            group_id TEXT NOT NULL,
+            content TEXT NOT NULL,
+            msg_format INTEGER NOT NULL,
+            ext TEXT NULL,
+            mentions TEXT NULL,
             UNIQUE (user_id, client_msg_id));
         CREATE TABLE IF NOT EXISTS cursors (
             user_id TEXT NOT NULL,
@@ -71,6 +82,23 @@ public sealed class SqliteClientStateStore : IClientStateStore
                 });
             }
         }
+        var groupOutbox = new List<SendGroupRequest>();
+        await using (var command = Command(connection, "SELECT client_msg_id, group_id, content, msg_format, ext, mentions FROM group_outbox WHERE user_id = $u ORDER BY seq", ("$u", userId)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                groupOutbox.Add(new SendGroupRequest
+                {
+                    ClientMsgId = reader.GetString(0),
+                    GroupId = reader.GetString(1),
+                    Content = reader.GetString(2),
+                    MsgFormat = reader.GetInt32(3),
+                    Ext = reader.IsDBNull(4) ? null : reader.GetString(4),
+                    Mentions = reader.IsDBNull(5) ? null : reader.GetString(5).Split(','),
+                });
+            }
+        }
         var cursors = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var command = Command(connection, "SELECT chat_id, seq FROM cursors WHERE user_id = $u", ("$u", userId)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -90,7 +118,7 @@ public sealed class SqliteClientStateStore : IClientStateStore
             }
         }
         seen.Reverse();
-        return new ClientState(outbox, cursors, seen);
+        return new ClientState(outbox, cursors, seen) { GroupOutbox = groupOutbox };
     }
 
     /// <inheritdoc />
@@ -107,10 +135,29 @@ public sealed class SqliteClientStateStore : IClientStateStore
     }
 
     /// <inheritdoc />
+    public async Task AddGroupSendAsync(string userId, SendGroupRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.ClientMsgId);
+        var mentions = request.Mentions is { Count: > 0 } list ? string.Join(',', list) : null;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(
+            connection,
+            "INSERT INTO group_outbox (user_id, client_msg_id, group_id, content, msg_format, ext, mentions) VALUES ($u, $c, $g, $b, $f, $e, $m) ON CONFLICT (user_id, client_msg_id) DO NOTHING",
+            ("$u", userId), ("$c", request.ClientMsgId), ("$g", request.GroupId), ("$b", request.Content), ("$f", request.MsgFormat),
+            ("$e", (object?)request.Ext ?? DBNull.Value), ("$m", (object?)mentions ?? DBNull.Value));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task RemoveSendAsync(string userId, string clientMsgId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, "DELETE FROM outbox WHERE user_id = $u AND client_msg_id = $c", ("$u", userId), ("$c", clientMsgId));
+        // A clientMsgId is unique per sender across C2C and group sends, so at most one of the two matches.
+        await using var command = Command(
+            connection,
+            "DELETE FROM outbox WHERE user_id = $u AND client_msg_id = $c; DELETE FROM group_outbox WHERE user_id = $u AND client_msg_id = $c",
+            ("$u", userId), ("$c", clientMsgId));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,0 +1,15 @@
+using System.Runtime.Serialization;
+
+namespace ImSignalR.Client.Models;
+
+/// <summary>The <c>CreateGroup</c> argument: the caller becomes owner.</summary>
+[DataContract]
+public sealed record CreateGroupRequest
+{
+    /// <summary>1–64 characters.</summary>
+    [DataMember(Name = "name")]
+    public string? Name { get; init; }
+    /// <summary>Members besides the caller.</summary>
+    [DataMember(Name = "memberIds")]
+    public IReadOnlyList<string>? MemberIds { get; init; }
+}

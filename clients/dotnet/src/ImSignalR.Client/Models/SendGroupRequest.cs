@@ -1,0 +1,27 @@
+using System.Runtime.Serialization;
+
+namespace ImSignalR.Client.Models;
+
+/// <summary>The <c>SendGroup</c> argument.</summary>
+[DataContract]
+public sealed record SendGroupRequest
+{
+    /// <summary>Idempotency key (shared with C2C sends): resending the same one returns the first result. Left null, the client assigns one before the first attempt.</summary>
+    [DataMember(Name = "clientMsgId")]
+    public string? ClientMsgId { get; init; }
+    /// <summary>The group.</summary>
+    [DataMember(Name = "groupId")]
+    public required string GroupId { get; init; }
+    /// <summary>Content (at most 8 KB of UTF-8 by default).</summary>
+    [DataMember(Name = "content")]
+    public required string Content { get; init; }
+    /// <summary>1 text, 2 image, 3 voice, 4 video, 5 file, 100+ custom.</summary>
+    [DataMember(Name = "msgFormat")]
+    public int MsgFormat { get; init; } = 1;
+    /// <summary>Opaque extension data.</summary>
+    [DataMember(Name = "ext")]
+    public string? Ext { get; init; }
+    /// <summary>Mentioned user ids, or <c>all</c>.</summary>
+    [DataMember(Name = "mentions")]
+    public IReadOnlyList<string>? Mentions { get; init; }
+}
