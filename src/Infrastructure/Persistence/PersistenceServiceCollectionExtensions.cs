@@ -49,7 +49,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(createFactory);
         services.TryAddSingleton(sp => createStore(sp.GetRequiredService<IDbConnectionFactory>()));
         services.TryAddSingleton<IBlockStore>(sp => new SqlBlockStore(sp.GetRequiredService<IDbConnectionFactory>(), dialect));
-        services.TryAddSingleton<IGroupStore>(sp => new SqlGroupStore(sp.GetRequiredService<IDbConnectionFactory>()));
+        services.TryAddSingleton<IGroupStore>(sp => new SqlGroupStore(sp.GetRequiredService<IDbConnectionFactory>(), dialect));
         services.TryAddSingleton<IStatsStore>(sp => new SqlStatsStore(sp.GetRequiredService<IDbConnectionFactory>(), dialect));
         services.TryAddSingleton(sp => new StoreMigrator(sp.GetRequiredService<IDbConnectionFactory>(), dialect,
             sp.GetService<ILogger<StoreMigrator>>() ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<StoreMigrator>.Instance));

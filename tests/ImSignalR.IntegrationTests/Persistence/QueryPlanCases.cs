@@ -30,14 +30,14 @@ internal static class QueryPlanCases
             ("FindByClientMsgId", StoreSql.SelectByClientMsgId, new { s.FromUserId, s.ClientMsgId }),
             ("GetAfterSeq", StoreSql.SelectAfterSeq, new { s.ChatId, Seq = 10L, Limit = 50 }),
             ("GetBeforeSeq", StoreSql.SelectBeforeSeqDescending, new { s.ChatId, Seq = 50L, Limit = 20 }),
-            ("GetUndelivered", (mySql ? (SqlDialect)ImSignalR.Infrastructure.Persistence.MySql.Internal.MySqlDialect.Instance : ImSignalR.Infrastructure.Persistence.Sqlite.Internal.SqliteDialect.Instance).SelectUndelivered, new { UserId = me, Delivered = (int)MessageStatus.Delivered, Limit = 100 }),
+            ("GetUndelivered", Dialect(mySql).SelectUndelivered, new { UserId = me, Delivered = (int)MessageStatus.Delivered, Limit = 100 }),
             ("GetMaxSeq", StoreSql.SelectMaxSeq, new { s.ChatId }),
             ("GetLastSeqByChat", StoreSql.SelectLastSeqByChat, new { UserId = me }),
             ("GetConversations", StoreSql.SelectConversations, new { UserId = me, Limit = 50 }),
             ("Apply: client-key lookup", StoreSql.SelectByClientMsgIds(2), new { f0 = s.FromUserId, c0 = s.ClientMsgId, f1 = me, c1 = "x" }),
             ("Apply: raise one status", StoreSql.RaiseStatusOfOne, new { p0_0 = s.MsgId, p0_1 = me, p0_2 = 4 }),
         ];
-        cases.AddRange(await SeedGroupAndBuildAsync(store, me));
+        cases.AddRange(await SeedGroupAndBuildAsync(store, me, mySql));
         if (mySql)
         {
             cases.Add(("Apply: select by ids", StoreSql.SelectByIdList(3), new { i0 = ids[0], i1 = ids[1], i2 = ids[2] }));
@@ -46,8 +46,12 @@ internal static class QueryPlanCases
         return cases;
     }
 
+    private static SqlDialect Dialect(bool mySql) => mySql
+        ? ImSignalR.Infrastructure.Persistence.MySql.Internal.MySqlDialect.Instance
+        : ImSignalR.Infrastructure.Persistence.Sqlite.Internal.SqliteDialect.Instance;
+
     /// <summary>The group statements (SPEC §10): send, sync after seq, the unread counts of one user's groups, the receipts of one message.</summary>
-    private static async Task<IReadOnlyList<(string Name, string Sql, object Parameters)>> SeedGroupAndBuildAsync(IMessageStore store, string me)
+    private static async Task<IReadOnlyList<(string Name, string Sql, object Parameters)>> SeedGroupAndBuildAsync(IMessageStore store, string me, bool mySql)
     {
         var members = Enumerable.Range(0, 30).Select(i => TestIds.User("gm" + i)).Prepend(me).ToArray();
         long groupId = 0;
@@ -70,7 +74,7 @@ internal static class QueryPlanCases
             ("Group: members by ids", GroupSql.SelectMembers, new { GroupId = groupId, UserIds = members.Take(3).ToArray() }),
             ("Group: members page", GroupSql.SelectCurrentMembersPage, new { GroupId = groupId, After = "", Limit = 100 }),
             ("Group: groups per user", GroupSql.CountGroupsOfUsers, new { UserIds = members.Take(3).ToArray() }),
-            ("Group: user's groups", GroupSql.SelectUserGroupsNewest, new { UserId = me, Limit = 1000 }),
+            ("Group: user's groups", Dialect(mySql).SelectUserGroupsNewest, new { UserId = me, Limit = 1000 }),
             ("Group: send, existing key", GroupSql.SelectExistingSend, new { MsgId = 1L, FromUserId = me, ClientMsgId = "x" }),
             ("Group: send, seq taken", GroupSql.SelectSeqTaken, new { ChatId = chatId, Seq = 5L }),
             ("Group: sync after seq", GroupSql.SelectMessagesAfter, new { ChatId = chatId, After = 10L, Upper = long.MaxValue, Limit = 50 }),

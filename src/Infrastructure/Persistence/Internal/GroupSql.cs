@@ -29,14 +29,26 @@ internal static class GroupSql
     public const string CountGroupsOfUsers =
         "SELECT m.user_id AS UserId, COUNT(*) AS Count FROM group_members m WHERE m.user_id IN @UserIds AND m.leave_seq IS NULL GROUP BY m.user_id";
 
-    public const string SelectUserGroups =
+    public const string SelectUserGroups = SelectUserGroupsColumns + "FROM group_members m JOIN chat_groups g ON g.group_id = m.group_id WHERE m.user_id = @UserId";
+
+    private const string SelectUserGroupsColumns =
         $"SELECT {GroupColumns}, m.user_id AS UserId, m.role AS Role, m.join_seq AS JoinSeq, m.leave_seq AS LeaveSeq, m.read_seq AS ReadSeq, " +
-        "m.joined_at AS JoinedAt FROM group_members m JOIN chat_groups g ON g.group_id = m.group_id WHERE m.user_id = @UserId";
+        "m.joined_at AS JoinedAt ";
+
+    /// <summary>
+    /// MySQL's <see cref="SelectUserGroupsNewest"/>: the ORDER BY on the group's columns can make the optimizer walk
+    /// <c>chat_groups</c> whole, depending on table statistics (seen in CI on a small table); STRAIGHT_JOIN starts from
+    /// the user's own member rows (<c>ix_group_members_user</c>), which is right at every size.
+    /// </summary>
+    public const string SelectUserGroupsNewestStraight = SelectUserGroupsColumns +
+        "FROM group_members m STRAIGHT_JOIN chat_groups g ON g.group_id = m.group_id WHERE m.user_id = @UserId" + NewestFirst;
 
     public const string SelectUserGroupsCurrent = SelectUserGroups + " AND m.leave_seq IS NULL";
 
     // Former windows too, newest first; the bound keeps a user who joined and left thousands of groups cheap.
-    public const string SelectUserGroupsNewest = SelectUserGroups + " ORDER BY g.updated_at DESC, g.group_id DESC LIMIT @Limit";
+    public const string SelectUserGroupsNewest = SelectUserGroups + NewestFirst;
+
+    private const string NewestFirst = " ORDER BY g.updated_at DESC, g.group_id DESC LIMIT @Limit";
 
     public const string SelectMessagesAfter =
         $"SELECT {MessageColumns} FROM messages WHERE chat_id = @ChatId AND seq > @After AND seq <= @Upper ORDER BY seq LIMIT @Limit";

@@ -50,6 +50,9 @@ internal abstract class SqlDialect
     /// <summary>The undelivered messages of a user (sync without a chat), by (to_user_id, status).</summary>
     public virtual string SelectUndelivered => StoreSql.SelectUndelivered;
 
+    /// <summary>A user's groups, present and past, newest first (<see cref="GroupSql.SelectUserGroupsNewest"/>).</summary>
+    public virtual string SelectUserGroupsNewest => GroupSql.SelectUserGroupsNewest;
+
     /// <summary>Deletes at most <c>@Limit</c> <c>stats_active_senders</c> rows with <c>day &lt; @Before</c>, oldest first.</summary>
     public abstract string DeleteActiveSendersBefore { get; }
 

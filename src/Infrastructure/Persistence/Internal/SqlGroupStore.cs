@@ -5,8 +5,8 @@ using ImSignalR.Domain.Ports;
 
 namespace ImSignalR.Infrastructure.Persistence.Internal;
 
-/// <summary>The reads of <see cref="IGroupStore"/>, one class for both dialects (the statements are portable).</summary>
-internal sealed class SqlGroupStore(IDbConnectionFactory connections) : IGroupStore
+/// <summary>The reads of <see cref="IGroupStore"/>, one class for both dialects (the statements are portable, but for one plan pin).</summary>
+internal sealed class SqlGroupStore(IDbConnectionFactory connections, SqlDialect dialect) : IGroupStore
 {
     /// <summary>Groups, present and past, looked at by <see cref="GetGroupConversationsAsync"/>.</summary>
     private const int MaxConversationGroups = 1000;
@@ -67,7 +67,7 @@ internal sealed class SqlGroupStore(IDbConnectionFactory connections) : IGroupSt
 
     public async Task<IReadOnlyList<GroupConversationView>> GetGroupConversationsAsync(string userId, int limit, CancellationToken cancellationToken)
     {
-        var rows = await QueryAsync<UserGroupRow>(GroupSql.SelectUserGroupsNewest, new { UserId = userId, Limit = MaxConversationGroups },
+        var rows = await QueryAsync<UserGroupRow>(dialect.SelectUserGroupsNewest, new { UserId = userId, Limit = MaxConversationGroups },
             nameof(GetGroupConversationsAsync), cancellationToken).ConfigureAwait(false);
         var pairs = rows.ConvertAll(r => r.ToPair());
         // The newest message of a current member's window is the group's; a former member's is the last one before they left.

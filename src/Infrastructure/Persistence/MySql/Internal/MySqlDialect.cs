@@ -20,6 +20,8 @@ internal sealed class MySqlDialect : SqlDialect
     // table's statistics (seen flipping in CI). The user's undelivered rows are few: read those.
     public override string SelectUndelivered { get; } = StoreSql.SelectUndeliveredFrom("messages USE INDEX (ix_messages_to_status)");
 
+    public override string SelectUserGroupsNewest => GroupSql.SelectUserGroupsNewestStraight;
+
     public override string MigrationFolder => "MySql";
 
     // 200 rows of up to 8 KB content (32 KB in utf8mb4) stay well inside the default max_allowed_packet (16 MB+).
