@@ -128,26 +128,9 @@ public sealed partial class GroupService
         }
     }
 
-    private async ValueTask<GroupDraft> ModerateAsync(GroupDraft draft, CancellationToken cancellationToken)
-    {
-        if (draft.MsgFormat != MsgFormats.Text)
-        {
-            return draft;
-        }
-        var verdict = await _moderator.ReviewAsync(draft.From, draft.Content, cancellationToken).ConfigureAwait(false);
-        switch (verdict.Action)
-        {
-            case ModerationAction.Reject:
-                _metrics.ModerationHits.Add(1, new KeyValuePair<string, object?>("action", "reject"));
-                throw new ImException(ImErrorCode.ContentBlocked, "The content was refused by moderation.");
-            case ModerationAction.Mask:
-                _metrics.ModerationHits.Add(1, new KeyValuePair<string, object?>("action", "mask"));
-                TextLimits.Check(verdict.Content!, "content", _messaging.MaxContentBytes, ImErrorCode.ContentTooLarge);
-                return draft with { Content = verdict.Content! };
-            default:
-                return draft;
-        }
-    }
+    private async ValueTask<GroupDraft> ModerateAsync(GroupDraft draft, CancellationToken cancellationToken) =>
+        draft with { Content = await TextModeration.ReviewAsync(_moderator, _metrics, _messaging.MaxContentBytes, draft.From, draft.Content, draft.MsgFormat,
+            cancellationToken).ConfigureAwait(false) };
 
     private GroupDraft ValidateSend(string fromUserId, SendGroupRequest? request)
     {

@@ -9,26 +9,9 @@ namespace ImSignalR.Domain.Services;
 /// <summary>Validation and moderation, before the dedupe key is taken or anything is written.</summary>
 public sealed partial class SendService
 {
-    private async ValueTask<Draft> ModerateAsync(Draft draft, CancellationToken cancellationToken)
-    {
-        if (draft.MsgFormat != MsgFormats.Text)
-        {
-            return draft;
-        }
-        var verdict = await _moderator.ReviewAsync(draft.From, draft.Content, cancellationToken).ConfigureAwait(false);
-        switch (verdict.Action)
-        {
-            case ModerationAction.Reject:
-                _metrics.ModerationHits.Add(1, new KeyValuePair<string, object?>("action", "reject"));
-                throw new ImException(ImErrorCode.ContentBlocked, "The content was refused by moderation.");
-            case ModerationAction.Mask:
-                _metrics.ModerationHits.Add(1, new KeyValuePair<string, object?>("action", "mask"));
-                TextLimits.Check(verdict.Content!, "content", _options.MaxContentBytes, ImErrorCode.ContentTooLarge);
-                return draft with { Content = verdict.Content! };
-            default:
-                return draft;
-        }
-    }
+    private async ValueTask<Draft> ModerateAsync(Draft draft, CancellationToken cancellationToken) =>
+        draft with { Content = await TextModeration.ReviewAsync(_moderator, _metrics, _options.MaxContentBytes, draft.From, draft.Content, draft.MsgFormat,
+            cancellationToken).ConfigureAwait(false) };
 
     private Draft Validate(string fromUserId, SendC2CRequest? request)
     {
