@@ -8,7 +8,7 @@ namespace ImSignalR.IntegrationTests.Persistence;
 /// The behaviour every <see cref="IMessageStore"/> must have (SPEC §7, the port's XML docs). One
 /// subclass per adapter; each test works on its own users and chats, so the database is shared.
 /// </summary>
-public abstract class MessageStoreContract<TFixture> : IClassFixture<TFixture>
+public abstract partial class MessageStoreContract<TFixture> : IClassFixture<TFixture>
     where TFixture : class, IStoreFixture
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
@@ -130,92 +130,6 @@ public abstract class MessageStoreContract<TFixture> : IClassFixture<TFixture>
         Assert.Equal(messages.Select(m => m.Content), stored.Select(m => m.Content));
         Assert.Equal(MessageStatus.Offline, stored[^1].Status);
         Assert.Equal(450L, Assert.Single(await Bounded(Store.GetConversationsAsync(b, 10, default))).LastSeq);
-    }
-
-    [Fact]
-    public async Task ASendWithAStoredClientMsgIdIsADuplicateOfTheFirstMessage()
-    {
-        var (a, b) = (TestIds.User("a"), TestIds.User("b"));
-        var first = TestIds.Message(a, b, 1, 1_000, "first", clientMsgId: "same-key");
-        var retry = TestIds.Message(a, b, 2, 2_000, "retry", clientMsgId: "same-key");
-        var retryInBatch = TestIds.Message(a, b, 3, 3_000, "again", clientMsgId: "same-key");
-
-        await Apply([new MessageSent(first)]);
-        var outcomes = await Apply([new MessageSent(retry), new MessageSent(retryInBatch)]);
-
-        Assert.All(outcomes, o =>
-        {
-            Assert.Equal(AppendStatus.Duplicate, o.Status);
-            Assert.Equal(first, o.Existing);
-        });
-        Assert.Equal(first, await Bounded(Store.FindByClientMsgIdAsync(a, "same-key", default)));
-        Assert.Equal(1, await Bounded(Store.GetMaxSeqAsync(first.ChatId, default)));
-        Assert.Empty(await Bounded(Store.GetByIdsAsync([retry.MsgId, retryInBatch.MsgId], default)));
-    }
-
-    [Fact]
-    public async Task AnotherSendUnderAStoredMsgIdIsAConflictNotADuplicateOfThatMessage()
-    {
-        // Two nodes minting from one node id: same msgId, different message. Answered "duplicate", the second
-        // would be accepted and never stored; as a conflict its send is retried under a new msgId.
-        var (a, b, c) = (TestIds.User("a"), TestIds.User("b"), TestIds.User("c"));
-        var first = TestIds.Message(a, b, 1, 1_000, "first");
-        var clash = TestIds.Message(c, b, 1, 1_000, "same id, other send") with { MsgId = first.MsgId };
-        await Apply([new MessageSent(first)]);
-
-        var outcomes = await Apply([new MessageSent(clash)]);
-        var redelivered = await Apply([new MessageSent(first)]);
-        var (d, e) = (TestIds.User("d"), TestIds.User("e"));
-        var fresh = TestIds.Message(d, e, 1, 3_000, "fresh");
-        var freshClash = TestIds.Message(e, d, 2, 3_000, "same id in one batch") with { MsgId = fresh.MsgId };
-        var inOneBatch = await Apply([new MessageSent(fresh), new MessageSent(freshClash)]);
-
-        Assert.Equal(AppendStatus.SeqConflict, outcomes[0].Status);
-        Assert.Null(outcomes[0].Existing);
-        Assert.Equal(AppendOutcome.DuplicateOf(first), redelivered[0]);
-        Assert.Equal([AppendStatus.Appended, AppendStatus.SeqConflict], inOneBatch.Select(o => o.Status));
-        Assert.Equal([fresh], await Bounded(Store.GetAfterSeqAsync(fresh.ChatId, 0, 10, default)));
-        Assert.Equal([first], await Bounded(Store.GetByIdsAsync([first.MsgId], default)));
-        Assert.Empty(await Bounded(Store.GetAfterSeqAsync(clash.ChatId, 0, 10, default)));
-    }
-
-    [Fact]
-    public async Task TwoNewSendsWithOneClientMsgIdInOneBatchStoreOnlyTheFirst()
-    {
-        var (a, b) = (TestIds.User("a"), TestIds.User("b"));
-        var first = TestIds.Message(a, b, 1, 1_000, clientMsgId: "k1");
-        var second = TestIds.Message(a, b, 2, 1_001, clientMsgId: "k1");
-
-        var outcomes = await Apply([new MessageSent(first), new MessageSent(second)]);
-
-        Assert.Equal(AppendStatus.Appended, outcomes[0].Status);
-        Assert.Equal(AppendOutcome.DuplicateOf(first), outcomes[1]);
-        Assert.Equal([first], await Bounded(Store.GetAfterSeqAsync(first.ChatId, 0, 10, default)));
-    }
-
-    [Fact]
-    public async Task ASeqConflictIsReportedWithoutLosingTheRestOfTheBatch()
-    {
-        var (a, b) = (TestIds.User("a"), TestIds.User("b"));
-        var m1 = TestIds.Message(a, b, 1, 1_000);
-        await Apply([new MessageSent(m1)]);
-        var clash = TestIds.Message(b, a, 1, 2_000, "clash");
-        var m2 = TestIds.Message(b, a, 2, 2_001);
-
-        var outcomes = await Apply(
-        [
-            new MessageSent(clash), new MessageSent(m2),
-            new MessagesAcked(m1.ChatId, a, b, [m1.MsgId], MessageStatus.Read, 1, 2_002),
-        ]);
-
-        Assert.Equal([AppendStatus.SeqConflict, AppendStatus.Appended, AppendStatus.Appended], outcomes.Select(o => o.Status));
-        Assert.Null(outcomes[0].Existing);
-        var stored = await Bounded(Store.GetAfterSeqAsync(m1.ChatId, 0, 10, default));
-        Assert.Equal([m1.MsgId, m2.MsgId], stored.Select(m => m.MsgId));
-        Assert.Equal(MessageStatus.Read, stored[0].Status);
-        Assert.Null(await Bounded(Store.FindByClientMsgIdAsync(b, clash.ClientMsgId, default)));
-        var aView = Assert.Single(await Bounded(Store.GetConversationsAsync(a, 10, default)));
-        Assert.Equal((2L, m2.MsgId), (aView.LastSeq, aView.LastMessage!.MsgId));
     }
 
     [Fact]
