@@ -24,6 +24,16 @@ public interface IPresence
     ValueTask<int> CountConnectionsAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether the user has a live connection other than <paramref name="connectionId"/> on any node: the send path
+    /// pushes to the sender's other devices only then (a push through the backplane costs a publish and a receive on
+    /// every node that holds the user, for nothing when the sending connection is the only one). An adapter that is
+    /// unsure (its state may be incomplete) answers true. The default counts, which is right whenever the asking
+    /// connection is registered (a hub method runs only after its connection's registration).
+    /// </summary>
+    async ValueTask<bool> HasOtherConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken) =>
+        await CountConnectionsAsync(userId, cancellationToken).ConfigureAwait(false) > 1;
+
+    /// <summary>
     /// The user's live connections on every node (SPEC §12 admin), at most <paramref name="limit"/>: a user has at
     /// most <c>Im:Limits:MaxConnectionsPerUser</c> of them, plus the ones being refused at that moment.
     /// </summary>

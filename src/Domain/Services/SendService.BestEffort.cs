@@ -57,23 +57,44 @@ public sealed partial class SendService
         }
     }
 
+    /// <returns>Whether the sender has a live connection besides <paramref name="senderConnectionId"/>; true when unknown.</returns>
+    private async Task<bool> HasOtherDeviceQuietlyAsync(string userId, string? senderConnectionId, CancellationToken cancellationToken)
+    {
+        if (senderConnectionId is null)
+        {
+            // REST or a service: every device of the sender is "another" one.
+            return true;
+        }
+        try
+        {
+            return await _presence.HasOtherConnectionAsync(userId, senderConnectionId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _degraded.Note("presence", ex);
+            return true;
+        }
+    }
+
     private async Task DeliverAsync(ChatMessage message, bool? online, string? senderConnectionId, CancellationToken cancellationToken)
     {
         // From here on the message is durable: nothing below may fail the send. Every failure only
         // degrades the fast path, and sync (G5) still returns the message.
         using var activity = MessagingTracing.Source.StartActivity("im.push");
         var dto = MessageDto.From(message);
-        if (online == false)
-        {
-            await _offline.MarkAsync(message, "offline", cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await PushQuietlyAsync(() => _pusher.PushToRecipientAsync(dto, cancellationToken), "send").ConfigureAwait(false);
-        }
+        var toRecipient = online == false
+            ? _offline.MarkAsync(message, "offline", cancellationToken)
+            : PushQuietlyAsync(() => _pusher.PushToRecipientAsync(dto, cancellationToken), "send");
         activity?.SetTag("im.recipient.online", online != false);
 
-        await PushQuietlyAsync(() => _pusher.PushToSenderDevicesAsync(dto, senderConnectionId, cancellationToken), "sender-sync").ConfigureAwait(false);
+        // Asked while the recipient's push is on its way, and only now that the message is durable, so a device that
+        // registered before the commit gets the copy (one that connects later finds the message by its first sync).
+        // Without another device the copy would cost a publish and a receive on the sender's node for nothing.
+        if (await HasOtherDeviceQuietlyAsync(message.FromUserId, senderConnectionId, cancellationToken).ConfigureAwait(false))
+        {
+            await PushQuietlyAsync(() => _pusher.PushToSenderDevicesAsync(dto, senderConnectionId, cancellationToken), "sender-sync").ConfigureAwait(false);
+        }
+        await toRecipient.ConfigureAwait(false);
     }
 
     private async Task PushQuietlyAsync(Func<Task> push, string kind)

@@ -36,13 +36,21 @@ internal sealed class SignalRMessagePusher : IMessagePusher
             ? _hub.Clients.Group(ChatHub.UserGroup(message.FromUserId)).ReceiveC2C(message)
             : _hub.Clients.GroupExcept(ChatHub.UserGroup(message.FromUserId), exceptConnectionId).ReceiveC2C(message));
 
-    public async Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken)
+    public Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken)
     {
         var sender = _hub.Clients.Group(ChatHub.UserGroup(senderUserId));
-        foreach (var status in events)
+        if (events.Count == 1)
         {
-            await Bounded(sender.MessageStatus(status)).ConfigureAwait(false);
+            return Bounded(sender.MessageStatus(events[0]));
         }
+        // Started together, so the backplane's publishes share round trips instead of waiting for each other. One
+        // ack's events are about different messages (one each), so their order carries nothing.
+        var pushes = new Task[events.Count];
+        for (var i = 0; i < pushes.Length; i++)
+        {
+            pushes[i] = sender.MessageStatus(events[i]);
+        }
+        return Bounded(Task.WhenAll(pushes));
     }
 
     public Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecalledEvent recalled, CancellationToken cancellationToken) =>

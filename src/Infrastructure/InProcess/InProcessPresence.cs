@@ -95,6 +95,18 @@ public sealed class InProcessPresence(TimeProvider? time = null, IPresenceEvents
         }
     }
 
+    public ValueTask<bool> HasOtherConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken)
+    {
+        if (!_connections.TryGetValue(userId, out var set))
+        {
+            return ValueTask.FromResult(false);
+        }
+        lock (set)
+        {
+            return ValueTask.FromResult(set.Count > (set.ContainsKey(connectionId) ? 1 : 0));
+        }
+    }
+
     public ValueTask<IReadOnlyList<PresenceConnection>> ListConnectionsAsync(string userId, int limit, CancellationToken cancellationToken)
     {
         if (!_connections.TryGetValue(userId, out var set))

@@ -57,6 +57,23 @@ public abstract class PresenceContract<TFixture>(TFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task OtherConnectionMeansAnotherLiveConnectionOfTheUserOnAnyNode()
+    {
+        var nodes = await fixture.CreateAsync(2);
+        var user = Unique("u");
+        Assert.False(await nodes[0].HasOtherConnectionAsync(user, "phone", default));
+        await nodes[0].AddConnectionAsync(user, "phone", default);
+        Assert.False(await nodes[0].HasOtherConnectionAsync(user, "phone", default));
+        Assert.True(await nodes[0].HasOtherConnectionAsync(user, "not-registered", default));
+        await nodes[1].AddConnectionAsync(user, "laptop", default);
+        Assert.True(await nodes[0].HasOtherConnectionAsync(user, "phone", default));
+        Assert.True(await nodes[1].HasOtherConnectionAsync(user, "laptop", default));
+        await nodes[1].RemoveConnectionAsync(user, "laptop", default);
+        Assert.False(await nodes[0].HasOtherConnectionAsync(user, "phone", default));
+        Assert.False(await nodes[1].HasOtherConnectionAsync(Unique("other"), "phone", default));
+    }
+
+    [Fact]
     public async Task TheListingHasTheUsersLiveConnectionsOnEveryNodeAndIsBounded()
     {
         var nodes = await fixture.CreateAsync(2);

@@ -15,6 +15,8 @@ public sealed class SendServiceTests
     {
         var h = new ServiceHarness();
         await h.Presence.AddConnectionAsync("bob", "c-bob", default);
+        await h.Presence.AddConnectionAsync("alice", "c-alice", default);
+        await h.Presence.AddConnectionAsync("alice", "c-alice-laptop", default);
 
         var result = await h.Send.SendAsync("alice", Request(), "c-alice", default);
 
@@ -24,6 +26,27 @@ public sealed class SendServiceTests
         Assert.Single(h.Pusher.ToSender);
         Assert.Equal(1, await h.Retry.CountAsync(default));
         Assert.IsType<MessageSent>(Assert.Single(h.Store.Applied));
+    }
+
+    [Fact]
+    public async Task TheSendersCopyGoesOutOnlyWhenTheSenderHasAnotherDeviceOrSentWithoutAConnection()
+    {
+        var h = new ServiceHarness();
+        await h.Presence.AddConnectionAsync("bob", "c-bob", default);
+        await h.Presence.AddConnectionAsync("alice", "c-alice", default);
+
+        await h.Send.SendAsync("alice", Request("only-device"), "c-alice", default);
+        Assert.Empty(h.Pusher.ToSender);
+        Assert.Single(h.Pusher.ToRecipient);
+
+        // REST or a service (no sending connection): the copy reaches every device there is.
+        await h.Send.SendAsync("alice", Request("rest"), null, default);
+        Assert.Single(h.Pusher.ToSender);
+
+        await h.Presence.AddConnectionAsync("alice", "c-alice-laptop", default);
+        await h.Send.SendAsync("alice", Request("two-devices"), "c-alice", default);
+        Assert.Equal(2, h.Pusher.ToSender.Count);
+        Assert.Equal(3, h.Pusher.ToRecipient.Count);
     }
 
     [Fact]

@@ -92,6 +92,21 @@ internal sealed partial class RedisPresence
         return live
         """;
 
+    // KEYS: user hash. ARGV: a connection id. 1 when an unexpired entry other than that connection's exists. Read only:
+    // expired entries are left for the count and the reaper (a send must not write).
+    private const string OtherLiveScript = NowMs + """
+        local entries = redis.call('HGETALL', KEYS[1])
+        for i = 1, #entries, 2 do
+          if entries[i] ~= ARGV[1] then
+            local expiry = tonumber(string.match(entries[i + 1], '^(%d+)'))
+            if expiry and expiry > now then
+              return 1
+            end
+          end
+        end
+        return 0
+        """;
+
     // KEYS: user hash. ARGV: max. The unexpired entries, as field, value, field, value…, at most max of them.
     private const string ListLiveScript = NowMs + """
         local entries = redis.call('HGETALL', KEYS[1])

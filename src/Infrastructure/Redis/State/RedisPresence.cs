@@ -121,6 +121,13 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         return (int)reply;
     }
 
+    public async ValueTask<bool> HasOtherConnectionAsync(string userId, string connectionId, CancellationToken cancellationToken)
+    {
+        var reply = await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(OtherLiveScript, [_keys.PresenceUser(userId)], [connectionId])).ConfigureAwait(false);
+        // Right after Redis came back the other nodes may not have re-registered the user's other devices yet.
+        return (int)reply == 1 || IsReRegistering;
+    }
+
     public async ValueTask<IReadOnlyList<PresenceConnection>> ListConnectionsAsync(string userId, int limit, CancellationToken cancellationToken)
     {
         var reply = await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(ListLiveScript, [_keys.PresenceUser(userId)], [Math.Max(0, limit)])).ConfigureAwait(false);
