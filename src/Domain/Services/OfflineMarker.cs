@@ -42,4 +42,12 @@ public sealed class OfflineMarker
         // Whether or not the log took the mark: the recipient is offline either way. Queues only.
         _notifier?.MessageOffline(message);
     }
+
+    /// <summary>The rest of a mark for a message that was stored offline to begin with: counted and handed to the push hook.</summary>
+    public Task StoredOfflineAsync(ChatMessage message, string reason)
+    {
+        _metrics.OfflineMarks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        _notifier?.MessageOffline(message);
+        return Task.CompletedTask;
+    }
 }

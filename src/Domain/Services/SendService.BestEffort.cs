@@ -82,9 +82,11 @@ public sealed partial class SendService
         // degrades the fast path, and sync (G5) still returns the message.
         using var activity = MessagingTracing.Source.StartActivity("im.push");
         var dto = MessageDto.From(message);
-        var toRecipient = online == false
-            ? _offline.MarkAsync(message, "offline", cancellationToken)
-            : PushQuietlyAsync(() => _pusher.PushToRecipientAsync(dto, cancellationToken), "send");
+        var toRecipient = online != false
+            ? PushQuietlyAsync(() => _pusher.PushToRecipientAsync(dto, cancellationToken), "send")
+            : message.Status == MessageStatus.Offline
+                ? _offline.StoredOfflineAsync(message, "offline")
+                : _offline.MarkAsync(message, "offline", cancellationToken);
         activity?.SetTag("im.recipient.online", online != false);
 
         // Asked while the recipient's push is on its way, and only now that the message is durable, so a device that

@@ -216,10 +216,10 @@ public sealed partial class SendService
                 using (await _locks.AcquireAsync(chatId, cancellationToken).ConfigureAwait(false))
                 {
                     var seq = await _sequences.NextAsync(chatId, cancellationToken).ConfigureAwait(false);
+                    online = await recipientOnline.ConfigureAwait(false);
                     message = new ChatMessage(
                         _ids.Next(), draft.ClientMsgId, chatId, seq, draft.From, draft.To, draft.Content, draft.MsgFormat, draft.Ext,
-                        _time.GetUtcNow().ToUnixTimeMilliseconds(), MessageStatus.Reached);
-                    online = await recipientOnline.ConfigureAwait(false);
+                        _time.GetUtcNow().ToUnixTimeMilliseconds(), InitialStatus(online));
                     if (online != false)
                     {
                         // Sent before the message goes to the log, so a node that dies after the commit leaves the entry
@@ -283,7 +283,14 @@ public sealed partial class SendService
         }
     }
 
-    /// <returns>Whether the recipient has a live connection; null when presence could not be asked.</returns>
+    /// <summary>
+    /// With the store as the log, a message to a recipient known to be offline is stored offline at once: the same row
+    /// as a send followed by its <c>C2C_OFF_LINE_MSG</c>, for one event instead of two. A RocketMQ log carries the two
+    /// events the Java consumers expect (SPEC §6).
+    /// </summary>
+    private MessageStatus InitialStatus(bool? recipientOnline) =>
+        recipientOnline == false && _options.StoreIsTheLog ? MessageStatus.Offline : MessageStatus.Reached;
+
     private static SendC2CResult ToResult(DedupeRecord record, bool duplicate) => new()
     {
         MsgId = record.MsgId.ToString(CultureInfo.InvariantCulture),

@@ -2,6 +2,7 @@ using ImSignalR.Domain.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Services;
 
 namespace ImSignalR.UnitTests.Domain;
 
@@ -47,6 +48,24 @@ public sealed class SendServiceTests
         await h.Send.SendAsync("alice", Request("two-devices"), "c-alice", default);
         Assert.Equal(2, h.Pusher.ToSender.Count);
         Assert.Equal(3, h.Pusher.ToRecipient.Count);
+    }
+
+    [Fact]
+    public async Task WithTheStoreAsTheLogAMessageToAnOfflineRecipientIsStoredOfflineInOneEvent()
+    {
+        var h = new ServiceHarness(new MessagingOptions { RetryDelays = [TimeSpan.FromSeconds(5)], StoreIsTheLog = true });
+        var offline = await h.Send.SendAsync("alice", Request("to-offline"), null, default);
+        await h.Presence.AddConnectionAsync("bob", "c-bob", default);
+        var online = await h.Send.SendAsync("alice", Request("to-online"), null, default);
+
+        var sent = h.Store.Applied.Cast<MessageSent>().ToList(); // no MessageOffline event at all
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(MessageStatus.Offline, sent[0].Message.Status);
+        Assert.Equal(MessageStatus.Reached, sent[1].Message.Status);
+        Assert.Equal(MessageStatus.Offline, h.Store.Messages[long.Parse(offline.MsgId, System.Globalization.CultureInfo.InvariantCulture)].Status);
+        Assert.Equal(MessageStatus.Reached, h.Store.Messages[long.Parse(online.MsgId, System.Globalization.CultureInfo.InvariantCulture)].Status);
+        Assert.Single(h.Pusher.ToRecipient);
+        Assert.Equal(1, await h.Retry.CountAsync(default));
     }
 
     [Fact]
