@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using ImSignalR.Domain.Contracts;
 using ImSignalR.FunctionalTests.Cluster;
 using ImSignalR.FunctionalTests.Groups;
 using ImSignalR.FunctionalTests.Infrastructure;
@@ -8,6 +9,7 @@ using ImSignalR.Infrastructure.RocketMq;
 using ImSignalR.Infrastructure.RocketMq.Consumer;
 using ImSignalR.Infrastructure.RocketMq.Producer;
 using ImSignalR.IntegrationTests.RocketMq.Double;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.FunctionalTests.RocketMq;
@@ -151,19 +153,28 @@ public sealed class RocketMqGroupHubTests
         var fromBackend = (await alice.SyncAsync(group.ChatId, 31)).Messages.Single(m => m.MsgId == backendMsgId);
         Assert.Equal(bobId, fromBackend.FromUserId);
 
-        // The group topic: created (150), 30 sends (110), carol's read (130), her removal (150), the backend's send (110);
-        // one queue for the group; the C2C topic holds nothing (Java im-business sees nothing new).
+        // Alice recalls her first message: the row and seq stay, the content goes.
+        await alice.Connection.InvokeAsync<RecallResult>(HubMethods.RecallMessage, new RecallRequest { MsgId = sent[0].MsgId });
+        Assert.True((await alice.SyncAsync(group.ChatId, 1, 1)).Messages.Single().Recalled);
+
+        // The group topic: created (150), 30 sends (110), carol's read (130), her removal (150), the backend's send (110),
+        // the recall (140); one queue for the group; the C2C topic holds nothing (Java im-business sees nothing new).
         var records = mq.Brokers.SelectMany(b => b.Messages(topics.Group).Select(r => (Broker: b.Name, Record: r)))
             .OrderBy(x => x.Record.QueueOffset).ToList();
-        Assert.Equal([150, .. Enumerable.Repeat(110, 30), 130, 150, 110], records.Select(r => TypeOf(r.Record.Body)));
+        Assert.Equal([150, .. Enumerable.Repeat(110, 30), 130, 150, 110, 140], records.Select(r => TypeOf(r.Record.Body)));
         Assert.Single(records.Select(r => (r.Broker, r.Record.QueueId)).Distinct());
         Assert.All(records, r => Assert.Equal(group.GroupId, Data(r.Record.Body).GetProperty("groupId").GetString()));
         Assert.Equal(0, mq.TotalMessages(topics.C2C));
 
         // Service events, from the consumer after the store applied them.
         bool Of(JsonElement e, string type) => e.GetProperty("type").GetString() == type && e.GetProperty("data").TryGetProperty("chat_id", out var c) && c.GetString() == group.ChatId;
-        await Eventually.TrueAsync(() => events.Count(e => Of(e.Body, "message_sent")) >= 31 && events.Count(e => Of(e.Body, "group_changed")) >= 2,
-            "message_sent for the 31 messages and group_changed for the creation and the removal", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => events.Count(e => Of(e.Body, "message_sent")) >= 31 && events.Count(e => Of(e.Body, "group_changed")) >= 2
+            && events.Any(e => Of(e.Body, "message_recalled")),
+            "message_sent for the 31 messages, group_changed for the creation and the removal, message_recalled", TimeSpan.FromSeconds(30));
+        var recalled = events.First(e => Of(e.Body, "message_recalled")).Body.GetProperty("data");
+        Assert.Equal((sent[0].MsgId, group.GroupId, aliceId), (recalled.GetProperty("msg_id").GetString(), recalled.GetProperty("group_id").GetString(),
+            recalled.GetProperty("from_user_id").GetString()));
+        Assert.Equal(JsonValueKind.Null, recalled.GetProperty("to_user_id").ValueKind);
         var messageSent = events.Where(e => Of(e.Body, "message_sent")).Select(e => e.Body).ToList();
         Assert.Equal([.. sent.Select(s => s.MsgId), backendMsgId], messageSent.Select(e => e.GetProperty("data").GetProperty("msg_id").GetString()).Distinct());
         Assert.All(messageSent, e =>
@@ -178,6 +189,22 @@ public sealed class RocketMqGroupHubTests
         Assert.Equal(aliceId, removal.Properties["user_id"]);
         Assert.Equal([carolId], removal.Body.GetProperty("data").GetProperty("user_ids").EnumerateArray().Select(u => u.GetString()));
         Assert.Equal(32, removal.Body.GetProperty("data").GetProperty("seq").GetInt64());
+
+        // Redelivery: every group event of the topic produced again onto the group's queue changes nothing in MariaDB.
+        async Task<string> SnapshotAsync() => string.Join('\n', (await alice.SyncAsync(group.ChatId)).Messages
+            .Select(m => $"{m.Seq}/{m.MsgId}/{m.MsgFormat}/{m.Recalled}/{m.Content}"))
+            + $"|{(await alice.MembersAsync(group.GroupId)).Members.Count}|{(await carol.ConversationsAsync()).SingleOrDefault(c => c.ChatId == group.ChatId)?.ReadSeq}";
+        var before = await SnapshotAsync();
+        foreach (var (_, record) in records)
+        {
+            await producer.SendAsync(new OutgoingMessage(topics.Group, record.Body, record.Tags, record.Properties["KEYS"], group.ChatId), CancellationToken.None);
+        }
+        var (broker, queueId) = (mq.Broker(records[0].Broker), records[0].Record.QueueId);
+        Assert.Equal(2 * records.Count, broker.MaxOffset(topics.Group, queueId));
+        await Eventually.TrueAsync(() => broker.CommittedOffset("gg_" + run, topics.Group, queueId) == 2 * records.Count,
+            "the hub's consumer applied the redelivered events", TimeSpan.FromSeconds(30));
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(33, (await alice.SyncAsync(group.ChatId)).Messages.Count); // created, 30 sends, the removal, the backend's send
         await eventConsumer.StopAsync(CancellationToken.None);
         await responseConsumer.StopAsync(CancellationToken.None);
     }
