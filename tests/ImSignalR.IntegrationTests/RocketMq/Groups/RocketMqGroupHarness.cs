@@ -29,7 +29,7 @@ internal sealed class RocketMqGroupHarness : IAsyncDisposable
     private readonly ServiceProvider _provider;
     private readonly ReadYourWritesBarrier _barrier;
 
-    private RocketMqGroupHarness(RocketMqDouble mq, bool localConsumer)
+    private RocketMqGroupHarness(RocketMqDouble mq, bool localConsumer, TimeSpan applyTimeout)
     {
         Mq = mq;
         C2CTopic = RocketMqTestKit.UniqueName("C2C");
@@ -39,7 +39,7 @@ internal sealed class RocketMqGroupHarness : IAsyncDisposable
         Options = RocketMqTestKit.Options(mq.NameServerAddress, C2CTopic, RocketMqTestKit.UniqueName("G"));
         Options.GroupTopic = GroupTopic;
         Options.GroupConsumerGroup = RocketMqTestKit.UniqueName("GG");
-        Options.GroupApplyTimeout = TimeSpan.FromSeconds(20);
+        Options.GroupApplyTimeout = applyTimeout;
         _provider = new ServiceCollection().AddImSqliteStore($"Data Source={_path}").BuildServiceProvider();
         Store = _provider.GetRequiredService<IMessageStore>();
         Groups = _provider.GetRequiredService<IGroupStore>();
@@ -50,7 +50,8 @@ internal sealed class RocketMqGroupHarness : IAsyncDisposable
         Consumer = new RocketMqPersistenceConsumer(Store, Microsoft.Extensions.Options.Options.Create(Options),
             NullLogger<RocketMqPersistenceConsumer>.Instance, consumerRegistry);
         var log = new RocketMqGroupLog(Producer, Microsoft.Extensions.Options.Options.Create(Options), _barrier, Store);
-        Service = new GroupService(Groups, Store, log, new InProcessSequenceAllocator(Store), new InProcessDedupeCache(TimeProvider.System),
+        Sequences = new RewindableSequences(new InProcessSequenceAllocator(Store));
+        Service = new GroupService(Groups, Store, log, Sequences, new InProcessDedupeCache(TimeProvider.System),
             new SilentGroupPusher(), new SnowflakeIdGenerator(1, TimeProvider.System), new GroupOptions(), new MessagingOptions(),
             new MessagingMetrics(new Meter("test-" + Guid.NewGuid())), TimeProvider.System, NullLogger<GroupService>.Instance);
     }
@@ -73,9 +74,12 @@ internal sealed class RocketMqGroupHarness : IAsyncDisposable
 
     public GroupService Service { get; }
 
-    public static async Task<RocketMqGroupHarness> StartAsync(RocketMqDouble mq, bool localConsumer = true)
+    /// <summary>The group service's allocator; <see cref="RewindableSequences.RewindOnce"/> makes it repeat a taken seq (Redis lost its data).</summary>
+    public RewindableSequences Sequences { get; }
+
+    public static async Task<RocketMqGroupHarness> StartAsync(RocketMqDouble mq, bool localConsumer = true, TimeSpan? applyTimeout = null)
     {
-        var harness = new RocketMqGroupHarness(mq, localConsumer);
+        var harness = new RocketMqGroupHarness(mq, localConsumer, applyTimeout ?? TimeSpan.FromSeconds(20));
         await harness._provider.GetRequiredService<StoreMigrator>().MigrateAsync(default);
         await harness.Consumer.StartAsync(CancellationToken.None);
         return harness;
@@ -104,6 +108,23 @@ internal sealed class RocketMqGroupHarness : IAsyncDisposable
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>An allocator that can hand out one stale seq, as one behind the store after a Redis restart does.</summary>
+    internal sealed class RewindableSequences(ISequenceAllocator inner) : ISequenceAllocator
+    {
+        private long _stale;
+
+        public void RewindOnce(long seq) => Interlocked.Exchange(ref _stale, seq);
+
+        public ValueTask<long> NextAsync(string chatId, CancellationToken cancellationToken)
+        {
+            var stale = Interlocked.Exchange(ref _stale, 0);
+            return stale > 0 ? ValueTask.FromResult(stale) : inner.NextAsync(chatId, cancellationToken);
+        }
+
+        public ValueTask ReseedAsync(string chatId, long storeMaxSeq, CancellationToken cancellationToken) =>
+            inner.ReseedAsync(chatId, storeMaxSeq, cancellationToken);
     }
 
     /// <summary>Push is not under test here: the store and the topic are.</summary>
