@@ -3,10 +3,11 @@ using ImSignalR.Domain.Messaging;
 namespace ImSignalR.Domain.Ports;
 
 /// <summary>
-/// The durable point of group events (G1 for groups): commits them into the store, in the order their places were
-/// taken. Group events always go straight to the store, whatever <see cref="IMessageLog"/> is, because membership
-/// decides who may read and send and must be read back at once (the RocketMQ consumer's lag would let a removed
-/// member through).
+/// The durable point of group events (G1 for groups), in the order their places were taken. Membership decides who
+/// may read and send and is read back from the store by the next call, so an adapter's completion task completes
+/// only once the store has applied the event (with the store's outcome: duplicate, seq conflict): the direct log
+/// commits into the store itself; the RocketMQ log (the group topic, SPEC §10) waits, bounded, for the persistence
+/// consumer to have applied it, since the consumer's lag would otherwise let a removed member through.
 /// </summary>
 public interface IGroupLog
 {

@@ -3,6 +3,7 @@ using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
 using ImSignalR.Hub.Hubs;
 using ImSignalR.Infrastructure.Direct;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace ImSignalR.Hub.Composition;
@@ -20,7 +21,8 @@ internal static class GroupRegistration
         var options = configuration.GetSection(Section).Get<GroupOptions>() ?? new GroupOptions();
         Validate(options);
         services.AddSingleton(options);
-        services.AddSingleton<IGroupLog>(sp => new DirectGroupLog(sp.GetRequiredService<IMessageStore>(), new DirectLogOptions(),
+        // The direct log unless the message log registered its own (RocketMQ: the group topic).
+        services.TryAddSingleton<IGroupLog>(sp => new DirectGroupLog(sp.GetRequiredService<IMessageStore>(), new DirectLogOptions(),
             sp.GetRequiredService<ILogger<DirectMessageLog>>()));
         services.AddSingleton<IGroupPusher, SignalRGroupPusher>();
         services.AddSingleton<GroupService>();

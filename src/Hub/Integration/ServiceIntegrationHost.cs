@@ -25,7 +25,7 @@ internal sealed partial class ServiceIntegrationHost : IHostedService, IAsyncDis
     private RocketMqPushConsumer? _consumer;
 
     public ServiceIntegrationHost(
-        IOptions<RocketMqOptions> options, IRocketMqProducer producer, SendService send, QueryService query,
+        IOptions<RocketMqOptions> options, IRocketMqProducer producer, SendService send, QueryService query, GroupService groups,
         TimeProvider time, Meter meter, ILogger<ServiceIntegrationHost> logger)
     {
         _options = options.Value;
@@ -33,7 +33,8 @@ internal sealed partial class ServiceIntegrationHost : IHostedService, IAsyncDis
         _logger = logger;
         _processor = new ServiceRequestProcessor(
             (user, request, ct) => send.SendAsync(user, request, senderConnectionId: null, ct),
-            query.GetHistoryAsync, _options.Service.RequestTtl, time);
+            query.GetHistoryAsync, _options.Service.RequestTtl, time,
+            (user, request, ct) => groups.SendAsync(user, request, senderConnectionId: null, ct));
         _requests = meter.CreateCounter<long>("im.service.requests", description: "SPEC §13 service requests, by action and outcome.");
     }
 

@@ -4,7 +4,8 @@ using ImSignalR.Domain.Errors;
 namespace ImSignalR.Hub.Integration;
 
 /// <summary>
-/// Executes SPEC §13 requests: <c>send_message</c> (as <c>user_id</c>, the rules and guarantees of SendC2C; the
+/// Executes SPEC §13 requests: <c>send_message</c> (as <c>user_id</c>, the rules and guarantees of SendC2C, or of
+/// SendGroup when <c>data.group_id</c> is given; the
 /// request_id is the idempotency key when no client_msg_id is given) and <c>get_history</c> (a chat user_id is
 /// part of). Every delivery gets an answer: malformed, unknown, expired and refused requests get an error
 /// response, never an exception that would stall the queue. At most once per request_id (a redelivery answers
@@ -18,6 +19,7 @@ internal sealed class ServiceRequestProcessor
 
     private readonly Func<string, SendC2CRequest, CancellationToken, Task<SendC2CResult>> _send;
     private readonly Func<string, HistoryRequest, CancellationToken, Task<HistoryResult>> _history;
+    private readonly Func<string, SendGroupRequest, CancellationToken, Task<SendC2CResult>>? _sendGroup;
     private readonly ServiceResponseCache _cache;
     private readonly TimeSpan _ttl;
     private readonly TimeProvider _time;
@@ -25,10 +27,12 @@ internal sealed class ServiceRequestProcessor
     public ServiceRequestProcessor(
         Func<string, SendC2CRequest, CancellationToken, Task<SendC2CResult>> send,
         Func<string, HistoryRequest, CancellationToken, Task<HistoryResult>> history,
-        TimeSpan ttl, TimeProvider time)
+        TimeSpan ttl, TimeProvider time,
+        Func<string, SendGroupRequest, CancellationToken, Task<SendC2CResult>>? sendGroup = null)
     {
         _send = send;
         _history = history;
+        _sendGroup = sendGroup;
         _ttl = ttl;
         _time = time;
         _cache = new ServiceResponseCache(ttl * 2 > TimeSpan.FromMinutes(1) ? ttl * 2 : TimeSpan.FromMinutes(1), time);
@@ -84,19 +88,40 @@ internal sealed class ServiceRequestProcessor
 
     private async Task<ServiceResponse> SendAsync(ServiceRequest request, CancellationToken cancellationToken)
     {
-        if (request.DataString("group_id") is not null)
-        {
-            throw ImException.Invalid("Group messages are not available on this server; send to_user_id.");
-        }
         var msgFormat = request.DataLong("msg_format");
-        var result = await _send(request.UserId, new SendC2CRequest
+        // msg_format is optional here (SPEC §13); SendC2C and SendGroup require one: text.
+        var format = msgFormat is null ? TextFormat : (int)Math.Clamp(msgFormat.Value, int.MinValue, int.MaxValue);
+        var clientMsgId = request.DataString("client_msg_id") ?? request.RequestId;
+        SendC2CResult result;
+        if (request.DataString("group_id") is { } groupId)
         {
-            ToUserId = request.DataString("to_user_id"),
-            Content = request.DataString("message"),
-            // msg_format is optional here (SPEC §13); SendC2C requires one: text.
-            MsgFormat = msgFormat is null ? TextFormat : (int)Math.Clamp(msgFormat.Value, int.MinValue, int.MaxValue),
-            ClientMsgId = request.DataString("client_msg_id") ?? request.RequestId,
-        }, cancellationToken).ConfigureAwait(false);
+            if (request.DataString("to_user_id") is not null)
+            {
+                throw ImException.Invalid("Give to_user_id or group_id, not both.");
+            }
+            if (_sendGroup is null)
+            {
+                throw ImException.Invalid("Group messages are not available on this server; send to_user_id.");
+            }
+            // A SendGroup as user_id: membership, limits, moderation and G1-G3 exactly as the hub method.
+            result = await _sendGroup(request.UserId, new SendGroupRequest
+            {
+                GroupId = groupId,
+                Content = request.DataString("message"),
+                MsgFormat = format,
+                ClientMsgId = clientMsgId,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            result = await _send(request.UserId, new SendC2CRequest
+            {
+                ToUserId = request.DataString("to_user_id"),
+                Content = request.DataString("message"),
+                MsgFormat = format,
+                ClientMsgId = clientMsgId,
+            }, cancellationToken).ConfigureAwait(false);
+        }
         return ServiceResponse.Ok(request.RequestId, SendMessage, new SendData(result.MsgId, result.ChatId, result.Seq, result.ServerTime, result.Duplicate, "sent"));
     }
 

@@ -16,12 +16,17 @@ internal sealed class RocketMqMetrics
     {
         _consumers = consumers;
         EventsPublished = meter?.CreateCounter<long>("im.service.events", description: "SPEC §13 events published, by type.");
+        EventsSkipped = meter?.CreateCounter<long>("im.rocketmq.events.skipped", unit: "{message}",
+            description: "Bodies on the log topics that are not a valid event, skipped by the persistence consumer (tag topic).");
         meter?.CreateObservableGauge("im.rocketmq.consumer.lag", Observe, unit: "{message}",
             description: "Messages on a queue not yet applied by this node's persistence consumer.");
     }
 
     /// <summary>SPEC §13 events published (tag <c>type</c>); null without a meter.</summary>
     public Counter<long>? EventsPublished { get; }
+
+    /// <summary>Unreadable bodies skipped by the persistence consumer (tag <c>topic</c>); null without a meter.</summary>
+    public Counter<long>? EventsSkipped { get; }
 
     private IEnumerable<Measurement<long>> Observe()
     {

@@ -12,6 +12,25 @@ public sealed class RocketMqOptions
     [Required, RegularExpression("^[%|a-zA-Z0-9_-]{1,127}$")]
     public string Topic { get; set; } = "XZLL_C2CMSG_TOPIC";
 
+    /// <summary>The group events' topic (SPEC §10): kept off <see cref="Topic"/> so the Java im-business there sees nothing new.</summary>
+    [Required, RegularExpression("^[%|a-zA-Z0-9_-]{1,127}$")]
+    public string GroupTopic { get; set; } = "IM_GROUP_MSG_TOPIC";
+
+    /// <summary>
+    /// The persistence consumer's group on <see cref="GroupTopic"/>. Not <see cref="ConsumerGroup"/>: a broker keeps one
+    /// subscription set per group and every member of a group must subscribe to the same topics; this client runs one
+    /// consumer per topic, so two topics in one group would make each heartbeat replace the other's subscription.
+    /// </summary>
+    [Required, StringLength(120)]
+    public string GroupConsumerGroup { get; set; } = "im-signalr-persist-group";
+
+    /// <summary>
+    /// How long a group event's append waits, after SEND_OK, for the persistence consumer to apply it (membership
+    /// is read back from the store by the next call; docs/rocketmq.md "Group topic"). Past it the append reports the
+    /// event accepted (it is durable) and counts the wait as given up.
+    /// </summary>
+    public TimeSpan GroupApplyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     [Required, StringLength(120)]
     public string ProducerGroup { get; set; } = "im-signalr-producer";
 

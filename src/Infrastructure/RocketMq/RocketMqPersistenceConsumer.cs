@@ -19,7 +19,7 @@ namespace ImSignalR.Infrastructure.RocketMq;
 /// is retried in place (with backoff) rather than sent to the retry topic, which would break per-chat order.
 /// A body that is not a ClusterEvent is logged and skipped: no retry can fix it.
 /// </summary>
-internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDisposable
+internal sealed partial class RocketMqPersistenceConsumer : IHostedService, IAsyncDisposable
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
@@ -30,6 +30,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     private readonly IRocketMqProducer? _events;
     private readonly RocketMqMetrics? _metrics;
     private RocketMqPushConsumer? _consumer;
+    private RocketMqPushConsumer? _groupConsumer;
 
     public RocketMqPersistenceConsumer(
         IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger,
@@ -48,19 +49,26 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     /// <summary>The underlying consumer (tests look at its queue assignment).</summary>
     internal RocketMqPushConsumer? Consumer => _consumer;
 
+    /// <summary>The group topic's consumer (SPEC §10), in its own consumer group (see <see cref="RocketMqOptions.GroupConsumerGroup"/>).</summary>
+    internal RocketMqPushConsumer? GroupConsumer => _groupConsumer;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _consumer = new RocketMqPushConsumer(_options, _options.Topic, _options.ConsumerGroup, ApplyBatchAsync, _logger);
+        _consumer = new RocketMqPushConsumer(_options, _options.Topic, _options.ConsumerGroup,
+            (q, m, ct) => ApplyBatchAsync(q, m, ClusterEventCodec.Parse, ct), _logger);
         _registry?.Add(_consumer.Progress);
+        _groupConsumer = new RocketMqPushConsumer(_options, _options.GroupTopic, _options.GroupConsumerGroup,
+            (q, m, ct) => ApplyBatchAsync(q, m, GroupClusterEventCodec.Parse, ct), _logger);
+        _registry?.Add(_groupConsumer.Progress);
         await _consumer.StartAsync(cancellationToken).ConfigureAwait(false);
+        await _groupConsumer.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Graceful: in-flight batches finish and commit.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_consumer is { } consumer)
+        foreach (var consumer in Take())
         {
-            _consumer = null;
             _registry?.Remove(consumer.Progress);
             await consumer.StopAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -69,32 +77,50 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     /// <summary>Hard stop: in-flight batches are abandoned uncommitted (as in a crash).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_consumer is { } consumer)
+        foreach (var consumer in Take())
         {
-            _consumer = null;
             _registry?.Remove(consumer.Progress);
             await consumer.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task ApplyBatchAsync(MessageQueue queue, IReadOnlyList<MessageExt> messages, CancellationToken cancellationToken)
+    private List<RocketMqPushConsumer> Take()
+    {
+        var taken = new List<RocketMqPushConsumer>(2);
+        if (Interlocked.Exchange(ref _consumer, null) is { } c2c)
+        {
+            taken.Add(c2c);
+        }
+        if (Interlocked.Exchange(ref _groupConsumer, null) is { } group)
+        {
+            taken.Add(group);
+        }
+        return taken;
+    }
+
+    private delegate LogEvent Parser(ReadOnlySpan<byte> body);
+
+    private async Task ApplyBatchAsync(MessageQueue queue, IReadOnlyList<MessageExt> messages, Parser parse, CancellationToken cancellationToken)
     {
         var events = new List<LogEvent>(messages.Count);
         foreach (var message in messages)
         {
             try
             {
-                events.Add(ClusterEventCodec.Parse(message.Body.Span));
+                events.Add(parse(message.Body.Span));
             }
             catch (FormatException e)
             {
+                // No retry can fix it, and holding it would block every chat behind it on this queue.
                 RocketMqLog.PoisonMessage(_logger, message.MsgId, queue.ToString(), e);
+                _metrics?.EventsSkipped?.Add(1, new KeyValuePair<string, object?>("topic", queue.Topic));
             }
         }
         if (events.Count == 0)
         {
             return;
         }
+        IReadOnlyList<AppendOutcome> applied;
         var delay = TimeSpan.FromMilliseconds(200);
         while (true)
         {
@@ -108,6 +134,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
                         RocketMqLog.ApplyOutcome(_logger, i, queue.ToString(), outcomes[i].Status.ToString());
                     }
                 }
+                applied = outcomes;
                 break;
             }
             catch (ImException e) when (e.IsRetriable)
@@ -119,7 +146,7 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
         }
         if (_events is not null)
         {
-            await PublishEventsAsync(queue, events, cancellationToken).ConfigureAwait(false);
+            await PublishEventsAsync(queue, events, applied, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -128,16 +155,17 @@ internal sealed class RocketMqPersistenceConsumer : IHostedService, IAsyncDispos
     /// in place (with backoff), like an unavailable store: dropping it would break "at least once", and the
     /// retry topic would break per-chat order.
     /// </summary>
-    private async Task PublishEventsAsync(MessageQueue queue, List<LogEvent> events, CancellationToken cancellationToken)
+    private async Task PublishEventsAsync(MessageQueue queue, List<LogEvent> events, IReadOnlyList<AppendOutcome> outcomes, CancellationToken cancellationToken)
     {
         var service = _options.Service;
-        foreach (var logEvent in events)
+        for (var i = 0; i < events.Count; i++)
         {
+            var logEvent = events[i];
             var (body, type, msgId, userId) = logEvent switch
             {
                 MessageSent { Message: var m } => (ServiceEventCodec.MessageSent(m, service.EventsIncludeContent), ServiceEventCodec.MessageSentType, m.MsgId, m.FromUserId),
                 MessageRecalled r => (ServiceEventCodec.MessageRecalled(r), ServiceEventCodec.MessageRecalledType, r.MsgId, r.FromUserId),
-                _ => (null, "", 0L, ""),
+                _ => GroupServiceEvent(logEvent, outcomes[i]),
             };
             if (body is null)
             {

@@ -32,7 +32,12 @@ public static class RocketMqServiceCollectionExtensions
             new RocketMqProducer(sp.GetRequiredService<IOptions<RocketMqOptions>>().Value, sp.GetRequiredService<ILogger<RocketMqProducer>>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageLog, RocketMqMessageLog>());
         services.TryAddSingleton<LocalConsumerRegistry>();
+        services.TryAddSingleton(sp => new ReadYourWritesBarrier(
+            sp.GetRequiredService<IOptions<RocketMqOptions>>().Value, sp.GetRequiredService<LocalConsumerRegistry>(),
+            sp.GetRequiredService<ILogger<ReadYourWritesBarrier>>()));
         DecorateStoreWithReadYourWrites(services);
+        // Group events go to their own topic (SPEC §10); register before the groups' direct default, which is a TryAdd.
+        services.Replace(ServiceDescriptor.Singleton<IGroupLog>(sp => ActivatorUtilities.CreateInstance<RocketMqGroupLog>(sp)));
         return services;
     }
 
@@ -47,9 +52,6 @@ public static class RocketMqServiceCollectionExtensions
         {
             return;
         }
-        services.TryAddSingleton(sp => new ReadYourWritesBarrier(
-            sp.GetRequiredService<IOptions<RocketMqOptions>>().Value, sp.GetRequiredService<LocalConsumerRegistry>(),
-            sp.GetRequiredService<ILogger<ReadYourWritesBarrier>>()));
         services.Replace(ServiceDescriptor.Singleton<IMessageStore>(sp =>
         {
             var inner = original.ImplementationInstance as IMessageStore
@@ -89,6 +91,11 @@ public static class RocketMqServiceCollectionExtensions
                 "Im:RocketMq:PullTimeout must exceed PullSuspendTimeout by more than the broker's 5 s hold check (Java: 30 s vs 15 s).")
             .Validate(o => o.PullErrorDelay > TimeSpan.Zero && o.PullErrorDelayMax >= o.PullErrorDelay,
                 "Im:RocketMq:PullErrorDelayMax must be at least PullErrorDelay, and both positive.")
+            .Validate(o => o.GroupApplyTimeout > TimeSpan.Zero, "Im:RocketMq:GroupApplyTimeout must be positive (group membership is read back right after a change).")
+            .Validate(o => !string.Equals(o.GroupTopic, o.Topic, StringComparison.Ordinal),
+                "Im:RocketMq:GroupTopic must differ from Im:RocketMq:Topic: the Java im-business on the C2C topic must see no group events.")
+            .Validate(o => !string.Equals(o.GroupConsumerGroup, o.ConsumerGroup, StringComparison.Ordinal),
+                "Im:RocketMq:GroupConsumerGroup must differ from Im:RocketMq:ConsumerGroup (one subscription set per consumer group).")
             .ValidateOnStart();
     }
 }

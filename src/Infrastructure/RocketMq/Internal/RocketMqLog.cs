@@ -67,4 +67,7 @@ internal static partial class RocketMqLog
 
     [LoggerMessage(7020, LogLevel.Warning, "Publishing an event to {Topic} for a batch from {Queue} failed; retrying in {DelayMs} ms")]
     public static partial void EventPublishFailed(ILogger logger, string topic, string queue, int delayMs, Exception exception);
+
+    [LoggerMessage(7021, LogLevel.Warning, "Group event at {Queue} offset {Offset} is durable but not applied by the persistence consumer within {TimeoutMs} ms; the call goes ahead")]
+    public static partial void GroupApplyWaitGaveUp(ILogger logger, string queue, long offset, int timeoutMs);
 }

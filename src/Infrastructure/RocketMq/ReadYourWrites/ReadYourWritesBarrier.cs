@@ -15,7 +15,7 @@ namespace ImSignalR.Infrastructure.RocketMq.ReadYourWrites;
 /// <see cref="RocketMqOptions.ReadYourWritesTimeout"/>: past it, or when the broker cannot be asked, the read goes
 /// ahead (as before this existed) and is counted, so a stalled consumer slows reads but never blocks them.
 /// </summary>
-internal sealed class ReadYourWritesBarrier : IAsyncDisposable
+internal sealed partial class ReadYourWritesBarrier : IAsyncDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan WakeInterval = TimeSpan.FromMilliseconds(250);
@@ -122,7 +122,7 @@ internal sealed class ReadYourWritesBarrier : IAsyncDisposable
                 nextWake = Environment.TickCount64 + (long)WakeInterval.TotalMilliseconds;
             }
             var advance = _local.All.Select(p => p.NextAdvance).ToList();
-            var applied = await Task.WhenAll(pending.Select(p => AppliedAsync(route, p.First, timeout))).ConfigureAwait(false);
+            var applied = await Task.WhenAll(pending.Select(p => AppliedAsync(route, p.First, _options.ConsumerGroup, timeout))).ConfigureAwait(false);
             pending = pending.Where((p, i) => applied[i] < p.Second).ToList();
             if (pending.Count > 0)
             {
@@ -144,7 +144,7 @@ internal sealed class ReadYourWritesBarrier : IAsyncDisposable
             : throw new RocketMqProtocolException($"GET_MAX_OFFSET answered {response.Code}: {response.Remark}", response.Code);
     }
 
-    private async Task<long> AppliedAsync(TopicRouteData route, MessageQueue queue, CancellationToken cancellationToken)
+    private async Task<long> AppliedAsync(TopicRouteData route, MessageQueue queue, string consumerGroup, CancellationToken cancellationToken)
     {
         if (_local.Owner(queue)?.AppliedOffset(queue) is { } local)
         {
@@ -152,7 +152,7 @@ internal sealed class ReadYourWritesBarrier : IAsyncDisposable
         }
         var response = await InvokeAsync(route, queue, RequestCode.QueryConsumerOffset, new()
         {
-            ["consumerGroup"] = _options.ConsumerGroup,
+            ["consumerGroup"] = consumerGroup,
             ["topic"] = queue.Topic,
             ["queueId"] = queue.QueueId.ToString(CultureInfo.InvariantCulture),
             ["setZeroIfNotFound"] = "false",

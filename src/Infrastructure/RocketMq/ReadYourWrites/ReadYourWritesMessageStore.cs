@@ -1,3 +1,4 @@
+using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
@@ -40,21 +41,28 @@ internal sealed class ReadYourWritesMessageStore : IMessageStore, IAsyncDisposab
 
     public async Task<IReadOnlyList<ChatMessage>> GetAfterSeqAsync(string chatId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
-        await _barrier.WaitForChatAsync(chatId, cancellationToken).ConfigureAwait(false);
+        await WaitForChatAsync(chatId, cancellationToken).ConfigureAwait(false);
         return await _inner.GetAfterSeqAsync(chatId, afterSeq, limit, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ChatMessage>> GetBeforeSeqAsync(string chatId, long beforeSeq, int limit, CancellationToken cancellationToken)
     {
-        await _barrier.WaitForChatAsync(chatId, cancellationToken).ConfigureAwait(false);
+        await WaitForChatAsync(chatId, cancellationToken).ConfigureAwait(false);
         return await _inner.GetBeforeSeqAsync(chatId, beforeSeq, limit, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<long> GetMaxSeqAsync(string chatId, CancellationToken cancellationToken)
     {
-        await _barrier.WaitForChatAsync(chatId, cancellationToken).ConfigureAwait(false);
+        await WaitForChatAsync(chatId, cancellationToken).ConfigureAwait(false);
         return await _inner.GetMaxSeqAsync(chatId, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A group chat's events are on the group topic and its appends return only once the consumer applied them
+    /// (RocketMqGroupLog), so its reads need no wait here; waiting on the C2C topic for it would only cost.
+    /// </summary>
+    private Task WaitForChatAsync(string chatId, CancellationToken cancellationToken) =>
+        GroupChatIds.IsGroup(chatId) ? Task.CompletedTask : _barrier.WaitForChatAsync(chatId, cancellationToken);
 
     public Task<IReadOnlyList<ChatMessage>> GetUndeliveredAsync(string toUserId, int limit, CancellationToken cancellationToken) =>
         _inner.GetUndeliveredAsync(toUserId, limit, cancellationToken);

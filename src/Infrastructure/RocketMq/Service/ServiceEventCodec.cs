@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using ImSignalR.Domain.Groups;
+using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
@@ -16,6 +18,8 @@ internal static class ServiceEventCodec
     public const string MessageSentType = "message_sent";
 
     public const string MessageRecalledType = "message_recalled";
+
+    public const string GroupChangedType = "group_changed";
 
     public const string UserJoinType = "user_join";
 
@@ -42,7 +46,7 @@ internal static class ServiceEventCodec
             w.WriteString("msg_id", m.MsgId.ToString(CultureInfo.InvariantCulture));
             w.WriteString("chat_id", m.ChatId);
             w.WriteString("from_user_id", m.FromUserId);
-            w.WriteString("to_user_id", m.ToUserId);
+            WriteRecipient(w, m.ChatId, m.ToUserId);
             w.WriteNumber("msg_format", m.MsgFormat);
             w.WriteNumber("seq", m.Seq);
             w.WriteNumber("send_time", m.SendTime);
@@ -55,9 +59,52 @@ internal static class ServiceEventCodec
             w.WriteString("msg_id", r.MsgId.ToString(CultureInfo.InvariantCulture));
             w.WriteString("chat_id", r.ChatId);
             w.WriteString("from_user_id", r.FromUserId);
-            w.WriteString("to_user_id", r.ToUserId);
+            WriteRecipient(w, r.ChatId, r.ToUserId);
             w.WriteNumber("recalled_at", r.Time);
         });
+
+    /// <summary>
+    /// <c>group_changed</c>: user_id = who made the change, data = <c>{group_id, chat_id, kind, actor_id, user_ids, seq,
+    /// name?, role?}</c>; kind as on the group topic (<c>created</c>, <c>members_added</c>, <c>members_removed</c>,
+    /// <c>left</c>, <c>renamed</c>, <c>role_changed</c>, <c>dismissed</c>), seq = the system message's place in the timeline.
+    /// </summary>
+    public static byte[] GroupChanged(GroupChanged c) =>
+        Envelope(c.Change.ActorId, "", c.Message.SendTime, GroupChangedType, w =>
+        {
+            w.WriteString("group_id", c.Change.GroupId.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("chat_id", c.Message.ChatId);
+            w.WriteString("kind", Internal.GroupClusterEventCodec.KindName(c.Change.Kind));
+            w.WriteString("actor_id", c.Change.ActorId);
+            w.WriteStartArray("user_ids");
+            foreach (var userId in c.Change.UserIds)
+            {
+                w.WriteStringValue(userId);
+            }
+            w.WriteEndArray();
+            w.WriteNumber("seq", c.Message.Seq);
+            if (c.Change.Name is not null)
+            {
+                w.WriteString("name", c.Change.Name);
+            }
+            if (c.Change.Role is { } role)
+            {
+                w.WriteString("role", role.ToWire());
+            }
+        });
+
+    /// <summary>C2C: <c>to_user_id</c>; a group's message: <c>group_id</c>, and <c>to_user_id</c> null (SPEC §13).</summary>
+    private static void WriteRecipient(Utf8JsonWriter w, string chatId, string toUserId)
+    {
+        if (GroupChatIds.TryParseChatId(chatId, out var groupId))
+        {
+            w.WriteString("group_id", groupId.ToString(CultureInfo.InvariantCulture));
+            w.WriteNull("to_user_id");
+        }
+        else
+        {
+            w.WriteString("to_user_id", toUserId);
+        }
+    }
 
     /// <summary>The seed's body: <c>{"user_id","message","timestamp","type","data"}</c>; <paramref name="data"/> writes the data object's members.</summary>
     private static byte[] Envelope(string userId, string message, long unixMs, string type, Action<Utf8JsonWriter> data)
