@@ -78,8 +78,10 @@ it("three users on two nodes: each device gets each message once in seq order, c
   expect(group).toMatchObject({ chatId: `grp:${group.groupId}`, ownerId: a, memberCount: 3 });
   const chatId = group.chatId;
   const first = await alicePhone.client.sendGroup({ groupId: group.groupId, content: "first" });
-  // alice (node 1) and bob (node 2) in turn, each send answered before the next (groupsClusterConcurrent.test.ts sends
-  // from both nodes at once), then one last message each.
+  // alice (node 1) and bob (node 2) in turn, each send answered before the next, then one last message each. Not at
+  // the same time: a seq taken from Redis by one node can be committed after later seqs of the other node, and a device
+  // that syncs a gap in between takes the missing seq as a jump and later drops its push (seen on cold nodes; reported
+  // with the group work, not fixed here).
   const alternating: SendC2CResult[] = [];
   for (let i = 1; i <= PER_SENDER; i++) {
     alternating.push(await alicePhone.client.sendGroup({ groupId: group.groupId, content: `a${i}` }));
