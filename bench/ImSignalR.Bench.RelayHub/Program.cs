@@ -5,7 +5,12 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 // The same per-connection parallelism as the real hub, so the two are driven alike.
 var parallel = builder.Configuration.GetValue("Relay:MaxParallelInvocationsPerClient", 4);
-builder.Services.AddSignalR(o => o.MaximumParallelInvocationsPerClient = parallel);
+var signalR = builder.Services.AddSignalR(o => o.MaximumParallelInvocationsPerClient = parallel);
+// Relay:Redis set: several relay nodes share the official Redis backplane, as the real hub's nodes do (the group scenario).
+if (builder.Configuration["Relay:Redis"] is { Length: > 0 } redis)
+{
+    signalR.AddStackExchangeRedis(redis);
+}
 builder.Services.AddSingleton<IUserIdProvider, TokenUserIdProvider>();
 
 var app = builder.Build();

@@ -26,16 +26,18 @@ internal sealed record BenchOptions
     /// <summary><c>--render FILE</c>: no run, only the charts of an earlier results file.</summary>
     public string? RenderFrom { get; init; }
     public int ContentBytes { get; init; } = 100;
+    /// <summary>Members of the <c>group</c> scenario's group, the sender included (<c>--group-members N</c>, at least 2).</summary>
+    public int GroupMembers { get; init; } = 1_000;
     public string Output { get; init; } = Path.Combine("bench", "results", "latest.json");
     /// <summary>Extra environment for the real hub nodes (<c>--hub-env KEY=VALUE</c>, repeatable), e.g. <c>DOTNET_gcServer=0</c>.</summary>
     public IReadOnlyDictionary<string, string> HubEnvironment { get; init; } = new Dictionary<string, string>();
 
     public const string Usage = """
-        ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-msgpack,c2c-cluster,c2c-cluster-msgpack,c2c-rocketmq,connections,conversations,store-size] [--pairs N] [--window W]
+        ImSignalR.Bench [--quick] [--scenarios relay,c2c,c2c-msgpack,c2c-cluster,c2c-cluster-msgpack,c2c-rocketmq,connections,conversations,store-size,group] [--pairs N] [--window W]
                         [--duration SECONDS] [--warmup SECONDS] [--connections 5000,10000] [--conversations 10,100,1000,5000] [--store-sizes 10000,100000,1000000]
-                        [--content-bytes B] [--output PATH] [--charts DIR] [--hub-env KEY=VALUE]...
+                        [--content-bytes B] [--group-members 1000] [--output PATH] [--charts DIR] [--hub-env KEY=VALUE]...
         ImSignalR.Bench --render RESULTS.json --charts DIR      (charts of an earlier run, no load)
-        Env: IM_TEST_REDIS (host:port), IM_TEST_MYSQL (connection string) for c2c-cluster and c2c-rocketmq.
+        Env: IM_TEST_REDIS (host:port), IM_TEST_MYSQL (connection string) for c2c-cluster, c2c-rocketmq and group.
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -57,6 +59,7 @@ internal sealed record BenchOptions
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Int(Next())) },
                 "--connections" => options with { ConnectionCounts = Next().Split(',').Select(Int).ToArray() },
                 "--content-bytes" => options with { ContentBytes = Int(Next()) },
+                "--group-members" => options with { GroupMembers = Math.Max(2, Int(Next())) },
                 "--conversations" => options with { ConversationCounts = Next().Split(',').Select(Int).ToArray() },
                 "--charts" => options with { ChartDirectory = Next() },
                 "--store-sizes" => options with { StoreSizes = Next().Split(',').Select(Int).ToArray() },

@@ -68,7 +68,7 @@ internal static class ClusterScenario
         }
     }
 
-    private static Task<ServerProcess> StartNodeAsync(int nodeId, string redis, string mysql, ScenarioContext context)
+    internal static Task<ServerProcess> StartNodeAsync(int nodeId, string redis, string mysql, ScenarioContext context)
     {
         // The store is MySQL: the SQLite path of the embedded settings is replaced below.
         var environment = HubEnvironment.Embedded(Path.GetTempPath(), context.Options);

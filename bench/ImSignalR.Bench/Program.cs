@@ -44,6 +44,7 @@ var scenarios = new (string Name, Func<Task> Run)[]
     ("c2c-rocketmq", () => RocketMqScenario.RunAsync(context)),
     (ConversationsScenario.Name, () => ConversationsScenario.RunAsync(context)),
     (StoreSizeScenario.Name, () => StoreSizeScenario.RunAsync(context)),
+    (GroupScenario.Name, () => GroupScenario.RunAsync(context)),
     ("connections", async () =>
     {
         foreach (var count in options.ConnectionCounts)

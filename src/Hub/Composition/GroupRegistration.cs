@@ -5,6 +5,7 @@ using ImSignalR.Hub.Hubs;
 using ImSignalR.Infrastructure.Direct;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ImSignalR.Hub.Composition;
 
@@ -18,8 +19,15 @@ internal static class GroupRegistration
 
     public static IServiceCollection AddImGroups(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(Section).Get<GroupOptions>() ?? new GroupOptions();
-        Validate(options);
+        var options = Bind(configuration.GetSection(Section));
+        services.AddOptions<GroupOptions>().Bind(configuration.GetSection(Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GroupOptions>, GroupOptionsValidator>();
+        // Validate now as well: the singleton below is what the group service reads.
+        var validation = new GroupOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Section, typeof(GroupOptions), validation.Failures);
+        }
         services.AddSingleton(options);
         // The direct log unless the message log registered its own (RocketMQ: the group topic).
         services.TryAddSingleton<IGroupLog>(sp => new DirectGroupLog(sp.GetRequiredService<IMessageStore>(), new DirectLogOptions(),
@@ -29,22 +37,19 @@ internal static class GroupRegistration
         return services;
     }
 
-    private static void Validate(GroupOptions options)
+    /// <summary>
+    /// Binds the section; a key that is not a setting (a misspelt <c>Im:Groups:MaxMembers</c>) stops the start instead of
+    /// leaving the default silently in force, and a value of the wrong type is named with its key.
+    /// </summary>
+    private static GroupOptions Bind(IConfigurationSection section)
     {
-        Require(options.MaxMembersPerGroup >= 2, "MaxMembersPerGroup", "at least 2");
-        Require(options.MaxGroupsPerUser >= 1, "MaxGroupsPerUser", "at least 1");
-        Require(options.MaxIdsPerCall is >= 1 and <= 10_000, "MaxIdsPerCall", "1-10000");
-        Require(options.MaxNameLength is >= 1 and <= 64, "MaxNameLength", "1-64 (the store's column)");
-        Require(options.ReadEventsMaxMembers >= 0, "ReadEventsMaxMembers", "0 or more");
-        Require(options.ReadEventInterval > TimeSpan.Zero, "ReadEventInterval", "positive");
-        Require(options.MaxMembersPage is >= 1 and <= 1000, "MaxMembersPage", "1-1000");
-    }
-
-    private static void Require(bool ok, string name, string expected)
-    {
-        if (!ok)
+        var known = typeof(GroupOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unknown = section.GetChildren().Select(c => c.Key).Where(k => !known.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
         {
-            throw new InvalidOperationException($"{Section}:{name} must be {expected}.");
+            throw new OptionsValidationException(Section, typeof(GroupOptions), unknown.ConvertAll(k =>
+                $"{Section}:{k} is not a setting; the settings are {string.Join(", ", known.Order(StringComparer.Ordinal))}."));
         }
+        return section.Get<GroupOptions>() ?? new GroupOptions();
     }
 }

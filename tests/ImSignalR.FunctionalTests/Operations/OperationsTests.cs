@@ -62,6 +62,10 @@ public sealed class OperationsTests
     [InlineData("Im__Store__Provider", "Oracle", "Im:Store:Provider")]
     [InlineData("Im__Auth__SigningKey", "short", "Im:Auth:SigningKey")]
     [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "not a uri", "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    [InlineData("Im__Groups__MaxMembersPerGroup", "1", "Im:Groups:MaxMembersPerGroup must be between 2 and 100000")]
+    [InlineData("Im__Groups__ReadEventInterval", "00:00:00", "Im:Groups:ReadEventInterval must be positive")]
+    [InlineData("Im__Groups__MaxNameLength", "long", "Im:Groups:MaxNameLength")]
+    [InlineData("Im__Groups__MaxMembers", "100000", "Im:Groups:MaxMembers is not a setting")]
     public async Task AWrongSettingStopsTheProcessWithAMessageNamingIt(string variable, string value, string setting)
     {
         var data = Directory.CreateTempSubdirectory("imsignalr-badconfig-").FullName;

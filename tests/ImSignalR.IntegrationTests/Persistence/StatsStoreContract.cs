@@ -10,7 +10,7 @@ namespace ImSignalR.IntegrationTests.Persistence;
 /// wrote, so redelivery counts nothing twice. The counters are per day and the database is shared, so each test
 /// works on days of its own, far from today and from every other test and run.
 /// </summary>
-public abstract class StatsStoreContract<TFixture> : IClassFixture<TFixture>
+public abstract partial class StatsStoreContract<TFixture> : IClassFixture<TFixture>
     where TFixture : class, IStoreFixture
 {
     private const long DayMs = 86_400_000;

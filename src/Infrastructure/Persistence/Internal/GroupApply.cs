@@ -11,9 +11,11 @@ namespace ImSignalR.Infrastructure.Persistence.Internal;
 /// member: a group message is one row (plus one per mention) whatever the member count. A timeline entry is written
 /// only if its msg_id and (from_user_id, client_msg_id) are new (else <see cref="AppendStatus.Duplicate"/>, which is
 /// also how a redelivered event changes nothing) and its (chat_id, seq) is free (else
-/// <see cref="AppendStatus.SeqConflict"/>); a change is applied only with its own system message.
+/// <see cref="AppendStatus.SeqConflict"/>); a change is applied only with its own system message. Only what was written is
+/// counted into the daily statistics (<paramref name="stats"/>): a message sent, a group created.
 /// </summary>
-internal sealed class GroupApply(DbConnection connection, DbTransaction transaction, SqlDialect dialect, CancellationToken cancellationToken)
+internal sealed class GroupApply(DbConnection connection, DbTransaction transaction, SqlDialect dialect, StatsBatch stats,
+    CancellationToken cancellationToken)
 {
     public async Task ApplyAsync(IReadOnlyList<(int Index, LogEvent Event)> events, AppendOutcome[] outcomes)
     {
@@ -66,6 +68,14 @@ internal sealed class GroupApply(DbConnection connection, DbTransaction transact
         if (change is not null)
         {
             await ApplyChangeAsync(change, message).ConfigureAwait(false);
+            if (change.Kind == GroupChangeKind.Created)
+            {
+                stats.AddGroupCreated(message.SendTime);
+            }
+        }
+        else
+        {
+            stats.AddGroupMessage(message);
         }
         return AppendOutcome.Appended;
     }

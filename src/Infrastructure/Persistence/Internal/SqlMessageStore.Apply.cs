@@ -5,7 +5,7 @@ using ImSignalR.Domain.Ports;
 namespace ImSignalR.Infrastructure.Persistence.Internal;
 
 /// <summary>
-/// The write path. Sends are applied before status changes: a batch is in log order, and an ack or an
+/// The write path. Group events first (<see cref="GroupApply"/>), then the C2C sends before status changes: a batch is in log order, and an ack or an
 /// offline mark can only follow its send, while every update is monotonic (status raised, read_seq and
 /// last_seq by MAX) — so "all inserts, then all updates" gives the same rows as strict event order,
 /// with the inserts in <see cref="SendBatch"/> and the updates grouped in <see cref="StatusBatch"/>
@@ -77,12 +77,14 @@ internal abstract partial class SqlMessageStore
                     throw new ArgumentException($"Unknown log event type {events[i].GetType().Name}.", nameof(events));
             }
         }
-        await new SendBatch(connection, transaction, Dialect, cancellationToken).ApplyAsync(sends, outcomes, statuses, stats).ConfigureAwait(false);
         if (groupEvents is not null)
         {
             // Group timelines share no rows with C2C conversations, so their order relative to the C2C events does not matter.
-            await new GroupApply(connection, transaction, Dialect, cancellationToken).ApplyAsync(groupEvents, outcomes).ConfigureAwait(false);
+            // They go first: their counts then join the batch's one set of statistics statements (written in (day, user)
+            // order with the C2C senders'), and a group message's recall in the same batch finds its row.
+            await new GroupApply(connection, transaction, Dialect, stats, cancellationToken).ApplyAsync(groupEvents, outcomes).ConfigureAwait(false);
         }
+        await new SendBatch(connection, transaction, Dialect, cancellationToken).ApplyAsync(sends, outcomes, statuses, stats).ConfigureAwait(false);
         return outcomes;
     }
 }
