@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ImSignalR.Domain.Messaging;
 
@@ -23,8 +21,6 @@ internal static class ClusterEventCodec
     public const int ReceivedAckMsg = 30;
     public const int WithdrawMsg = 40;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The message tag: the Java event type name.</summary>
     public static string TagOf(LogEvent logEvent) => logEvent.ClusterEventType switch
     {
@@ -45,64 +41,44 @@ internal static class ClusterEventCodec
         _ => throw new ArgumentOutOfRangeException(nameof(logEvent)),
     };
 
-    public static byte[] Serialize(LogEvent logEvent)
-    {
-        var data = SerializeData(logEvent);
-        using var stream = new MemoryStream(256 + data.Length);
-        using (var w = new Utf8JsonWriter(stream, WriterOptions))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("clusterEventType", logEvent.ClusterEventType);
-            w.WriteString("balanceId", logEvent.ChatId);
-            w.WriteString("data", data);
-            w.WriteNumber("createTime", logEvent.CreateTime);
-            w.WriteEndObject();
-        }
-        return stream.ToArray();
-    }
+    public static byte[] Serialize(LogEvent logEvent) =>
+        ClusterEventEnvelope.Write(logEvent.ClusterEventType, logEvent.ChatId, ClusterEventEnvelope.WriteData(logEvent, WriteData), logEvent.CreateTime);
 
-    private static string SerializeData(LogEvent logEvent)
+    private static void WriteData(Utf8JsonWriter w, LogEvent logEvent)
     {
-        using var stream = new MemoryStream(256);
-        using (var w = new Utf8JsonWriter(stream, WriterOptions))
+        switch (logEvent)
         {
-            w.WriteStartObject();
-            switch (logEvent)
-            {
-                case MessageSent s:
-                    WriteMessage(w, s.Message, (int)s.Message.Status);
-                    break;
-                case MessageOffline o:
-                    WriteMessage(w, o.Message, (int)MessageStatus.Offline);
-                    break;
-                case MessagesAcked a:
-                    w.WriteString("msgId", a.MsgIds.Count > 0 ? Id(a.MsgIds[0]) : "");
-                    w.WriteString("chatId", a.ChatId);
-                    w.WriteString("fromUserId", a.FromUserId);
-                    w.WriteString("toUserId", a.ToUserId);
-                    w.WriteStartArray("msgIds");
-                    foreach (var id in a.MsgIds)
-                    {
-                        w.WriteStringValue(Id(id));
-                    }
-                    w.WriteEndArray();
-                    w.WriteNumber("msgStatus", (int)a.Status);
-                    w.WriteNumber("maxSeq", a.MaxSeq);
-                    break;
-                case MessageRecalled r:
-                    // The Java im-connect's withdraw data: {msgId, chatId, fromUserId, toUserId, withdrawFlag}.
-                    w.WriteString("msgId", Id(r.MsgId));
-                    w.WriteString("chatId", r.ChatId);
-                    w.WriteString("fromUserId", r.FromUserId);
-                    w.WriteString("toUserId", r.ToUserId);
-                    w.WriteNumber("withdrawFlag", 1);
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(logEvent));
-            }
-            w.WriteEndObject();
+            case MessageSent s:
+                WriteMessage(w, s.Message, (int)s.Message.Status);
+                break;
+            case MessageOffline o:
+                WriteMessage(w, o.Message, (int)MessageStatus.Offline);
+                break;
+            case MessagesAcked a:
+                w.WriteString("msgId", a.MsgIds.Count > 0 ? Id(a.MsgIds[0]) : "");
+                w.WriteString("chatId", a.ChatId);
+                w.WriteString("fromUserId", a.FromUserId);
+                w.WriteString("toUserId", a.ToUserId);
+                w.WriteStartArray("msgIds");
+                foreach (var id in a.MsgIds)
+                {
+                    w.WriteStringValue(Id(id));
+                }
+                w.WriteEndArray();
+                w.WriteNumber("msgStatus", (int)a.Status);
+                w.WriteNumber("maxSeq", a.MaxSeq);
+                break;
+            case MessageRecalled r:
+                // The Java im-connect's withdraw data: {msgId, chatId, fromUserId, toUserId, withdrawFlag}.
+                w.WriteString("msgId", Id(r.MsgId));
+                w.WriteString("chatId", r.ChatId);
+                w.WriteString("fromUserId", r.FromUserId);
+                w.WriteString("toUserId", r.ToUserId);
+                w.WriteNumber("withdrawFlag", 1);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(logEvent));
         }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private static void WriteMessage(Utf8JsonWriter w, ChatMessage m, int status)
@@ -128,42 +104,41 @@ internal static class ClusterEventCodec
     {
         try
         {
-            using var envelope = JsonDocument.Parse(body.ToArray());
-            var root = envelope.RootElement;
-            var type = root.GetProperty("clusterEventType").GetInt32();
-            var createTime = root.TryGetProperty("createTime", out var ct) && ct.ValueKind == JsonValueKind.Number ? ct.GetInt64() : 0;
-            using var dataDoc = JsonDocument.Parse(root.GetProperty("data").GetString() ?? throw new FormatException("data is null"));
-            var d = dataDoc.RootElement;
-            switch (type)
-            {
-                case SendMsg:
-                    return new MessageSent(ReadMessage(d));
-                case OfflineMsg:
-                    return new MessageOffline(ReadMessage(d), createTime);
-                case ReceivedAckMsg:
-                    var ids = d.GetProperty("msgIds").EnumerateArray().Select(ReadId).ToList();
-                    return new MessagesAcked(
-                        d.GetProperty("chatId").GetString()!,
-                        d.GetProperty("fromUserId").GetString()!,
-                        d.GetProperty("toUserId").GetString()!,
-                        ids,
-                        (MessageStatus)d.GetProperty("msgStatus").GetInt32(),
-                        d.TryGetProperty("maxSeq", out var maxSeq) ? maxSeq.GetInt64() : 0,
-                        createTime);
-                case WithdrawMsg:
-                    return new MessageRecalled(
-                        d.GetProperty("chatId").GetString()!,
-                        ReadId(d.GetProperty("msgId")),
-                        d.GetProperty("fromUserId").GetString()!,
-                        d.GetProperty("toUserId").GetString()!,
-                        createTime);
-                default:
-                    throw new FormatException($"Unknown clusterEventType {type}.");
-            }
+            return ClusterEventEnvelope.Read(body, Read);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             throw new FormatException($"Not a ClusterEvent: {e.Message}", e);
+        }
+    }
+
+    private static LogEvent Read(int type, long createTime, JsonElement d)
+    {
+        switch (type)
+        {
+            case SendMsg:
+                return new MessageSent(ReadMessage(d));
+            case OfflineMsg:
+                return new MessageOffline(ReadMessage(d), createTime);
+            case ReceivedAckMsg:
+                var ids = d.GetProperty("msgIds").EnumerateArray().Select(ReadId).ToList();
+                return new MessagesAcked(
+                    d.GetProperty("chatId").GetString()!,
+                    d.GetProperty("fromUserId").GetString()!,
+                    d.GetProperty("toUserId").GetString()!,
+                    ids,
+                    (MessageStatus)d.GetProperty("msgStatus").GetInt32(),
+                    d.TryGetProperty("maxSeq", out var maxSeq) ? maxSeq.GetInt64() : 0,
+                    createTime);
+            case WithdrawMsg:
+                return new MessageRecalled(
+                    d.GetProperty("chatId").GetString()!,
+                    ReadId(d.GetProperty("msgId")),
+                    d.GetProperty("fromUserId").GetString()!,
+                    d.GetProperty("toUserId").GetString()!,
+                    createTime);
+            default:
+                throw new FormatException($"Unknown clusterEventType {type}.");
         }
     }
 
@@ -180,9 +155,7 @@ internal static class ClusterEventCodec
         d.GetProperty("msgCreateTime").GetInt64(),
         (MessageStatus)d.GetProperty("msgStatus").GetInt32());
 
-    private static long ReadId(JsonElement e) => e.ValueKind == JsonValueKind.Number
-        ? e.GetInt64()
-        : long.Parse(e.GetString()!, NumberStyles.None, CultureInfo.InvariantCulture);
+    private static long ReadId(JsonElement e) => ClusterEventEnvelope.ReadId(e);
 
-    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+    private static string Id(long id) => ClusterEventEnvelope.Id(id);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ImSignalR.Domain.Groups;
 using ImSignalR.Domain.Identity;
@@ -19,8 +18,6 @@ internal static class GroupClusterEventCodec
     public const int GroupReadMsg = 130;
     public const int GroupWithdrawMsg = 140;
     public const int GroupChangeMsg = 150;
-
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Whether <paramref name="logEvent"/> belongs on the group topic (a recall of a group message included).</summary>
     public static bool IsGroupEvent(LogEvent logEvent) =>
@@ -55,57 +52,36 @@ internal static class GroupClusterEventCodec
         _ => throw new ArgumentOutOfRangeException(nameof(logEvent)),
     };
 
-    public static byte[] Serialize(LogEvent logEvent)
-    {
-        var type = TypeOf(logEvent);
-        var data = SerializeData(logEvent);
-        using var stream = new MemoryStream(256 + data.Length);
-        using (var w = new Utf8JsonWriter(stream, WriterOptions))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("clusterEventType", type);
-            w.WriteString("balanceId", logEvent.ChatId);
-            w.WriteString("data", data);
-            w.WriteNumber("createTime", logEvent.CreateTime);
-            w.WriteEndObject();
-        }
-        return stream.ToArray();
-    }
+    public static byte[] Serialize(LogEvent logEvent) =>
+        ClusterEventEnvelope.Write(TypeOf(logEvent), logEvent.ChatId, ClusterEventEnvelope.WriteData(logEvent, WriteData), logEvent.CreateTime);
 
-    private static string SerializeData(LogEvent logEvent)
+    private static void WriteData(Utf8JsonWriter w, LogEvent logEvent)
     {
-        using var stream = new MemoryStream(256);
-        using (var w = new Utf8JsonWriter(stream, WriterOptions))
+        switch (logEvent)
         {
-            w.WriteStartObject();
-            switch (logEvent)
-            {
-                case GroupMessageSent s:
-                    WriteMessage(w, s.Message, s.GroupId);
-                    break;
-                case GroupChanged c:
-                    WriteMessage(w, c.Message, c.Change.GroupId);
-                    WriteChange(w, c.Change);
-                    break;
-                case GroupReadAdvanced r:
-                    w.WriteString("chatId", r.ChatId);
-                    w.WriteString("groupId", Id(r.GroupId));
-                    w.WriteString("userId", r.UserId);
-                    w.WriteNumber("readSeq", r.ReadSeq);
-                    break;
-                case MessageRecalled r:
-                    w.WriteString("msgId", Id(r.MsgId));
-                    w.WriteString("chatId", r.ChatId);
-                    w.WriteString("groupId", Id(GroupChatIds.ParseChatId(r.ChatId)));
-                    w.WriteString("fromUserId", r.FromUserId);
-                    w.WriteNumber("withdrawFlag", 1);
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(logEvent));
-            }
-            w.WriteEndObject();
+            case GroupMessageSent s:
+                WriteMessage(w, s.Message, s.GroupId);
+                break;
+            case GroupChanged c:
+                WriteMessage(w, c.Message, c.Change.GroupId);
+                WriteChange(w, c.Change);
+                break;
+            case GroupReadAdvanced r:
+                w.WriteString("chatId", r.ChatId);
+                w.WriteString("groupId", Id(r.GroupId));
+                w.WriteString("userId", r.UserId);
+                w.WriteNumber("readSeq", r.ReadSeq);
+                break;
+            case MessageRecalled r:
+                w.WriteString("msgId", Id(r.MsgId));
+                w.WriteString("chatId", r.ChatId);
+                w.WriteString("groupId", Id(GroupChatIds.ParseChatId(r.ChatId)));
+                w.WriteString("fromUserId", r.FromUserId);
+                w.WriteNumber("withdrawFlag", 1);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(logEvent));
         }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private static void WriteMessage(Utf8JsonWriter w, ChatMessage m, long groupId)
@@ -186,26 +162,25 @@ internal static class GroupClusterEventCodec
     {
         try
         {
-            using var envelope = JsonDocument.Parse(body.ToArray());
-            var root = envelope.RootElement;
-            var type = root.GetProperty("clusterEventType").GetInt32();
-            var createTime = root.TryGetProperty("createTime", out var ct) && ct.ValueKind == JsonValueKind.Number ? ct.GetInt64() : 0;
-            using var dataDoc = JsonDocument.Parse(root.GetProperty("data").GetString() ?? throw new FormatException("data is null"));
-            var d = dataDoc.RootElement;
-            var (chatId, groupId) = ReadGroup(d);
-            return type switch
-            {
-                GroupSendMsg => new GroupMessageSent(ReadMessage(d, chatId), groupId),
-                GroupChangeMsg => ReadChange(d, chatId, groupId),
-                GroupReadMsg => new GroupReadAdvanced(chatId, groupId, RequiredString(d, "userId"), Positive(d.GetProperty("readSeq").GetInt64(), "readSeq"), createTime),
-                GroupWithdrawMsg => new MessageRecalled(chatId, ReadId(d.GetProperty("msgId")), RequiredString(d, "fromUserId"), string.Empty, createTime),
-                _ => throw new FormatException($"Unknown group clusterEventType {type}."),
-            };
+            return ClusterEventEnvelope.Read(body, Read);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or OverflowException or ArgumentException)
         {
             throw new FormatException($"Not a group ClusterEvent: {e.Message}", e);
         }
+    }
+
+    private static LogEvent Read(int type, long createTime, JsonElement d)
+    {
+        var (chatId, groupId) = ReadGroup(d);
+        return type switch
+        {
+            GroupSendMsg => new GroupMessageSent(ReadMessage(d, chatId), groupId),
+            GroupChangeMsg => ReadChange(d, chatId, groupId),
+            GroupReadMsg => new GroupReadAdvanced(chatId, groupId, RequiredString(d, "userId"), Positive(d.GetProperty("readSeq").GetInt64(), "readSeq"), createTime),
+            GroupWithdrawMsg => new MessageRecalled(chatId, ReadId(d.GetProperty("msgId")), RequiredString(d, "fromUserId"), string.Empty, createTime),
+            _ => throw new FormatException($"Unknown group clusterEventType {type}."),
+        };
     }
 
     /// <summary>The chat id and group id, which must agree: an event of one group is never applied to another.</summary>
@@ -262,13 +237,7 @@ internal static class GroupClusterEventCodec
 
     private static long Positive(long value, string name) => value > 0 ? value : throw new FormatException($"{name} must be positive.");
 
-    private static long ReadId(JsonElement e)
-    {
-        var id = e.ValueKind == JsonValueKind.Number
-            ? e.GetInt64()
-            : long.Parse(e.GetString()!, NumberStyles.None, CultureInfo.InvariantCulture);
-        return id > 0 ? id : throw new FormatException("ids must be positive.");
-    }
+    private static long ReadId(JsonElement e) => Positive(ClusterEventEnvelope.ReadId(e), "an id");
 
-    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+    private static string Id(long id) => ClusterEventEnvelope.Id(id);
 }
