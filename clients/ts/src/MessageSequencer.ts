@@ -62,6 +62,11 @@ interface ChatState {
   holeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Extra syncs made for the current gap; reset when the gap closes. */
   holeRounds: number;
+  /**
+   * The last sync stopped paging at a hole (so what is held stays one page): the pages after it are read once
+   * the hole is filled or taken as a jump.
+   */
+  unread: boolean;
 }
 
 /**
@@ -162,6 +167,15 @@ export class MessageSequencer {
     if (message.seq === cursor + 1) {
       this.emit(state, message);
       this.drain(state);
+      if (state.holeTimer !== undefined) {
+        // It filled the hole being waited out, but more is held above another: read on from here now.
+        this.clearHole(state);
+        state.holeRounds = 0;
+        this.syncInBackground(state);
+      } else if (state.unread && state.buffer.size === 0) {
+        // It filled a hole that stopped a sync's paging: read the rest.
+        this.syncInBackground(state);
+      }
       return;
     }
     state.buffer.set(message.seq, message);
@@ -250,6 +264,7 @@ export class MessageSequencer {
 
   /** One pass over the conversation after its cursor; what lies above a gap stays held in the buffer. */
   private async runSync(state: ChatState): Promise<void> {
+    state.unread = false;
     let after = state.cursor ?? 0;
     for (;;) {
       const page = await this.deps.fetchAfter(state.chatId, after);
@@ -269,6 +284,11 @@ export class MessageSequencer {
       // Page on from the newest message read, not the cursor: a hole may keep the cursor below the page.
       const top = messages.at(-1)?.seq ?? after;
       if (!page.hasMore || messages.length === 0 || top <= after) break;
+      if ([...state.buffer.keys()].some((seq) => seq <= top)) {
+        // A hole in this page: read on only once it is resolved, so the held messages stay one page.
+        state.unread = true;
+        break;
+      }
       after = Math.max(top, state.cursor ?? 0);
     }
   }
@@ -278,12 +298,16 @@ export class MessageSequencer {
    * allocated but not yet committed on another node); after the last round it is taken as a jump.
    */
   private afterSync(state: ChatState): void {
-    if (this.stopped || state.buffer.size === 0) return;
-    if (this.holdAll) return; // release() settles it when the hold ends
+    if (this.stopped || this.holdAll) return; // release() settles it when the hold ends
     this.drain(state);
-    if (state.buffer.size === 0 || state.holeTimer !== undefined) return;
+    if (state.buffer.size === 0) {
+      if (state.unread) this.syncInBackground(state);
+      return;
+    }
+    if (state.holeTimer !== undefined) return;
     if (state.holeRounds >= this.maxResyncRounds) {
       this.releaseAcrossGaps(state);
+      if (state.unread) this.syncInBackground(state);
       return;
     }
     const delays = this.holeRetryDelaysMs;
@@ -328,9 +352,9 @@ export class MessageSequencer {
   /** Delivers what is contiguous in the buffer; a remaining gap starts a sync. */
   private settle(state: ChatState): void {
     if (this.stopped || state.syncing !== undefined || state.retryTimer !== undefined || state.holeTimer !== undefined) return;
-    if (state.buffer.size === 0) return;
+    if (state.buffer.size === 0 && !state.unread) return;
     this.drain(state);
-    if (state.buffer.size > 0) this.syncInBackground(state);
+    if (state.buffer.size > 0 || state.unread) this.syncInBackground(state);
   }
 
   private syncInBackground(state: ChatState): void {
@@ -379,7 +403,7 @@ export class MessageSequencer {
   private state(chatId: string): ChatState {
     let state = this.chats.get(chatId);
     if (state === undefined) {
-      this.chats.set(chatId, (state = { chatId, cursor: undefined, buffer: new Map(), syncing: undefined, failures: 0, retryTimer: undefined, holeTimer: undefined, holeRounds: 0 }));
+      this.chats.set(chatId, (state = { chatId, cursor: undefined, buffer: new Map(), syncing: undefined, failures: 0, retryTimer: undefined, holeTimer: undefined, holeRounds: 0, unread: false }));
     }
     return state;
   }

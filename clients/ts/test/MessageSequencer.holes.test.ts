@@ -111,18 +111,48 @@ describe("MessageSequencer, a seq still in flight", () => {
     expect(s.delivered).toEqual(["6", "7"]);
   });
 
-  it("holds a hole inside a page too, paging on from the newest message read", async () => {
+  it("holds a hole inside a page too, and reads the pages after it only once it is filled", async () => {
     const s = setup({ pageSize: 2 });
-    for (const seq of [1, 2, 4, 5, 6]) s.commit(seq);
+    for (const seq of [1, 2, 4, 5, 6, 7]) s.commit(seq);
     s.sequencer.restoreCursor(CHAT, 0);
     s.sequencer.release();
     s.sequencer.accept(msg(6));
     await vi.advanceTimersByTimeAsync(0);
-    expect(s.fetches.map((f) => f.afterSeq)).toEqual([0, 2, 5]);
+    // Paging stops at the hole (what is held stays one page).
+    expect(s.fetches.map((f) => f.afterSeq)).toEqual([0, 2]);
     expect(s.delivered).toEqual(["1", "2"]);
     s.commit(3);
     s.sequencer.accept(msg(3));
     expect(s.delivered).toEqual(["1", "2", "3", "4", "5", "6"]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.fetches.map((f) => f.afterSeq)).toEqual([0, 2, 6]);
+    expect(s.delivered).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+  });
+
+  it("reads on at once when a push fills the hole it waits for while more is held above", async () => {
+    const s = setup({ pageSize: 2 });
+    for (const seq of [1, 2, 4, 5, 6, 7]) s.commit(seq);
+    s.sequencer.restoreCursor(CHAT, 0);
+    s.sequencer.release();
+    s.sequencer.accept(msg(7));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.fetches.map((f) => f.afterSeq)).toEqual([0, 2]);
+    s.sequencer.accept(msg(3));
+    expect(s.delivered).toEqual(["1", "2", "3", "4", "5"]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.fetches.map((f) => f.afterSeq)).toEqual([0, 2, 5]);
+    expect(s.delivered).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+  });
+
+  it("reads the pages after a hole it took as a jump", async () => {
+    const s = setup({ pageSize: 2 });
+    for (const seq of [1, 2, 4, 5, 6, 7]) s.commit(seq);
+    s.sequencer.restoreCursor(CHAT, 2);
+    s.sequencer.release();
+    s.sequencer.accept(msg(4));
+    await vi.advanceTimersByTimeAsync(1_250);
+    expect(s.delivered).toEqual(["4", "5", "6", "7"]);
+    expect(s.fetches.map((f) => f.afterSeq)).toEqual([2, 2, 2, 5]);
   });
 
   it("applies the same rule to a group conversation", async () => {

@@ -150,6 +150,28 @@ public sealed class InboxHoleTests : IDisposable
     }
 
     [Fact]
+    public async Task PagingStopsAtAHoleAndGoesOnOnceItIsFilled()
+    {
+        var small = new Inbox(new InboxSettings { DedupeCapacity = 1000, SyncPageSize = 2, HoleRetryDelays = [TimeSpan.FromSeconds(5)] }, _hub, _released.Enqueue, _ => { }, () => "me", _stopping.Token);
+        foreach (var seq in new long[] { 1, 2, 4, 5, 6, 7 })
+        {
+            _hub.Store(Chat, seq);
+        }
+        small.Restore(new Dictionary<string, long> { [Chat] = 0 }, []);
+        small.OnPush(InFlight(Chat, 7) with { MsgId = "seven" });
+        await Until(() => ReleasedSeqs().Length == 2, "1 and 2");
+        await Task.Delay(100);
+        Assert.Equal([(Chat, 0L), (Chat, 2L)], _hub.Syncs.Select(s => (s.ChatId!, s.AfterSeq!.Value)));
+
+        var clock = Stopwatch.StartNew();
+        small.OnPush(InFlight(Chat, 3));
+        await Until(() => ReleasedSeqs().Length == 7, "all seven");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), "waited out the round instead of reading on");
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7], ReleasedSeqs());
+        Assert.Equal((Chat, 5L), (_hub.Syncs[2].ChatId!, _hub.Syncs[2].AfterSeq!.Value));
+    }
+
+    [Fact]
     public async Task TheResyncDoesNotWaitOutAHoleAndHandsItToABackgroundSync()
     {
         for (var seq = 1; seq <= 4; seq++)

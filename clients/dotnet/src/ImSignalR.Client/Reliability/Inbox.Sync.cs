@@ -286,6 +286,8 @@ internal sealed partial class Inbox
             {
                 afterSeq = chat.LastSeq;
             }
+            // Pages after a hole are read only once it is resolved, so what waits in Pending stays one page.
+            bool more;
             while (true)
             {
                 await WaitForRoom(cancellationToken).ConfigureAwait(false);
@@ -309,18 +311,31 @@ internal sealed partial class Inbox
                     }
                     // Page on from the newest message read, not LastSeq: a hole may keep LastSeq below the page.
                     afterSeq = Math.Max(afterSeq, chat.LastSeq);
-                    ReleaseInOrder(chat);
+                    // A page that did not move on (nothing newer came back) ends the paging: never loop on it.
+                    more = page.HasMore && afterSeq > pageAfter;
+                    if (!ReleaseInOrder(chat) && chat.Pending.Keys.First() <= afterSeq)
+                    {
+                        break; // a hole in this page
+                    }
                 }
-                if (!page.HasMore || afterSeq <= pageAfter)
+                if (!more)
                 {
-                    // The end, or a page that did not move on (nothing newer came back): never loop on it.
                     break;
                 }
             }
             TaskCompletionSource filled;
             lock (_gate)
             {
-                if (ReleaseInOrder(chat) || !waitForHoles)
+                if (ReleaseInOrder(chat))
+                {
+                    if (more)
+                    {
+                        holeRetries = 0;
+                        continue;
+                    }
+                    return;
+                }
+                if (!waitForHoles)
                 {
                     return;
                 }
@@ -328,6 +343,11 @@ internal sealed partial class Inbox
                 {
                     // The store still lacks the seqs below the held messages: a jump forward (G3).
                     ReleaseBelow(chat, long.MaxValue);
+                    if (more)
+                    {
+                        holeRetries = 0;
+                        continue;
+                    }
                     return;
                 }
                 filled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -336,7 +356,15 @@ internal sealed partial class Inbox
             try
             {
                 await filled.Task.WaitAsync(_holeRetryDelays[holeRetries++], cancellationToken).ConfigureAwait(false);
-                return; // a push or own send filled the hole and released everything
+                // A push or own send filled the hole: done when nothing is held or left to read, else read on now.
+                lock (_gate)
+                {
+                    if (chat.Pending.Count == 0 && !more)
+                    {
+                        return;
+                    }
+                }
+                holeRetries = 0;
             }
             catch (TimeoutException)
             {

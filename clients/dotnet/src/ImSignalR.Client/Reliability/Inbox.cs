@@ -189,10 +189,16 @@ internal sealed partial class Inbox
         return chat;
     }
 
-    /// <summary>A sync waiting out a hole: releases what is contiguous now and ends the wait when no hole is left.</summary>
+    /// <summary>A sync waiting out a hole: releases what is contiguous now and, when that filled the hole, ends the
+    /// wait (the sync then reads on from the new LastSeq, or stops when nothing is left).</summary>
     private void EndHoleWaitIfFilled(ChatState chat)
     {
-        if (chat.HoleFilled is { } filled && ReleaseInOrder(chat))
+        if (chat.HoleFilled is not { } filled)
+        {
+            return;
+        }
+        var before = chat.LastSeq;
+        if (ReleaseInOrder(chat) || chat.LastSeq > before)
         {
             chat.HoleFilled = null;
             filled.TrySetResult();
