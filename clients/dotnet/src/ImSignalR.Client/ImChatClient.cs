@@ -51,7 +51,7 @@ public sealed partial class ImChatClient : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleWriter = true,
         }));
-        _inboxSettings = new InboxSettings { DedupeCapacity = options.DedupeCapacity, SyncPageSize = options.SyncPageSize };
+        _inboxSettings = new InboxSettings { DedupeCapacity = options.DedupeCapacity, SyncPageSize = options.SyncPageSize, HoleRetryDelays = [.. options.HoleRetryDelays] };
         _released = new ReleaseQueue<ImMessage>(options.ReleaseQueueCapacity);
         // Status events are advisory (history and conversations carry the same state): when the app
         // does not keep up, the oldest go.

@@ -52,6 +52,15 @@ public sealed record ImChatClientOptions
     /// <summary>Messages per <c>SyncMessages</c> page (the server caps it too).</summary>
     public int SyncPageSize { get; init; } = 200;
 
+    /// <summary>
+    /// Waits before each re-sync of a conversation whose sync page lacks a seq below messages it returned (or
+    /// whose buffered push sits above a gap). A seq is allocated before its message is committed and hub nodes
+    /// commit independently, so the missing seq may still be in flight: the messages above it are held until its
+    /// push or a later page fills it, and only after the last wait is it taken as a seq jump (SPEC G3).
+    /// Default 250 ms, then 1 s.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> HoleRetryDelays { get; init; } = [.. Reliability.InboxSettings.DefaultHoleRetryDelays];
+
     /// <summary>Sends waiting for confirmation at most; <see cref="ImChatClient.SendC2CAsync"/> waits for room beyond it.</summary>
     public int OutboxCapacity { get; init; } = 10_000;
 
@@ -118,6 +127,11 @@ public sealed record ImChatClientOptions
         ArgumentNullException.ThrowIfNull(HubUri);
         ArgumentOutOfRangeException.ThrowIfLessThan(DedupeCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(SyncPageSize, 1);
+        ArgumentNullException.ThrowIfNull(HoleRetryDelays);
+        foreach (var delay in HoleRetryDelays)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero, nameof(HoleRetryDelays));
+        }
         ArgumentOutOfRangeException.ThrowIfLessThan(OutboxCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MessageBufferCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReconnectInitialDelay, TimeSpan.Zero);

@@ -19,6 +19,9 @@ internal sealed class ChatState(string chatId)
     /// <summary>Background syncs of this conversation that failed in a row; the next waits longer.</summary>
     public int SyncFailures { get; set; }
 
+    /// <summary>Set while a sync waits out a hole: completed when buffered messages fill it, so the wait ends at once.</summary>
+    public TaskCompletionSource? HoleFilled { get; set; }
+
     /// <summary>Seqs above <see cref="LastSeq"/> seen but not released yet: a message, or null for a
     /// message this client sent itself (it takes a seq but is not handed to the app).</summary>
     public SortedDictionary<long, ImMessage?> Pending { get; } = [];

@@ -78,7 +78,8 @@ internal sealed partial class Inbox
             {
                 try
                 {
-                    await SyncChatAsync(calls, chat, cancellationToken).ConfigureAwait(false);
+                    // A hole is not waited out here: EndResync hands it to a background sync.
+                    await SyncChatAsync(calls, chat, cancellationToken, waitForHoles: false).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -268,8 +269,14 @@ internal sealed partial class Inbox
         }
     }
 
-    /// <summary>Fetches the conversation after LastSeq until the store has no more, releasing in order.</summary>
-    private async Task SyncChatAsync(IHubCalls calls, ChatState chat, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the conversation after LastSeq until the store has no more, releasing in order. What lies above a
+    /// hole waits in Pending: with <paramref name="waitForHoles"/> the hole is fetched again after each retry delay
+    /// (a push or own send that fills it ends the wait at once) and skipped as a seq jump after the last; without
+    /// it (the resync, which must not hold back the other conversations) a hole is left for the background sync
+    /// that <see cref="EndResync"/> starts.
+    /// </summary>
+    private async Task SyncChatAsync(IHubCalls calls, ChatState chat, CancellationToken cancellationToken, bool waitForHoles = true)
     {
         var holeRetries = 0;
         while (true)
@@ -279,46 +286,100 @@ internal sealed partial class Inbox
             {
                 afterSeq = chat.LastSeq;
             }
-            await WaitForRoom(cancellationToken).ConfigureAwait(false);
-            var page = await calls.SyncAsync(chat.ChatId, afterSeq, _pageSize, cancellationToken).ConfigureAwait(false);
-            lock (_gate)
+            // Pages after a hole are read only once it is resolved, so what waits in Pending stays one page.
+            bool more;
+            while (true)
             {
-                foreach (var message in page.Messages.OrderBy(m => m.Seq))
+                await WaitForRoom(cancellationToken).ConfigureAwait(false);
+                var pageAfter = afterSeq;
+                var page = await calls.SyncAsync(chat.ChatId, afterSeq, _pageSize, cancellationToken).ConfigureAwait(false);
+                lock (_gate)
                 {
-                    if (message.Seq <= chat.LastSeq)
+                    foreach (var message in page.Messages.OrderBy(m => m.Seq))
                     {
-                        continue;
-                    }
-                    // Nothing is stored between LastSeq and this message: buffered pushes below it go first.
-                    ReleaseBelow(chat, message.Seq);
-                    chat.Pending.Remove(message.Seq);
-                    chat.LastSeq = message.Seq;
-                    if (_seen.Contains(message.MsgId))
-                    {
-                        if (IsToMe(message) && message.Status < DeliveredStatus)
+                        afterSeq = Math.Max(afterSeq, message.Seq);
+                        if (message.Seq <= chat.LastSeq)
+                        {
+                            continue;
+                        }
+                        if (_seen.Contains(message.MsgId) && IsToMe(message) && message.Status < DeliveredStatus)
                         {
                             _repeat(message);
                         }
+                        // A held push (or our own send's placeholder) of this seq stays; Release drops repeats by msgId.
+                        chat.Pending.TryAdd(message.Seq, message);
+                    }
+                    // Page on from the newest message read, not LastSeq: a hole may keep LastSeq below the page.
+                    afterSeq = Math.Max(afterSeq, chat.LastSeq);
+                    // A page that did not move on (nothing newer came back) ends the paging: never loop on it.
+                    more = page.HasMore && afterSeq > pageAfter;
+                    if (!ReleaseInOrder(chat) && chat.Pending.Keys.First() <= afterSeq)
+                    {
+                        break; // a hole in this page
+                    }
+                }
+                if (!more)
+                {
+                    break;
+                }
+            }
+            TaskCompletionSource filled;
+            lock (_gate)
+            {
+                if (ReleaseInOrder(chat))
+                {
+                    if (more)
+                    {
+                        holeRetries = 0;
                         continue;
                     }
-                    Release(message);
+                    return;
                 }
-                if (page.HasMore && page.Messages.Count > 0)
-                {
-                    continue;
-                }
-                if (ReleaseInOrder(chat))
+                if (!waitForHoles)
                 {
                     return;
                 }
                 if (holeRetries >= _holeRetryDelays.Length)
                 {
-                    // The store still lacks the seqs below the buffered pushes: a jump forward (G3).
+                    // The store still lacks the seqs below the held messages: a jump forward (G3).
                     ReleaseBelow(chat, long.MaxValue);
+                    if (more)
+                    {
+                        holeRetries = 0;
+                        continue;
+                    }
                     return;
                 }
+                filled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                chat.HoleFilled = filled;
             }
-            await Task.Delay(_holeRetryDelays[holeRetries++], cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await filled.Task.WaitAsync(_holeRetryDelays[holeRetries++], cancellationToken).ConfigureAwait(false);
+                // A push or own send filled the hole: done when nothing is held or left to read, else read on now.
+                lock (_gate)
+                {
+                    if (chat.Pending.Count == 0 && !more)
+                    {
+                        return;
+                    }
+                }
+                holeRetries = 0;
+            }
+            catch (TimeoutException)
+            {
+                // Not filled yet: fetch again.
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    if (chat.HoleFilled == filled)
+                    {
+                        chat.HoleFilled = null;
+                    }
+                }
+            }
         }
     }
 

@@ -11,9 +11,12 @@ namespace ImSignalR.Client.Reliability;
 /// <c>LastSeq</c>; a push at or below <c>LastSeq</c>, or a msgId seen recently, is a repeat.</item>
 /// <item>While a conversation syncs, or while the whole inbox resyncs after a (re)connect, pushes are
 /// only buffered; the sync releases them in seq order together with what it fetched.</item>
-/// <item>A sync page is authoritative for its range: the store has nothing between two consecutive
-/// messages of a page, so seqs missing there (a jump forward, G3) are skipped. A hole above everything
-/// the store returned is retried a few times (the store may lag the push), then skipped.</item>
+/// <item>A seq missing from a sync page (between <c>LastSeq</c> and a message of the page, or between two of
+/// its messages) is not skipped at once: seqs are allocated before the commit and hub nodes commit
+/// independently, so it may still be in flight. The messages above it wait in <c>Pending</c> and the
+/// conversation is fetched again after each of the hole retry delays; a push, own send or page that fills
+/// the hole releases everything in order at once. A hole still there after the last delay is a jump
+/// forward (G3) and is skipped. A hole above everything the store returned is handled the same way.</item>
 /// <item>Messages this client sent take seqs too; they are recorded but never handed to the app.</item>
 /// </list>
 /// Release happens under the lock into <c>release</c>, which must not block (an unbounded queue).
@@ -109,7 +112,11 @@ internal sealed partial class Inbox
                 return;
             }
             chat.Pending[message.Seq] = message;
-            if (!_resyncing && !chat.Syncing && !ReleaseInOrder(chat))
+            if (!_resyncing && chat.Syncing)
+            {
+                EndHoleWaitIfFilled(chat);
+            }
+            else if (!_resyncing && !ReleaseInOrder(chat))
             {
                 chat.Syncing = true;
                 syncNow = chat;
@@ -135,7 +142,11 @@ internal sealed partial class Inbox
                 return;
             }
             chat.Pending.TryAdd(result.Seq, null);
-            if (!_resyncing && !chat.Syncing && !ReleaseInOrder(chat))
+            if (!_resyncing && chat.Syncing)
+            {
+                EndHoleWaitIfFilled(chat);
+            }
+            else if (!_resyncing && !ReleaseInOrder(chat))
             {
                 chat.Syncing = true;
                 syncNow = chat;
@@ -176,6 +187,22 @@ internal sealed partial class Inbox
             _chats[chatId] = chat;
         }
         return chat;
+    }
+
+    /// <summary>A sync waiting out a hole: releases what is contiguous now and, when that filled the hole, ends the
+    /// wait (the sync then reads on from the new LastSeq, or stops when nothing is left).</summary>
+    private void EndHoleWaitIfFilled(ChatState chat)
+    {
+        if (chat.HoleFilled is not { } filled)
+        {
+            return;
+        }
+        var before = chat.LastSeq;
+        if (ReleaseInOrder(chat) || chat.LastSeq > before)
+        {
+            chat.HoleFilled = null;
+            filled.TrySetResult();
+        }
     }
 
     /// <summary>Releases Pending from LastSeq + 1 while contiguous; false when a hole is left.</summary>
