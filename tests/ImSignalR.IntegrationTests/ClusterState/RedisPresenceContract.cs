@@ -104,8 +104,9 @@ public abstract class RedisPresenceContract<TFixture>(TFixture redis) : Presence
         // SE.Redis raises ConnectionRestored on a worker thread once the connection already serves commands: on a busy
         // node the first sends after a restart ran before the window opened, and took a connected user for offline.
         var node = (await _redis.NodesAsync(1))[0];
-        using var away = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
-            RedisMultiplexer.Configure(new ImRedisOptions { Configuration = "127.0.0.1:1" })); // nothing listens there
+        var unreachable = RedisMultiplexer.Configure(new ImRedisOptions { Configuration = "127.0.0.1:1" }); // nothing listens there
+        unreachable.ConnectTimeout = 200;
+        using var away = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(unreachable);
         var presence = new RedisPresence(away, node.Keys, "n-lost", TimeSpan.FromSeconds(3), NullLogger.Instance);
         try
         {
