@@ -17,8 +17,8 @@ namespace ImSignalR.Infrastructure.Redis;
 internal sealed partial class BackplaneSubscriptionGuard(IConnectionMultiplexer redis, ILogger<BackplaneSubscriptionGuard> logger)
     : BackgroundService
 {
-    /// <summary>How often the canary is published: the longest a lost subscription goes unnoticed.</summary>
-    internal static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(2);
+    /// <summary>How often the canary is published; a loss is acted on at the second miss in a row (1–2 s after it).</summary>
+    internal static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
     // The multiplexer prefixes it with Im:Redis:Prefix, like the backplane's channels.
     private readonly RedisChannel _canary = RedisChannel.Literal($"backplane-canary:{Guid.NewGuid():N}");
