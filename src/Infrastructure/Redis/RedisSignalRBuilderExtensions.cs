@@ -20,6 +20,8 @@ public static class RedisSignalRBuilderExtensions
         builder.AddStackExchangeRedis();
         builder.Services.AddOptions<RedisOptions>().Configure<IServiceProvider>((redis, sp) =>
             redis.ConnectionFactory = _ => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
+        // SE.Redis restores the subscriptions after a reconnect only once, fire and forget; this notices a miss.
+        builder.Services.AddHostedService<BackplaneSubscriptionGuard>();
         return builder;
     }
 }

@@ -52,27 +52,35 @@ public sealed class FailureSuiteTests(Xunit.Abstractions.ITestOutputHelper outpu
     [Fact]
     public async Task AfterRedisRestartsEmptyNoConnectedRecipientIsTreatedAsOffline()
     {
-        await using var cluster = await ClusterFixture.StartAsync();
+        await using var cluster = await ClusterFixture.StartAsync(extra: PushPathReport.LogSettings);
         var (node1, node2) = (cluster.Nodes[0], cluster.Nodes[1]);
         var bobId = HubFixture.NewUser("bob");
         await using var bob = await RecordingClient.ConnectAsync(node2, bobId);
         await using var alice = await RecordingClient.ConnectAsync(node1, HubFixture.NewUser("alice"));
+        await using var report = new PushPathReport(bob);
         var load = SendLoad.Start([alice], bobId);
         await Eventually.TrueAsync(() => load.Accepted.Count >= 50, "traffic before the restart");
 
         // Node 2 (bob's) is frozen across the restart, so it re-registers bob only seconds after node 1 is back: the
         // gap in which node 1 used to take bob for offline (no push, no replay).
+        report.Note("freezing node 2");
         await node2.FreezeAsync();
         cluster.Redis.Kill();
+        report.Note("Redis killed");
         await Task.Delay(1000);
         await cluster.Redis.StartAsync(); // empty: presence registrations are gone
+        report.Note("Redis started empty");
         await Eventually.TrueAsync(async () => await node1.ReadinessAsync() == "Healthy", "node 1 reconnected to Redis", TimeSpan.FromSeconds(30));
         var reconnected = Stopwatch.GetTimestamp();
+        report.Note($"node 1 healthy ({load.Accepted.Count} accepted so far)");
         await Task.Delay(2000);
         await node2.ThawAsync();
+        report.Note("node 2 thawed");
         await Eventually.TrueAsync(async () => await node2.ReadinessAsync() == "Healthy", "node 2 reconnected to Redis", TimeSpan.FromSeconds(30));
+        report.Note("node 2 healthy");
         await Task.Delay(2000);
         await load.StopAsync();
+        report.Note("load stopped");
 
         var afterReconnect = load.Accepted.Where(a => a.At > reconnected).Select(a => a.Result.MsgId).ToArray();
         output.WriteLine($"accepted {load.Accepted.Count}, after reconnect {afterReconnect.Length}, refused {load.Refused}");
@@ -85,6 +93,11 @@ public sealed class FailureSuiteTests(Xunit.Abstractions.ITestOutputHelper outpu
         catch (TimeoutException)
         {
             var missing = afterReconnect.Count(id => !bob.Received.Any(m => m.MsgId == id));
+            report.Note($"gave up waiting: {missing} missing");
+            var accepted = load.Accepted.ToArray();
+            var firstMissing = Array.FindIndex(accepted, a => a.At > reconnected && !bob.Received.Any(m => m.MsgId == a.Result.MsgId));
+            output.WriteLine($"first missing: #{firstMissing} of {accepted.Length} accepted (seq {(firstMissing < 0 ? 0 : accepted[firstMissing].Result.Seq)})");
+            output.WriteLine(await report.BuildAsync(cluster, alice));
             throw new TimeoutException($"{missing} of the {afterReconnect.Length} messages accepted after node 1 reconnected were never pushed to bob.");
         }
     }

@@ -1,3 +1,4 @@
+using ImSignalR.Infrastructure.Redis;
 using ImSignalR.Infrastructure.Redis.State;
 using ImSignalR.IntegrationTests.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -96,6 +97,51 @@ public abstract class RedisPresenceContract<TFixture>(TFixture redis) : Presence
         Assert.Equal(0, await presence.CountConnectionsAsync(nobody, default)); // the count itself stays exact
         await Eventually.TrueAsync(async () => !await presence.IsOnlineAsync(nobody, default), "the window closes after one refresh period (1 s)");
     }
+
+    [Fact]
+    public async Task FromTheLossOfTheConnectionUntilItsRestoreIsHandledAUserWithNoEntryCountsAsOnline()
+    {
+        // SE.Redis raises ConnectionRestored on a worker thread once the connection already serves commands: on a busy
+        // node the first sends after a restart ran before the window opened, and took a connected user for offline.
+        var node = (await _redis.NodesAsync(1))[0];
+        var unreachable = RedisMultiplexer.Configure(new ImRedisOptions { Configuration = "127.0.0.1:1" }); // nothing listens there
+        unreachable.ConnectTimeout = 200;
+        using var away = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(unreachable);
+        var presence = new RedisPresence(away, node.Keys, "n-lost", TimeSpan.FromSeconds(3), NullLogger.Instance);
+        try
+        {
+            presence.OnConnectionFailed(away, Interactive());
+            await Task.Delay(1500); // longer than a refresh period (1 s): the window does not run out while Redis is away
+            Assert.True(presence.IsReRegistering);
+
+            presence.OnConnectionRestored(away, Interactive());
+
+            Assert.True(presence.IsReRegistering);
+            await Eventually.TrueAsync(() => !presence.IsReRegistering, "the window closes one refresh period after the restore");
+        }
+        finally
+        {
+            await presence.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ALossHandledOnlyOnceTheConnectionIsBackOpensOneRefreshPeriod()
+    {
+        // Events come in no guaranteed order: the loss may be handled after the restore was.
+        var node = (await _redis.NodesAsync(1))[0];
+        var presence = _redis.Own(new RedisPresence(node.Connection, node.Keys, "n-late-loss", TimeSpan.FromSeconds(3), NullLogger.Instance));
+        var nobody = Unique("nobody");
+
+        presence.OnConnectionFailed(node.Connection, Interactive());
+
+        Assert.True(await presence.IsOnlineAsync(nobody, default));
+        await Eventually.TrueAsync(async () => !await presence.IsOnlineAsync(nobody, default), "the window closes after one refresh period (1 s)");
+    }
+
+    private static StackExchange.Redis.ConnectionFailedEventArgs Interactive() => new(
+        null!, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 1), StackExchange.Redis.ConnectionType.Interactive,
+        StackExchange.Redis.ConnectionFailureType.SocketClosed, null!, null!);
 
     [Fact]
     public async Task AGracefulStopRemovesTheNodesConnectionsAtOnce()

@@ -61,6 +61,7 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         _events = events ?? NoPresenceEvents.Instance;
         _refreshPeriodMs = _ttlMs / 3;
         _redis.ConnectionRestored += OnConnectionRestored;
+        _redis.ConnectionFailed += OnConnectionFailed;
         _refreshLoop = Task.Run(() => RefreshLoopAsync(leaseTtl / 3));
     }
 
@@ -113,7 +114,7 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         await CountConnectionsAsync(userId, cancellationToken).ConfigureAwait(false) > 0 || IsReRegistering;
 
     /// <summary>True for a refresh period after the connection to Redis came back (the other nodes may not have re-registered yet).</summary>
-    internal bool IsReRegistering => Environment.TickCount64 < Volatile.Read(ref _unsureUntil);
+    internal bool IsReRegistering => Volatile.Read(ref _awaitingRestore) == 1 || Environment.TickCount64 < Volatile.Read(ref _unsureUntil);
 
     public async ValueTask<int> CountConnectionsAsync(string userId, CancellationToken cancellationToken)
     {
@@ -255,6 +256,7 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
             return false;
         }
         _redis.ConnectionRestored -= OnConnectionRestored;
+        _redis.ConnectionFailed -= OnConnectionFailed;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _refreshLoop.ConfigureAwait(false);
         return true;
@@ -282,7 +284,7 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
     private static string Token(string? value) =>
         string.IsNullOrEmpty(value) ? "-" : value.Length > 32 ? value[..32].Replace(' ', '_') : value.Replace(' ', '_');
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    internal void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         if (e.ConnectionType != ConnectionType.Interactive || _stop.IsCancellationRequested)
         {
@@ -291,6 +293,7 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         // Redis may have come back empty: register this node's connections now, not a third of a TTL later, and
         // until the other nodes have surely done the same, do not take a missing entry for an offline user.
         Volatile.Write(ref _unsureUntil, Environment.TickCount64 + _refreshPeriodMs);
+        Volatile.Write(ref _awaitingRestore, 0); // after the window is set: no moment in between counts as sure
         Volatile.Write(ref _reconnectedSinceBeat, 1);
         Volatile.Write(ref _restorePending, 1);
         _ = Task.Run(async () =>
