@@ -154,10 +154,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
         syncFailed: (_chatId, error) => this.emit("error", ImError.fromInvocationError(error)),
         seenAdded: (msgId) => this.rememberSeen(msgId),
       },
-      {
-        dedupeCapacity: this.dedupeCapacity,
-        ...(options.holeRetryDelaysMs !== undefined ? { holeRetryDelaysMs: options.holeRetryDelaysMs } : {}),
-      },
+      { dedupeCapacity: this.dedupeCapacity },
     );
     this.groups = new GroupCursors({
       userId: this.userId,
