@@ -1,6 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using ImSignalR.Infrastructure.Protocols.MessagePack;
+using ImSignalR.Hub.Protocols.MessagePack;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace ImSignalR.Bench.Micro;

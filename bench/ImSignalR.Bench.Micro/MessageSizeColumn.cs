@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using ImSignalR.Infrastructure.Protocols.MessagePack;
+using ImSignalR.Hub.Protocols.MessagePack;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace ImSignalR.Bench.Micro;

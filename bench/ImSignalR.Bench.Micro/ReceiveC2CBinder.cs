@@ -1,4 +1,4 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using Microsoft.AspNetCore.SignalR;
 
 namespace ImSignalR.Bench.Micro;

@@ -3,7 +3,7 @@ using Dapper;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Persistence;
+using ImSignalR.Storage;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ImSignalR.Infrastructure.RocketMq;
+using ImSignalR.RocketMq;
 using ImSignalR.Samples.ServiceClient;
 using Microsoft.Extensions.Logging;
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer;
-using ImSignalR.Infrastructure.RocketMq.Producer;
+using ImSignalR.RocketMq.Consumer;
+using ImSignalR.RocketMq.Producer;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Logging;
 
 namespace ImSignalR.Samples.ServiceClient;

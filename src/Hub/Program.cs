@@ -1,10 +1,10 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
+using ImSignalR.Domain.Ports;
 using ImSignalR.Hub.Background;
 using ImSignalR.Hub.Composition;
 using ImSignalR.Hub.Endpoints;
 using ImSignalR.Hub.Hubs;
-using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Persistence;
+using ImSignalR.Storage;
 
 // Content root = the binary folder, so appsettings.json and wwwroot are found from any working
 // directory; relative data paths (./data) still resolve against the working directory.

@@ -1,3 +1,4 @@
+using ImSignalR.Contracts;
 namespace ImSignalR.Domain.Errors;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 
 namespace ImSignalR.Domain.Groups;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 
 namespace ImSignalR.Domain.Identity;

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 
 namespace ImSignalR.Domain.Identity;

@@ -1,4 +1,4 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 
 namespace ImSignalR.Domain.Ports;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Groups;
 using ImSignalR.Domain.Identity;
+using ImSignalR.Domain.Messaging;
 
 namespace ImSignalR.Domain.Services;
 
@@ -71,7 +72,7 @@ public sealed partial class GroupService
             .ConfigureAwait(false);
         return new SyncResult
         {
-            Messages = page.Take(limit).Select(MessageDto.From).ToArray(),
+            Messages = page.Take(limit).Select(WireMapping.ToDto).ToArray(),
             HasMore = page.Count > limit,
             MaxSeqByChat = new Dictionary<string, long>(StringComparer.Ordinal) { [chatId] = member.UpperSeq(group.LastSeq) },
         };
@@ -98,7 +99,7 @@ public sealed partial class GroupService
         var hasMore = page.Count > limit;
         return new HistoryResult
         {
-            Messages = (hasMore ? page.Skip(1) : page).Select(MessageDto.From).ToArray(),
+            Messages = (hasMore ? page.Skip(1) : page).Select(WireMapping.ToDto).ToArray(),
             HasMore = hasMore,
         };
     }
@@ -120,7 +121,7 @@ public sealed partial class GroupService
             PeerUserId = null,
             GroupId = r.Group.GroupId.ToString(CultureInfo.InvariantCulture),
             GroupName = r.Group.Name,
-            LastMessage = r.LastMessage is null ? null : MessageDto.From(r.LastMessage),
+            LastMessage = r.LastMessage is null ? null : WireMapping.ToDto(r.LastMessage),
             LastSeq = r.Member.UpperSeq(r.Group.LastSeq),
             ReadSeq = Math.Max(r.Member.ReadSeq, r.Member.JoinSeq),
             Unread = r.Unread,

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Groups;
 using ImSignalR.Domain.Identity;
@@ -167,7 +167,7 @@ public sealed partial class GroupService
     {
         try
         {
-            await _pusher.PushMessageAsync(groupId, MessageDto.From(message), exceptConnectionId, CancellationToken.None).ConfigureAwait(false);
+            await _pusher.PushMessageAsync(groupId, WireMapping.ToDto(message), exceptConnectionId, CancellationToken.None).ConfigureAwait(false);
             _metrics.Pushes.Add(1, new KeyValuePair<string, object?>("kind", "group"));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Ports;

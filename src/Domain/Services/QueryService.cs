@@ -1,6 +1,7 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Identity;
+using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
 namespace ImSignalR.Domain.Services;
@@ -47,7 +48,7 @@ public sealed class QueryService
             }
             return new SyncResult
             {
-                Messages = pending.Take(limit).Select(MessageDto.From).ToArray(),
+                Messages = pending.Take(limit).Select(WireMapping.ToDto).ToArray(),
                 HasMore = pending.Count > limit,
                 MaxSeqByChat = lastSeqs,
             };
@@ -71,7 +72,7 @@ public sealed class QueryService
         var maxSeq = await _store.GetMaxSeqAsync(request.ChatId, cancellationToken).ConfigureAwait(false);
         return new SyncResult
         {
-            Messages = page.Take(limit).Select(MessageDto.From).ToArray(),
+            Messages = page.Take(limit).Select(WireMapping.ToDto).ToArray(),
             HasMore = page.Count > limit,
             MaxSeqByChat = new Dictionary<string, long> { [request.ChatId] = maxSeq },
         };
@@ -104,7 +105,7 @@ public sealed class QueryService
         var hasMore = page.Count > limit;
         return new HistoryResult
         {
-            Messages = (hasMore ? page.Skip(1) : page).Select(MessageDto.From).ToArray(),
+            Messages = (hasMore ? page.Skip(1) : page).Select(WireMapping.ToDto).ToArray(),
             HasMore = hasMore,
         };
     }
@@ -116,7 +117,7 @@ public sealed class QueryService
         {
             ChatId = r.ChatId,
             PeerUserId = r.PeerUserId,
-            LastMessage = r.LastMessage is null ? null : MessageDto.From(r.LastMessage),
+            LastMessage = r.LastMessage is null ? null : WireMapping.ToDto(r.LastMessage),
             LastSeq = r.LastSeq,
             ReadSeq = r.ReadSeq,
             Unread = r.Unread,

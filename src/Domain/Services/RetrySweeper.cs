@@ -1,4 +1,4 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using Microsoft.Extensions.Logging;
@@ -148,7 +148,7 @@ public sealed class RetrySweeper
             {
                 return; // acked meanwhile
             }
-            await _pusher.PushToRecipientAsync(MessageDto.From(message), cancellationToken).ConfigureAwait(false);
+            await _pusher.PushToRecipientAsync(WireMapping.ToDto(message), cancellationToken).ConfigureAwait(false);
             _metrics.Replays.Add(1);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,4 +1,4 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
@@ -81,7 +81,7 @@ public sealed partial class SendService
         // From here on the message is durable: nothing below may fail the send. Every failure only
         // degrades the fast path, and sync (G5) still returns the message.
         using var activity = MessagingTracing.Source.StartActivity("im.push");
-        var dto = MessageDto.From(message);
+        var dto = WireMapping.ToDto(message);
         var toRecipient = online != false
             ? PushQuietlyAsync(() => _pusher.PushToRecipientAsync(dto, cancellationToken), "send")
             : message.Status == MessageStatus.Offline

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;

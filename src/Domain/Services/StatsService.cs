@@ -1,5 +1,5 @@
 using System.Globalization;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Ports;
 

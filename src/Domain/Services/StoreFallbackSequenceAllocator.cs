@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Ports;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using System.Text;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 
 namespace ImSignalR.Domain.Services;

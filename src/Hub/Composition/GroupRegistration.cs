@@ -1,8 +1,8 @@
+using ImSignalR.Domain.Direct;
 using ImSignalR.Domain.Groups;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
 using ImSignalR.Hub.Hubs;
-using ImSignalR.Infrastructure.Direct;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

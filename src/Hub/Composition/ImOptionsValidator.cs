@@ -36,7 +36,7 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         }
         if (o.HasRedis)
         {
-            errors.AddRange(new Infrastructure.Redis.ImRedisOptions
+            errors.AddRange(new ImSignalR.Redis.ImRedisOptions
             {
                 Configuration = o.Redis.Configuration!,
                 Prefix = o.Redis.Prefix,

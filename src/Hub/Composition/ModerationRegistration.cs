@@ -1,7 +1,7 @@
 using ImSignalR.Domain.Moderation;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
-using ImSignalR.Infrastructure.Moderation;
+using ImSignalR.Hub.Moderation;
 
 namespace ImSignalR.Hub.Composition;
 

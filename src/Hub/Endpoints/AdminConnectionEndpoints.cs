@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Ports;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Services;

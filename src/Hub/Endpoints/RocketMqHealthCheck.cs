@@ -1,4 +1,4 @@
-using ImSignalR.Infrastructure.RocketMq.Producer;
+using ImSignalR.RocketMq.Producer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ImSignalR.Hub.Endpoints;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Ports;
 using Microsoft.AspNetCore.SignalR;
 

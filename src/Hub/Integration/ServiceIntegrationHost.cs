@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using ImSignalR.Domain.Services;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer;
-using ImSignalR.Infrastructure.RocketMq.Producer;
+using ImSignalR.RocketMq.Consumer;
+using ImSignalR.RocketMq.Producer;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Options;
 
 namespace ImSignalR.Hub.Integration;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 
 namespace ImSignalR.Hub.Integration;

@@ -1,3 +1,4 @@
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Services;
 
@@ -52,7 +53,7 @@ internal sealed class HttpRejectionMetrics(RequestDelegate next, MessagingMetric
     // routes) and a known HTTP method, anything else "http".
     private static string Operation(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments(Domain.Contracts.HubMethods.HubPath))
+        if (context.Request.Path.StartsWithSegments(ImSignalR.Contracts.HubMethods.HubPath))
         {
             return MetricLabels.Connect;
         }

@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Services;
 using ImSignalR.Hub.Hubs;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Groups;
 using ImSignalR.FunctionalTests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
-using ImSignalR.Client;
 using ImSignalR.Client.Models;
+using ImSignalR.Client;
 using ImSignalR.FunctionalTests.Infrastructure;
-using ImSignalR.Infrastructure.Redis.State;
+using ImSignalR.Redis.State;
 
 namespace ImSignalR.FunctionalTests.Cluster;
 
@@ -114,29 +114,29 @@ public abstract class ClusterSuite(ClusterRedis redis)
         var bobId = HubFixture.NewUser("bob");
         await using var alice = await RecordingClient.ConnectAsync(node1, aliceId);
         var bob = await OfficialClients.OfficialClient.ConnectAsync(node2, bobId);
-        var typing = new ConcurrentQueue<ImSignalR.Domain.Contracts.TypingEvent>();
-        bob.On<ImSignalR.Domain.Contracts.TypingEvent>("Typing", typing.Enqueue);
+        var typing = new ConcurrentQueue<ImSignalR.Contracts.TypingEvent>();
+        bob.On<ImSignalR.Contracts.TypingEvent>("Typing", typing.Enqueue);
         await using var aliceApp = await OfficialClients.OfficialClient.ConnectAsync(node1, aliceId); // a second device of alice's
         var sent = await alice.SendAsync(bobId, "hi");
 
         for (var i = 0; i < 10; i++)
         {
-            await aliceApp.InvokeAsync("Typing", new ImSignalR.Domain.Contracts.TypingRequest { ChatId = sent.ChatId });
+            await aliceApp.InvokeAsync("Typing", new ImSignalR.Contracts.TypingRequest { ChatId = sent.ChatId });
         }
         await Eventually.TrueAsync(() => !typing.IsEmpty, "bob on node 2 sees alice typing");
         await Task.Delay(300);
         var seen = Assert.Single(typing); // ten calls in a burst: one event
         Assert.Equal((sent.ChatId, aliceId), (seen.ChatId, seen.UserId));
 
-        var presence = await aliceApp.InvokeAsync<ImSignalR.Domain.Contracts.PresenceDto[]>(
-            "GetPresence", new ImSignalR.Domain.Contracts.PresenceRequest { UserIds = [bobId, "stranger-1"] });
+        var presence = await aliceApp.InvokeAsync<ImSignalR.Contracts.PresenceDto[]>(
+            "GetPresence", new ImSignalR.Contracts.PresenceRequest { UserIds = [bobId, "stranger-1"] });
         Assert.True(presence[0].Online); // bob is on node 2
         Assert.False(presence[1].Online);
         await bob.DisposeAsync();
         await Eventually.TrueAsync(async () =>
         {
-            var after = await aliceApp.InvokeAsync<ImSignalR.Domain.Contracts.PresenceDto[]>(
-                "GetPresence", new ImSignalR.Domain.Contracts.PresenceRequest { UserIds = [bobId] });
+            var after = await aliceApp.InvokeAsync<ImSignalR.Contracts.PresenceDto[]>(
+                "GetPresence", new ImSignalR.Contracts.PresenceRequest { UserIds = [bobId] });
             return !after[0].Online && after[0].LastSeen is > 0;
         }, "bob offline with a last-seen time");
     }

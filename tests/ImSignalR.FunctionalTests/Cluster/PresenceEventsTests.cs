@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using ImSignalR.FunctionalTests.Infrastructure;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer;
 using ImSignalR.IntegrationTests.RocketMq.Double;
+using ImSignalR.RocketMq.Consumer;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.FunctionalTests.Cluster;

@@ -1,4 +1,4 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Identity;
 using ImSignalR.FunctionalTests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Cluster;
 using ImSignalR.FunctionalTests.Groups;
 using ImSignalR.FunctionalTests.Infrastructure;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer;
-using ImSignalR.Infrastructure.RocketMq.Producer;
 using ImSignalR.IntegrationTests.RocketMq.Double;
+using ImSignalR.RocketMq.Consumer;
+using ImSignalR.RocketMq.Producer;
+using ImSignalR.RocketMq;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -58,7 +58,7 @@ public sealed class RocketMqGroupHubTests
             ["Im__Auth__DevTokens"] = "true",
             ["Im__Limits__SendsPerSecond"] = "100000",
             ["Im__Limits__SendBurst"] = "100000",
-            ["Logging__LogLevel__ImSignalR.Infrastructure.RocketMq.Producer"] = "Error",
+            ["Logging__LogLevel__ImSignalR.RocketMq.Producer"] = "Error",
         });
     }
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using ImSignalR.Client;
 using ImSignalR.Client.Models;
+using ImSignalR.Client;
 using ImSignalR.FunctionalTests.Cluster;
 using ImSignalR.FunctionalTests.Infrastructure;
 using ImSignalR.IntegrationTests.RocketMq.Double;
@@ -43,12 +43,12 @@ public sealed class RocketMqHubTests
             ["Im__Limits__SendsPerSecond"] = "100000",
             ["Im__Limits__SendBurst"] = "100000",
             // A read that went ahead unconfirmed is logged at Debug: show it when a read-your-writes check fails.
-            ["Logging__LogLevel__ImSignalR.Infrastructure.RocketMq.ReadYourWrites"] = "Debug",
+            ["Logging__LogLevel__ImSignalR.RocketMq.ReadYourWrites"] = "Debug",
             // The barrier's bound (2 s by default) waits longer here: these tests check that a read waits for its write,
             // and right after a broker outage a loaded CI machine's consumer has taken more than 2 s to pull again.
             ["Im__RocketMq__ReadYourWritesTimeout"] = "00:00:08",
             // An outage makes the producer warn per attempt; kept out so a failure's log tail shows the consumer.
-            ["Logging__LogLevel__ImSignalR.Infrastructure.RocketMq.Producer"] = "Error",
+            ["Logging__LogLevel__ImSignalR.RocketMq.Producer"] = "Error",
             ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
             ["Logging__Console__UseUtcTimestamp"] = "true",
         });

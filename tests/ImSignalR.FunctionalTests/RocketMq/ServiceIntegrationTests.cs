@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.Json;
 using ImSignalR.FunctionalTests.Cluster;
 using ImSignalR.FunctionalTests.Infrastructure;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer;
-using ImSignalR.Infrastructure.RocketMq.Producer;
 using ImSignalR.IntegrationTests.RocketMq.Double;
+using ImSignalR.RocketMq.Consumer;
+using ImSignalR.RocketMq.Producer;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.FunctionalTests.RocketMq;

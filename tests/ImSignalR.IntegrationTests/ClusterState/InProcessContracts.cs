@@ -1,5 +1,5 @@
+using ImSignalR.Domain.InProcess;
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.InProcess;
 
 namespace ImSignalR.IntegrationTests.ClusterState;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ImSignalR.Infrastructure.Redis.State;
+using ImSignalR.Redis.State;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 

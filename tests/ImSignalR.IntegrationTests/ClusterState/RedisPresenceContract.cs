@@ -1,6 +1,6 @@
-using ImSignalR.Infrastructure.Redis;
-using ImSignalR.Infrastructure.Redis.State;
 using ImSignalR.IntegrationTests.Redis;
+using ImSignalR.Redis.State;
+using ImSignalR.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.IntegrationTests.ClusterState;

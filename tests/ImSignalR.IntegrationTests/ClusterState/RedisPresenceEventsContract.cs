@@ -1,6 +1,6 @@
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Redis.State;
 using ImSignalR.IntegrationTests.Redis;
+using ImSignalR.Redis.State;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 

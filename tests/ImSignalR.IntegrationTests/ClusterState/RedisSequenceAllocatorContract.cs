@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ImSignalR.Infrastructure.Redis.State;
+using ImSignalR.Redis.State;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.IntegrationTests.ClusterState;

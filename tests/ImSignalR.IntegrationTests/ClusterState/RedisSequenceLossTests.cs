@@ -1,5 +1,5 @@
-using ImSignalR.Infrastructure.Redis.State;
 using ImSignalR.IntegrationTests.Redis;
+using ImSignalR.Redis.State;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.IntegrationTests.ClusterState;

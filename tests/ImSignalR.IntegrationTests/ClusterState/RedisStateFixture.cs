@@ -1,5 +1,5 @@
-using ImSignalR.Infrastructure.Redis.State;
 using ImSignalR.IntegrationTests.Redis;
+using ImSignalR.Redis.State;
 using StackExchange.Redis;
 
 namespace ImSignalR.IntegrationTests.ClusterState;

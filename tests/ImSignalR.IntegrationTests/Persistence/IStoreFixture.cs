@@ -1,5 +1,5 @@
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Persistence;
+using ImSignalR.Storage;
 
 namespace ImSignalR.IntegrationTests.Persistence;
 

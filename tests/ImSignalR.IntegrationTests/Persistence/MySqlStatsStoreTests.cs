@@ -1,6 +1,6 @@
 using Dapper;
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Persistence;
+using ImSignalR.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 

@@ -1,7 +1,7 @@
 using Dapper;
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Persistence;
-using ImSignalR.Infrastructure.Persistence.MySql;
+using ImSignalR.Storage.MySql;
+using ImSignalR.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 

@@ -1,6 +1,6 @@
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Persistence.Internal;
+using ImSignalR.Storage.Internal;
 
 namespace ImSignalR.IntegrationTests.Persistence;
 
@@ -47,8 +47,8 @@ internal static class QueryPlanCases
     }
 
     private static SqlDialect Dialect(bool mySql) => mySql
-        ? ImSignalR.Infrastructure.Persistence.MySql.Internal.MySqlDialect.Instance
-        : ImSignalR.Infrastructure.Persistence.Sqlite.Internal.SqliteDialect.Instance;
+        ? ImSignalR.Storage.MySql.Internal.MySqlDialect.Instance
+        : ImSignalR.Storage.Sqlite.Internal.SqliteDialect.Instance;
 
     /// <summary>The group statements (SPEC §10): send, sync after seq, the unread counts of one user's groups, the receipts of one message.</summary>
     private static async Task<IReadOnlyList<(string Name, string Sql, object Parameters)>> SeedGroupAndBuildAsync(IMessageStore store, string me, bool mySql)

@@ -1,6 +1,6 @@
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Persistence;
-using ImSignalR.Infrastructure.Persistence.Sqlite;
+using ImSignalR.Storage.Sqlite;
+using ImSignalR.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImSignalR.IntegrationTests.Persistence;

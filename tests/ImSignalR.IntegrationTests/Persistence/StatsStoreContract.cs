@@ -1,4 +1,4 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;

@@ -1,4 +1,4 @@
-using ImSignalR.Infrastructure.Redis;
+using ImSignalR.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 

@@ -1,4 +1,4 @@
-using ImSignalR.Infrastructure.Redis;
+using ImSignalR.Redis;
 using StackExchange.Redis;
 
 namespace ImSignalR.IntegrationTests.Redis;

@@ -1,8 +1,9 @@
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Producer;
-using ImSignalR.Infrastructure.RocketMq.Remoting;
 using ImSignalR.IntegrationTests.RocketMq.Double;
+using ImSignalR.RocketMq.Producer;
+using ImSignalR.RocketMq.Remoting;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static ImSignalR.IntegrationTests.RocketMq.RocketMqTestKit;

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer;
 using ImSignalR.IntegrationTests.RocketMq.Double;
+using ImSignalR.RocketMq.Consumer;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Logging.Abstractions;
 using static ImSignalR.IntegrationTests.RocketMq.RocketMqTestKit;
 

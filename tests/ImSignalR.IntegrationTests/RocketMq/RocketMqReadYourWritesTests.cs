@@ -1,7 +1,7 @@
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer;
-using ImSignalR.Infrastructure.RocketMq.ReadYourWrites;
 using ImSignalR.IntegrationTests.RocketMq.Double;
+using ImSignalR.RocketMq.Consumer;
+using ImSignalR.RocketMq.ReadYourWrites;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Logging.Abstractions;
 using static ImSignalR.IntegrationTests.RocketMq.RocketMqTestKit;
 
@@ -119,6 +119,6 @@ public class RocketMqReadYourWritesTests
     private static bool SameQueue(Rig rig, string a, string b)
     {
         var queues = rig.Mq.Brokers.Count * 4;
-        return Infrastructure.RocketMq.Internal.StableHash.Bucket(a, queues) == Infrastructure.RocketMq.Internal.StableHash.Bucket(b, queues);
+        return ImSignalR.RocketMq.Internal.StableHash.Bucket(a, queues) == ImSignalR.RocketMq.Internal.StableHash.Bucket(b, queues);
     }
 }

@@ -1,8 +1,8 @@
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using Microsoft.Extensions.Logging;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Producer;
+using ImSignalR.RocketMq.Producer;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

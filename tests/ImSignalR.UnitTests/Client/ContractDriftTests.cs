@@ -1,5 +1,5 @@
 using System.Reflection;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using Sdk = ImSignalR.Client.Models;
 
 namespace ImSignalR.UnitTests.Client;

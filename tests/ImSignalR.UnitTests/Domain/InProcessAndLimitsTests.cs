@@ -1,9 +1,10 @@
+using ImSignalR.Contracts;
+using ImSignalR.Domain.Direct;
 using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.InProcess;
 using ImSignalR.Domain.Limits;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Direct;
-using ImSignalR.Infrastructure.InProcess;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.UnitTests.Domain;

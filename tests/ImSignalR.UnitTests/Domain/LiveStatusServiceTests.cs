@@ -1,7 +1,7 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.InProcess;
 using ImSignalR.Domain.Services;
-using ImSignalR.Infrastructure.InProcess;
 
 namespace ImSignalR.UnitTests.Domain;
 

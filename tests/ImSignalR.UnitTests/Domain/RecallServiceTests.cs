@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Diagnostics.Metrics;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Services;

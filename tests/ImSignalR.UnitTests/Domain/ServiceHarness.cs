@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using ImSignalR.Domain.Identity;
+using ImSignalR.Domain.InProcess;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
-using ImSignalR.Infrastructure.InProcess;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.UnitTests.Domain;

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
+using ImSignalR.Domain.Direct;
 using ImSignalR.Domain.Groups;
 using ImSignalR.Domain.Identity;
+using ImSignalR.Domain.InProcess;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
-using ImSignalR.Infrastructure.Direct;
-using ImSignalR.Infrastructure.InProcess;
-using ImSignalR.Infrastructure.Persistence;
+using ImSignalR.Storage;
 using ImSignalR.UnitTests.Domain;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

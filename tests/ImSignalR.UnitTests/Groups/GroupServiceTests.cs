@@ -1,4 +1,4 @@
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Groups;
 using ImSignalR.Domain.Messaging;
@@ -136,8 +136,8 @@ public sealed class GroupServiceTests
     public async Task AConnectionIsLetInWithoutGroupsWhileTheStoreIsAwayButGroupCallsFailRetriably()
     {
         await using var h = await GroupHarness.StartAsync();
-        var service = new GroupService(new UnreachableGroupStore(), h.Store, new NoGroupLog(), new ImSignalR.Infrastructure.InProcess.InProcessSequenceAllocator(h.Store),
-            new ImSignalR.Infrastructure.InProcess.InProcessDedupeCache(h.Time), h.Pusher, new ImSignalR.Domain.Identity.SnowflakeIdGenerator(1, h.Time),
+        var service = new GroupService(new UnreachableGroupStore(), h.Store, new NoGroupLog(), new ImSignalR.Domain.InProcess.InProcessSequenceAllocator(h.Store),
+            new ImSignalR.Domain.InProcess.InProcessDedupeCache(h.Time), h.Pusher, new ImSignalR.Domain.Identity.SnowflakeIdGenerator(1, h.Time),
             new GroupOptions(), new MessagingOptions(), new MessagingMetrics(new System.Diagnostics.Metrics.Meter("test-" + Guid.NewGuid())), h.Time,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupService>.Instance);
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Hub.Integration;
 

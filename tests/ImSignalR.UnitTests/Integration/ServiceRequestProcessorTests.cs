@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Hub.Integration;
 
@@ -170,7 +170,7 @@ public class ServiceEventCodecTests
     {
         var m = new ImSignalR.Domain.Messaging.ChatMessage(9007199254740993, "c1", "c2c:a:b", 4, "a", "b", "hi \"there\"", 2, null, 1_764_590_000_123, ImSignalR.Domain.Messaging.MessageStatus.Reached);
 
-        var root = JsonDocument.Parse(ImSignalR.Infrastructure.RocketMq.Service.ServiceEventCodec.MessageSent(m, includeContent)).RootElement;
+        var root = JsonDocument.Parse(ImSignalR.RocketMq.Service.ServiceEventCodec.MessageSent(m, includeContent)).RootElement;
 
         Assert.Equal(["user_id", "message", "timestamp", "type", "data"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("a", root.GetProperty("user_id").GetString());
@@ -188,7 +188,7 @@ public class ServiceEventCodecTests
     {
         var r = new ImSignalR.Domain.Messaging.MessageRecalled("c2c:a:b", 9007199254740993, "a", "b", 1_764_590_000_123);
 
-        var root = JsonDocument.Parse(ImSignalR.Infrastructure.RocketMq.Service.ServiceEventCodec.MessageRecalled(r)).RootElement;
+        var root = JsonDocument.Parse(ImSignalR.RocketMq.Service.ServiceEventCodec.MessageRecalled(r)).RootElement;
 
         Assert.Equal(["user_id", "message", "timestamp", "type", "data"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(("a", "", "2025-12-01T11:53:20.123Z", "message_recalled"), (root.GetProperty("user_id").GetString(),

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.Moderation;
+using ImSignalR.Hub.Moderation;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.UnitTests.Moderation;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.Text;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Domain.Services;
 using ImSignalR.Hub.Observability;
 using Microsoft.AspNetCore.SignalR;

@@ -1,5 +1,5 @@
-using ImSignalR.Infrastructure.Push;
-using ImSignalR.Infrastructure.Push.Internal;
+using ImSignalR.Hub.Push.Internal;
+using ImSignalR.Hub.Push;
 
 namespace ImSignalR.UnitTests.Push;
 

@@ -1,5 +1,5 @@
-using ImSignalR.Infrastructure.Redis;
-using ImSignalR.Infrastructure.Redis.State;
+using ImSignalR.Redis.State;
+using ImSignalR.Redis;
 using StackExchange.Redis;
 
 namespace ImSignalR.UnitTests.Redis;

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ImSignalR.Domain.Groups;
 using ImSignalR.Domain.Messaging;
-using ImSignalR.Infrastructure.RocketMq.Internal;
+using ImSignalR.RocketMq.Internal;
 
 namespace ImSignalR.UnitTests.RocketMq;
 

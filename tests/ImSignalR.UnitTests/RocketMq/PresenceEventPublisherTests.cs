@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
+using ImSignalR.Domain.InProcess;
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.InProcess;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer;
-using ImSignalR.Infrastructure.RocketMq.Producer;
-using ImSignalR.Infrastructure.RocketMq.Remoting;
-using ImSignalR.Infrastructure.RocketMq.Service;
+using ImSignalR.RocketMq.Consumer;
+using ImSignalR.RocketMq.Producer;
+using ImSignalR.RocketMq.Remoting;
+using ImSignalR.RocketMq.Service;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using ImSignalR.Infrastructure.RocketMq.Remoting;
+using ImSignalR.RocketMq.Remoting;
 
 namespace ImSignalR.UnitTests.RocketMq;
 

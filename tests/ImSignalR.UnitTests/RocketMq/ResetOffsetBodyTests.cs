@@ -1,6 +1,6 @@
 using System.Text;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer.Internal;
+using ImSignalR.RocketMq.Consumer.Internal;
+using ImSignalR.RocketMq;
 
 namespace ImSignalR.UnitTests.RocketMq;
 

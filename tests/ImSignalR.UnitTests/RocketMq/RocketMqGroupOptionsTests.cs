@@ -1,5 +1,5 @@
 using ImSignalR.Domain.Ports;
-using ImSignalR.Infrastructure.RocketMq;
+using ImSignalR.RocketMq;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

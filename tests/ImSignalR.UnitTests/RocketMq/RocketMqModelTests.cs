@@ -1,8 +1,8 @@
 using ImSignalR.Domain.Messaging;
-using ImSignalR.Infrastructure.RocketMq;
-using ImSignalR.Infrastructure.RocketMq.Consumer.Internal;
-using ImSignalR.Infrastructure.RocketMq.Internal;
-using ImSignalR.Infrastructure.RocketMq.Remoting;
+using ImSignalR.RocketMq.Consumer.Internal;
+using ImSignalR.RocketMq.Internal;
+using ImSignalR.RocketMq.Remoting;
+using ImSignalR.RocketMq;
 
 namespace ImSignalR.UnitTests.RocketMq;
 

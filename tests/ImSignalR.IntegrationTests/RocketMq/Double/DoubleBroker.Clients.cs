@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using ImSignalR.Infrastructure.RocketMq.Remoting;
+using ImSignalR.RocketMq.Remoting;
 
 namespace ImSignalR.IntegrationTests.RocketMq.Double;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using ImSignalR.Infrastructure.RocketMq.Remoting;
+using ImSignalR.RocketMq.Remoting;
 
 namespace ImSignalR.IntegrationTests.RocketMq.Double;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using ImSignalR.Infrastructure.RocketMq.Remoting;
+using ImSignalR.RocketMq.Remoting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.IntegrationTests.RocketMq.Double;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ImSignalR.Infrastructure.RocketMq.Remoting;
+using ImSignalR.RocketMq.Remoting;
 
 namespace ImSignalR.IntegrationTests.RocketMq.Double;
 

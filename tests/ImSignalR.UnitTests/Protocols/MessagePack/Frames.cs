@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using ImSignalR.Infrastructure.Protocols.MessagePack;
+using ImSignalR.Hub.Protocols.MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 

@@ -1,4 +1,4 @@
-using ImSignalR.Infrastructure.Protocols.MessagePack;
+using ImSignalR.Hub.Protocols.MessagePack;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Buffers;
-using ImSignalR.Domain.Contracts;
-using ImSignalR.Infrastructure.Protocols.MessagePack;
+using ImSignalR.Contracts;
+using ImSignalR.Hub.Protocols.MessagePack;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace ImSignalR.UnitTests.Protocols.MessagePack;

@@ -3,9 +3,9 @@ using System.Reflection;
 using System.Runtime.Serialization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ImSignalR.Domain.Contracts;
+using ImSignalR.Contracts;
 using ImSignalR.Hub.Hubs;
-using ImSignalR.Infrastructure.Protocols.MessagePack;
+using ImSignalR.Hub.Protocols.MessagePack;
 using MessagePack;
 using Microsoft.AspNetCore.SignalR;
 

@@ -1,0 +1,24 @@
+using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace ImSignalR.Domain.Direct;
+
+/// <summary>
+/// <see cref="IGroupLog"/> over the store: a group commit queue of its own (a <see cref="DirectMessageLog"/>) into the
+/// same <see cref="IMessageStore.ApplyAsync"/> write path as every other event, whatever the C2C log is.
+/// </summary>
+public sealed class DirectGroupLog : IGroupLog, IAsyncDisposable
+{
+    private readonly DirectMessageLog _log;
+
+    public DirectGroupLog(IMessageStore store, DirectLogOptions options, ILogger<DirectMessageLog> logger)
+    {
+        _log = new DirectMessageLog(store, options, logger);
+    }
+
+    public ValueTask<Task<AppendOutcome>> BeginAppendAsync(LogEvent logEvent, CancellationToken cancellationToken) =>
+        _log.BeginAppendAsync(logEvent, cancellationToken);
+
+    public ValueTask DisposeAsync() => _log.DisposeAsync();
+}

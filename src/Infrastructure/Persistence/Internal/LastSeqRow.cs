@@ -1,8 +1,0 @@
-namespace ImSignalR.Infrastructure.Persistence.Internal;
-
-internal sealed class LastSeqRow
-{
-    public string ChatId { get; set; } = string.Empty;
-
-    public long LastSeq { get; set; }
-}

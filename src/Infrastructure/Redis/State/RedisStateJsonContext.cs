@@ -1,9 +1,0 @@
-using System.Text.Json.Serialization;
-using ImSignalR.Domain.Ports;
-
-namespace ImSignalR.Infrastructure.Redis.State;
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(RetryPayload))]
-[JsonSerializable(typeof(DedupeRecord))]
-internal sealed partial class RedisStateJsonContext : JsonSerializerContext;

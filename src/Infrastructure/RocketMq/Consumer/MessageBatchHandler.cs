@@ -1,7 +1,0 @@
-namespace ImSignalR.Infrastructure.RocketMq.Consumer;
-
-/// <summary>
-/// Processes one pulled batch of one queue, in queue order. Returning commits the batch (the next offset);
-/// throwing sends the batch back to <c>%RETRY%group</c> and then commits past it.
-/// </summary>
-internal delegate Task MessageBatchHandler(MessageQueue queue, IReadOnlyList<MessageExt> messages, CancellationToken cancellationToken);

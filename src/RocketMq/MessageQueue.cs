@@ -1,0 +1,18 @@
+namespace ImSignalR.RocketMq;
+
+/// <summary>One queue of a topic on one broker. Ordered like Java's MessageQueue: topic, brokerName, queueId, ordinal.</summary>
+internal readonly record struct MessageQueue(string Topic, string BrokerName, int QueueId) : IComparable<MessageQueue>
+{
+    public int CompareTo(MessageQueue other)
+    {
+        var c = string.CompareOrdinal(Topic, other.Topic);
+        if (c != 0)
+        {
+            return c;
+        }
+        c = string.CompareOrdinal(BrokerName, other.BrokerName);
+        return c != 0 ? c : QueueId.CompareTo(other.QueueId);
+    }
+
+    public override string ToString() => $"{Topic}@{BrokerName}#{QueueId}";
+}

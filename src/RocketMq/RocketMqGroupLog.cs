@@ -1,0 +1,97 @@
+using ImSignalR.Contracts;
+using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
+using ImSignalR.RocketMq.Internal;
+using ImSignalR.RocketMq.Producer;
+using ImSignalR.RocketMq.ReadYourWrites;
+using ImSignalR.RocketMq.Remoting;
+using Microsoft.Extensions.Options;
+
+namespace ImSignalR.RocketMq;
+
+/// <summary>
+/// <see cref="IGroupLog"/> in RocketMQ mode (SPEC §10): each group event goes to <see cref="RocketMqOptions.GroupTopic"/>
+/// as a <c>ClusterEvent</c> (types 110/130/140/150), key = msgId, tag = the type name, queue = stable hash of the
+/// chat id, so one group's events stay in order on one queue.
+/// <para>Why the completion waits for the consumer, not only for SEND_OK: the group service reads membership (and a
+/// send's duplicate or seq-conflict outcome) back from the store right after a change, and the next call of any
+/// member is authorised from the store. So the place in the log is taken at SEND_OK (inside
+/// <see cref="BeginAppendAsync"/>, under the caller's per-chat lock: events whose places were taken one after
+/// another are on the queue in that order, as the C2C RocketMQ log does it), and the returned task completes when
+/// the persistence consumer group has applied the event (the local consumer's progress, else its committed offset),
+/// with the store's own outcome for timeline entries. This also makes group reads see the caller's writes without a
+/// read barrier of their own. The wait is bounded by <see cref="RocketMqOptions.GroupApplyTimeout"/>: past it (the
+/// consumer stopped or far behind) the event is reported accepted, because it is durable (G1), and log 7021 says
+/// that read-back may be stale until the consumer catches up.</para>
+/// </summary>
+internal sealed class RocketMqGroupLog : IGroupLog
+{
+    private readonly IRocketMqProducer _producer;
+    private readonly RocketMqOptions _options;
+    private readonly ReadYourWritesBarrier _barrier;
+    private readonly IMessageStore _store;
+
+    public RocketMqGroupLog(IRocketMqProducer producer, IOptions<RocketMqOptions> options, ReadYourWritesBarrier barrier, IMessageStore store)
+    {
+        _producer = producer;
+        _options = options.Value;
+        _barrier = barrier;
+        _store = store;
+    }
+
+    public async ValueTask<Task<AppendOutcome>> BeginAppendAsync(LogEvent logEvent, CancellationToken cancellationToken)
+    {
+        var message = new OutgoingMessage(
+            _options.GroupTopic,
+            GroupClusterEventCodec.Serialize(logEvent),
+            GroupClusterEventCodec.TagOf(logEvent),
+            GroupClusterEventCodec.KeyOf(logEvent),
+            logEvent.ChatId);
+        SendResult sent;
+        try
+        {
+            sent = await _producer.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RocketMqProtocolException e)
+        {
+            throw new ImException(ImErrorCode.LogUnavailable, "The message log (RocketMQ) did not store the group event.", e);
+        }
+        return CompleteAsync(logEvent, sent);
+    }
+
+    /// <summary>Durable now; waits (bounded) for the consumer to apply it, then tells what the store made of it.</summary>
+    private async Task<AppendOutcome> CompleteAsync(LogEvent logEvent, SendResult sent)
+    {
+        // Not the caller's token: the event is durable, and the call must finish its work (push, dedupe) either way.
+        var applied = await _barrier.WaitForAppliedAsync(sent.Queue, sent.QueueOffset, _options.GroupConsumerGroup, _options.GroupApplyTimeout,
+            CancellationToken.None).ConfigureAwait(false);
+        if (!applied)
+        {
+            return AppendOutcome.Appended;
+        }
+        return logEvent switch
+        {
+            GroupMessageSent s => await StoredOutcomeAsync(s.Message).ConfigureAwait(false),
+            GroupChanged c => await StoredOutcomeAsync(c.Message).ConfigureAwait(false),
+            // Reads and recalls have no outcome but applied.
+            _ => AppendOutcome.Appended,
+        };
+    }
+
+    /// <summary>
+    /// The applied entry's outcome as the direct log would have reported it: stored under its own msgId = appended;
+    /// another message holds its (from, clientMsgId) = a duplicate of that one; none = its seq was taken (the store
+    /// refused it), so the caller reseeds and appends again. A store failure here is thrown (retriable): the caller's
+    /// retry with the same clientMsgId then finds the message, or appends it.
+    /// </summary>
+    private async Task<AppendOutcome> StoredOutcomeAsync(ChatMessage message)
+    {
+        var stored = await _store.FindByClientMsgIdAsync(message.FromUserId, message.ClientMsgId, CancellationToken.None).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return AppendOutcome.Conflict;
+        }
+        return stored.MsgId == message.MsgId ? AppendOutcome.Appended : AppendOutcome.DuplicateOf(stored);
+    }
+}
