@@ -1,3 +1,4 @@
+using ImSignalR.Specification.ClusterState;
 namespace ImSignalR.IntegrationTests.ClusterState;
 
 public sealed class RedisRetryQueueTests(RedisRetryQueueFixture f) : RetryQueueContract<RedisRetryQueueFixture>(f);

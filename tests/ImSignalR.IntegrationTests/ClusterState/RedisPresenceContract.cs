@@ -2,6 +2,7 @@ using ImSignalR.IntegrationTests.Redis;
 using ImSignalR.Redis.State;
 using ImSignalR.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
+using ImSignalR.Specification.ClusterState;
 
 namespace ImSignalR.IntegrationTests.ClusterState;
 

@@ -1,6 +1,7 @@
 using ImSignalR.IntegrationTests.Redis;
 using ImSignalR.Redis.State;
 using Microsoft.Extensions.Logging.Abstractions;
+using ImSignalR.Specification.ClusterState;
 
 namespace ImSignalR.IntegrationTests.ClusterState;
 

@@ -1,3 +1,4 @@
+using ImSignalR.Specification.Persistence;
 namespace ImSignalR.IntegrationTests.Persistence;
 
 public sealed class MySqlGroupStoreTests(MySqlStoreFixture fixture) : GroupStoreContract<MySqlStoreFixture>(fixture);

@@ -2,6 +2,7 @@ using Dapper;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using MySqlConnector;
+using ImSignalR.Specification.Persistence;
 
 namespace ImSignalR.IntegrationTests.Persistence;
 

@@ -3,6 +3,7 @@ using ImSignalR.Domain.Ports;
 using ImSignalR.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
+using ImSignalR.Specification.Persistence;
 
 namespace ImSignalR.IntegrationTests.Persistence;
 

@@ -4,6 +4,7 @@ using ImSignalR.Storage.MySql;
 using ImSignalR.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
+using ImSignalR.Specification.Persistence;
 
 namespace ImSignalR.IntegrationTests.Persistence;
 

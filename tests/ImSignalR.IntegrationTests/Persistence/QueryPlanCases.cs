@@ -1,5 +1,6 @@
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Specification.Persistence;
 using ImSignalR.Storage.Internal;
 
 namespace ImSignalR.IntegrationTests.Persistence;

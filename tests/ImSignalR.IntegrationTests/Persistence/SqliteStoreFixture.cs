@@ -2,6 +2,7 @@ using ImSignalR.Domain.Ports;
 using ImSignalR.Storage.Sqlite;
 using ImSignalR.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using ImSignalR.Specification.Persistence;
 
 namespace ImSignalR.IntegrationTests.Persistence;
 

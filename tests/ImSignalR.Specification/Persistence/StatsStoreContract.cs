@@ -3,7 +3,7 @@ using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.Persistence;
+namespace ImSignalR.Specification.Persistence;
 
 /// <summary>
 /// The daily statistics (SPEC §12) every store keeps as it applies events: counted from what a batch actually

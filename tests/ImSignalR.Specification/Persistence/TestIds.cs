@@ -1,10 +1,10 @@
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 
-namespace ImSignalR.IntegrationTests.Persistence;
+namespace ImSignalR.Specification.Persistence;
 
 /// <summary>Unique users, chats and msg ids per test, so one database serves every test and every run.</summary>
-internal static class TestIds
+public static class TestIds
 {
     // Ticks grow 10^7 per second, so a later run starts above every id an earlier run used.
     private static long _nextMsgId = DateTime.UtcNow.Ticks;

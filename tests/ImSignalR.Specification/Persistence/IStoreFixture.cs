@@ -1,7 +1,7 @@
 using ImSignalR.Domain.Ports;
 using ImSignalR.Storage;
 
-namespace ImSignalR.IntegrationTests.Persistence;
+namespace ImSignalR.Specification.Persistence;
 
 /// <summary>What <see cref="MessageStoreContract{TFixture}"/> needs from an adapter's fixture.</summary>
 public interface IStoreFixture

@@ -1,6 +1,6 @@
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.ClusterState;
+namespace ImSignalR.Specification.ClusterState;
 
 public abstract class PresenceContract<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : class, IClusterStateFixture<IPresence>

@@ -3,7 +3,7 @@ using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.Persistence;
+namespace ImSignalR.Specification.Persistence;
 
 /// <summary>
 /// The behaviour every <see cref="IMessageStore"/> must have (SPEC §7, the port's XML docs). One

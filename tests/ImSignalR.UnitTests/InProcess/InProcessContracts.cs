@@ -1,7 +1,8 @@
 using ImSignalR.Domain.InProcess;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Specification.ClusterState;
 
-namespace ImSignalR.IntegrationTests.ClusterState;
+namespace ImSignalR.UnitTests.InProcess;
 
 public sealed class InProcessRetryQueueFixture : IClusterStateFixture<IRetryQueue>
 {

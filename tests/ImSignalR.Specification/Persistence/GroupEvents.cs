@@ -3,10 +3,10 @@ using ImSignalR.Domain.Groups;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 
-namespace ImSignalR.IntegrationTests.Persistence;
+namespace ImSignalR.Specification.Persistence;
 
 /// <summary>Group log events as <c>GroupService</c> writes them, for store tests.</summary>
-internal static class GroupEvents
+public static class GroupEvents
 {
     public static GroupChanged Change(GroupChange change, long seq, long time)
     {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.ClusterState;
+namespace ImSignalR.Specification.ClusterState;
 
 public abstract class SequenceAllocatorContract<TFixture>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : class, ISequenceAllocatorFixture

@@ -3,7 +3,7 @@ using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.Persistence;
+namespace ImSignalR.Specification.Persistence;
 
 /// <summary>
 /// The behaviour every <see cref="IGroupStore"/> and the group part of <see cref="IMessageStore.ApplyAsync"/> must have

@@ -1,7 +1,7 @@
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.Persistence;
+namespace ImSignalR.Specification.Persistence;
 
 /// <summary>The outcomes of sends that meet a stored row: duplicates by clientMsgId, msgId collisions, seq conflicts.</summary>
 public abstract partial class MessageStoreContract<TFixture>

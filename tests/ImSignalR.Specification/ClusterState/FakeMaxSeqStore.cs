@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.ClusterState;
+namespace ImSignalR.Specification.ClusterState;
 
 /// <summary>A store double that only answers what an allocator may ask: <see cref="GetMaxSeqAsync"/> and <see cref="HasAnyMessageAsync"/>.</summary>
 public sealed class FakeMaxSeqStore : IMessageStore

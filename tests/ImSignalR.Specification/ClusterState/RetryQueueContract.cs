@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.ClusterState;
+namespace ImSignalR.Specification.ClusterState;
 
 /// <summary>What every <see cref="IRetryQueue"/> adapter must do. Time is passed in, so nothing here sleeps.</summary>
 public abstract class RetryQueueContract<TFixture>(TFixture fixture) : IClassFixture<TFixture>

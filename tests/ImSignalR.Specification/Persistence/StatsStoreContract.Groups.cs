@@ -3,7 +3,7 @@ using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.Persistence;
+namespace ImSignalR.Specification.Persistence;
 
 /// <summary>The group counters of SPEC §12: group messages, groups created, their senders and recalls, each counted once.</summary>
 public abstract partial class StatsStoreContract<TFixture>

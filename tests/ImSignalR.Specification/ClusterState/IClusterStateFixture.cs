@@ -1,6 +1,6 @@
 using ImSignalR.Domain.Ports;
 
-namespace ImSignalR.IntegrationTests.ClusterState;
+namespace ImSignalR.Specification.ClusterState;
 
 /// <summary>
 /// Creates <paramref name="nodes"/> views of one fresh, isolated state (one per simulated node). An in-process
