@@ -69,6 +69,15 @@ public sealed class ServiceIntegrationTests
         (code, output) = await RunSampleAsync(mq, $"svc-{run}", "history", $"c2c:x-{run}:y-{run}");
         Assert.Equal(1, code);
         Assert.Contains("IM_FORBIDDEN", output, StringComparison.Ordinal);
+
+        // send-group reaches the hub's SendGroup: a group that does not exist is refused with its code, and a
+        // group id that is not a number never leaves the sample.
+        (code, output) = await RunSampleAsync(mq, $"svc-{run}", "send-group", "987654321987", "hello, group");
+        Assert.Equal(1, code);
+        Assert.True(output.Contains("IM_NOT_FOUND", StringComparison.Ordinal), output);
+        (code, output) = await RunSampleAsync(mq, $"svc-{run}", "send-group", "grp:1", "hello, group");
+        Assert.Equal(2, code);
+        Assert.Contains("group_id must be a positive number", output, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Output)> RunSampleAsync(RocketMqDouble mq, string userId, params string[] args)
