@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ImSignalR.Domain.Connections;
 using ImSignalR.Domain.Direct;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.InProcess;
@@ -171,7 +172,12 @@ internal static class ImServiceRegistration
 
     private static void AddHub(IServiceCollection services, ImOptions options, WebApplicationBuilder builder)
     {
-        services.AddSingleton<ImHubFilter>();
+        services.AddSingleton(sp => new ConnectionAdmission(sp.GetRequiredService<IPresence>(), options.Limits.MaxConnectionsPerUser));
+        services.AddSingleton<ErrorMappingHubFilter>();
+        services.AddSingleton<MetricsHubFilter>();
+        services.AddSingleton<DrainGateHubFilter>();
+        services.AddSingleton<RateLimitHubFilter>();
+        services.AddSingleton<ConnectionOwnersHubFilter>();
         services.AddSingleton<ConnectionOwners>();
         services.AddSingleton<UserDisconnector>();
         services.AddHostedService(sp => sp.GetRequiredService<UserDisconnector>());
@@ -182,7 +188,16 @@ internal static class ImServiceRegistration
             hub.MaximumParallelInvocationsPerClient = options.Limits.MaxParallelInvocationsPerClient;
             hub.ClientTimeoutInterval = options.Limits.ClientTimeout;
             hub.EnableDetailedErrors = false;
-            hub.AddFilter<ImHubFilter>();
+            // The first filter added is the outermost. Error mapping wraps everything, so whatever a filter or the hub
+            // throws leaves as a HubException with its IM_ code; metrics sits inside it to count the ImException by its
+            // code (not by parsing the mapped text), refusals of the gates below included; the drain gate comes before
+            // the rate limit, so a stopping node refuses without spending the caller's send token and the drain waits
+            // for every invocation that got past it. The owners filter needs no particular place (it acts only once admitted).
+            hub.AddFilter<ErrorMappingHubFilter>();
+            hub.AddFilter<MetricsHubFilter>();
+            hub.AddFilter<DrainGateHubFilter>();
+            hub.AddFilter<RateLimitHubFilter>();
+            hub.AddFilter<ConnectionOwnersHubFilter>();
         });
         signalR.AddImMessagePackProtocol();
         if (options.HasRedis)

@@ -2,7 +2,7 @@ using ImSignalR.Contracts;
 
 namespace ImSignalR.Hub.Hubs;
 
-/// <summary>The group methods of SPEC §10. Rules and limits live in <c>GroupService</c>; errors map in <see cref="ImHubFilter"/>.</summary>
+/// <summary>The group methods of SPEC §10. Rules and limits live in <c>GroupService</c>; errors map in <see cref="ErrorMappingHubFilter"/>.</summary>
 internal sealed partial class ChatHub
 {
     /// <summary>

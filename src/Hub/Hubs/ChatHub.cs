@@ -1,18 +1,16 @@
 using ImSignalR.Contracts;
+using ImSignalR.Domain.Connections;
 using ImSignalR.Domain.Errors;
-using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
-using ImSignalR.Hub.Composition;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 
 namespace ImSignalR.Hub.Hubs;
 
 /// <summary>
 /// The client API of SPEC §3.3. The caller's user id always comes from the token, never from the
-/// request; domain errors are mapped to <see cref="HubException"/> by <see cref="ImHubFilter"/>.
+/// request; domain errors are mapped to <see cref="HubException"/> by <see cref="ErrorMappingHubFilter"/>.
 /// </summary>
 [Authorize]
 internal sealed partial class ChatHub : Hub<IChatClient>
@@ -20,16 +18,17 @@ internal sealed partial class ChatHub : Hub<IChatClient>
     private readonly SendService _send;
     private readonly AckService _ack;
     private readonly QueryService _query;
-    private readonly IPresence _presence;
+    private readonly ConnectionAdmission _admission;
+    private readonly ILogger<ChatHub> _logger;
     private readonly BlockService _blocks;
     private readonly LiveStatusService _live;
     private readonly RecallService _recall;
-    private readonly LimitSettings _limits;
     private readonly GroupService _groups;
 
-    public ChatHub(SendService send, AckService ack, QueryService query, IPresence presence, BlockService blocks, LiveStatusService live, RecallService recall,
-        GroupService groups, IOptions<ImOptions> options)
+    public ChatHub(SendService send, AckService ack, QueryService query, ConnectionAdmission admission, BlockService blocks, LiveStatusService live, RecallService recall,
+        GroupService groups, ILogger<ChatHub> logger)
     {
+        _logger = logger;
         _groups = groups;
         _recall = recall;
         _live = live;
@@ -37,8 +36,7 @@ internal sealed partial class ChatHub : Hub<IChatClient>
         _send = send;
         _ack = ack;
         _query = query;
-        _presence = presence;
-        _limits = options.Value.Limits;
+        _admission = admission;
     }
 
     /// <summary>
@@ -55,27 +53,25 @@ internal sealed partial class ChatHub : Hub<IChatClient>
         // In the group before presence says online: a sender that sees the user online must reach this connection.
         await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(userId), Context.ConnectionAborted);
         await JoinChatGroupsAsync(userId);
-        // Add first, then count: two devices connecting at once cannot both slip under the limit.
         // The transport is cheap to know and shown by the admin listing; the hub protocol is not exposed to the hub.
         var transport = Context.Features.Get<IHttpTransportFeature>()?.TransportType.ToString();
-        await _presence.AddConnectionAsync(userId, Context.ConnectionId, transport, protocol: null, Context.ConnectionAborted);
-        if (await _presence.CountConnectionsAsync(userId, Context.ConnectionAborted) > _limits.MaxConnectionsPerUser)
+        try
         {
-            await _presence.RemoveConnectionAsync(userId, Context.ConnectionId, CancellationToken.None);
+            await _admission.AdmitAsync(userId, Context.ConnectionId, transport, protocol: null, Context.ConnectionAborted);
+        }
+        catch (ImException ex) when (ex.Code == ImErrorCode.TooManyConnections)
+        {
+            // Not an error mapping (the filter maps it): the refused connection leaves its user group at once, so no
+            // push reaches it before SignalR closes it; the chat groups go with the close.
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, UserGroup(userId), CancellationToken.None);
-            Context.Items[ImHubFilter.RejectedKey] = true;
-            throw new HubException($"{ImErrorCode.TooManyConnections.ToWire()}: at most {_limits.MaxConnectionsPerUser} connections per user.");
+            HubLog.TooManyConnections(_logger, Context.ConnectionId, _admission.MaxConnectionsPerUser);
+            throw;
         }
     }
 
-    public override async Task OnDisconnectedAsync(Exception? exception)
-    {
-        if (Context.Items.ContainsKey(ImHubFilter.RejectedKey))
-        {
-            return;
-        }
-        await _presence.RemoveConnectionAsync(UserId, Context.ConnectionId, CancellationToken.None);
-    }
+    /// <summary>Runs only for an admitted connection: SignalR skips it when <see cref="OnConnectedAsync"/> threw.</summary>
+    public override async Task OnDisconnectedAsync(Exception? exception) =>
+        await _admission.ReleaseAsync(UserId, Context.ConnectionId);
 
     public Task<SendC2CResult> SendC2C(SendC2CRequest request) =>
         _send.SendAsync(UserId, request, Context.ConnectionId, Context.ConnectionAborted);

@@ -29,7 +29,7 @@ internal static class MetricLabels
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> Codes = Enum.GetValues<ImErrorCode>().Select(c => c.ToWire())
-        .Concat([ImHubFilter.MessageTooLarge, ImHubFilter.InvalidFrame, HttpRejectionMetrics.RequestTooLarge])
+        .Concat([MetricsHubFilter.MessageTooLarge, MetricsHubFilter.InvalidFrame, HttpRejectionMetrics.RequestTooLarge])
         .ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> HttpMethodNames = new[]
