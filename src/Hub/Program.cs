@@ -2,6 +2,7 @@ using ImSignalR.Contracts;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Hub.Background;
 using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using ImSignalR.Hub.Endpoints;
 using ImSignalR.Hub.Hubs;
 using ImSignalR.Storage;

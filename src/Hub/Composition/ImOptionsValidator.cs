@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
+using ImSignalR.Hub.Settings;
 
 namespace ImSignalR.Hub.Composition;
 

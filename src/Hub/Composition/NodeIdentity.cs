@@ -1,5 +1,6 @@
 using ImSignalR.Domain.Identity;
 using ImSignalR.Hub.Background;
+using ImSignalR.Hub.Settings;
 
 namespace ImSignalR.Hub.Composition;
 

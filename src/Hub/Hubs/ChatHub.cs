@@ -2,7 +2,7 @@ using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
-using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;

@@ -2,7 +2,7 @@ using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Limits;
 using ImSignalR.Domain.Services;
-using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using ImSignalR.Hub.Observability;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;

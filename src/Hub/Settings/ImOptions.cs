@@ -1,9 +1,10 @@
-namespace ImSignalR.Hub.Composition;
+namespace ImSignalR.Hub.Settings;
 
 /// <summary>
 /// The Hub's part of the <c>Im</c> configuration section (SPEC §8). Every member is documented in appsettings.json and
 /// docs/operations.md. <c>Im:Store</c>, <c>Im:Redis</c> and <c>Im:RocketMq</c> belong to their adapters, which bind them
-/// (<c>AddImStorage</c>, <c>AddImRedis</c>, <c>AddImRocketMq</c>); <see cref="ImTopology"/> says which are configured.
+/// (<c>AddImStorage</c>, <c>AddImRedis</c>, <c>AddImRocketMq</c>); <c>ImTopology</c> says which are configured. This
+/// namespace depends on nothing in the Hub, so every part reads its settings without depending on Composition.
 /// </summary>
 public sealed class ImOptions
 {
