@@ -1,6 +1,5 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using ImSignalR.Hub.Protocols.MessagePack;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace ImSignalR.Bench.Micro;
@@ -9,7 +8,7 @@ namespace ImSignalR.Bench.Micro;
 [MemoryDiagnoser]
 public class HubProtocolBenchmarks
 {
-    private readonly IHubProtocol _messagePack = ImMessagePackHubProtocol.Create();
+    private readonly IHubProtocol _messagePack = HubMessagePack.Create();
     private readonly IHubProtocol _json = new JsonHubProtocol();
     private readonly ReceiveC2CBinder _binder = new();
     private readonly ArrayBufferWriter<byte> _output = new(4096);

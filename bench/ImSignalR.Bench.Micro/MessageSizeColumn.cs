@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using ImSignalR.Hub.Protocols.MessagePack;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace ImSignalR.Bench.Micro;
@@ -9,7 +8,7 @@ namespace ImSignalR.Bench.Micro;
 /// <summary>"Bytes/msg": the framed size of the benchmarked message in the benchmark's protocol.</summary>
 internal sealed class MessageSizeColumn : IColumn
 {
-    private static readonly Lazy<int> MessagePackSize = new(() => ImMessagePackHubProtocol.Create().GetMessageBytes(ReceiveC2CInvocation.Create()).Length);
+    private static readonly Lazy<int> MessagePackSize = new(() => HubMessagePack.Create().GetMessageBytes(ReceiveC2CInvocation.Create()).Length);
     private static readonly Lazy<int> JsonSize = new(() => new JsonHubProtocol().GetMessageBytes(ReceiveC2CInvocation.Create()).Length);
 
     public string Id => nameof(MessageSizeColumn);

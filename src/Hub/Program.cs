@@ -2,6 +2,7 @@ using ImSignalR.Contracts;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Hub.Background;
 using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using ImSignalR.Hub.Endpoints;
 using ImSignalR.Hub.Hubs;
 using ImSignalR.Storage;
@@ -12,13 +13,14 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 var options = builder.AddImSignalR();
 
 var app = builder.Build();
+var topology = app.Services.GetRequiredService<ImTopology>();
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ImSignalR.Hub");
 // Listen before the first measurement, or /metrics misses what happened before its first scrape.
 app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
 
 // Versioned migrations before anything reads or writes (SPEC §7).
 await app.Services.GetRequiredService<StoreMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
-BackgroundLog.StoreMigrated(logger, options.Store.Provider);
+BackgroundLog.StoreMigrated(logger, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ImStoreOptions>>().Value.Provider);
 
 // First, so it sees every refusal: 401 at negotiate/connect, 413, REST errors (im.rejections).
 app.UseMiddleware<ImSignalR.Hub.Observability.HttpRejectionMetrics>();
@@ -40,7 +42,7 @@ if (options.HasRole("hub"))
     app.MapImRest();
     app.MapImAdminStats();
     app.MapAdminConnections();
-    if (options.Auth.DevTokens ?? options.IsEmbedded)
+    if (options.Auth.DevTokens ?? topology.IsEmbedded)
     {
         app.MapDevTokens();
     }
@@ -57,7 +59,7 @@ app.Lifetime.ApplicationStopped.Register(() =>
 });
 
 BackgroundLog.Started(logger, app.Services.GetRequiredService<ImSignalR.Domain.Identity.SnowflakeIdGenerator>().NodeId,
-    options.IsEmbedded ? "embedded" : "cluster", options.Roles);
+    topology.IsEmbedded ? "embedded" : "cluster", options.Roles);
 await app.RunAsync();
 
 /// <summary>Entry point, visible to tests.</summary>

@@ -6,6 +6,9 @@ namespace ImSignalR.Redis;
 /// <summary>Redis settings shared by the backplane and the cluster-state adapters (one multiplexer serves both).</summary>
 public sealed partial class ImRedisOptions
 {
+    /// <summary>The configuration section bound by <see cref="RedisServiceCollectionExtensions.AddImRedis"/>.</summary>
+    public const string Section = "Im:Redis";
+
     /// <summary>
     /// A StackExchange.Redis configuration string: one server (<c>host:port,password=…</c>) or the seed nodes of a
     /// Redis Cluster (<c>h1:p1,h2:p2,…</c>). <c>abortConnect</c>, the backlog policy, the command timeouts and the
@@ -96,23 +99,23 @@ public sealed partial class ImRedisOptions
         }
         if (string.IsNullOrWhiteSpace(NodeId) || NodeId.Contains(' ', StringComparison.Ordinal))
         {
-            yield return "ImRedisOptions.NodeId must be non-empty without spaces.";
+            yield return "Im:Redis:NodeId must be non-empty without spaces.";
         }
         if (PresenceLeaseTtl < TimeSpan.FromSeconds(1))
         {
-            yield return "ImRedisOptions.PresenceLeaseTtl must be at least 1 s.";
+            yield return "Im:Redis:PresenceLeaseTtl must be at least 1 s.";
         }
         if (NodeIdLeaseTtl < TimeSpan.FromSeconds(1) || NodeIdLeaseTtl > TimeSpan.FromMinutes(5))
         {
-            yield return "ImRedisOptions.NodeIdLeaseTtl must be between 1 s and 5 minutes.";
+            yield return "Im:Redis:NodeIdLeaseTtl must be between 1 s and 5 minutes.";
         }
         if (SeqReseedJump < 0)
         {
-            yield return "ImRedisOptions.SeqReseedJump must not be negative.";
+            yield return "Im:Redis:SeqReseedJump must not be negative.";
         }
         if (SeqRecoveryWindow <= TimeSpan.Zero)
         {
-            yield return "ImRedisOptions.SeqRecoveryWindow must be positive.";
+            yield return "Im:Redis:SeqRecoveryWindow must be positive.";
         }
     }
 }

@@ -1,7 +1,8 @@
 namespace ImSignalR.RocketMq;
 
 /// <summary>One queue of a topic on one broker. Ordered like Java's MessageQueue: topic, brokerName, queueId, ordinal.</summary>
-internal readonly record struct MessageQueue(string Topic, string BrokerName, int QueueId) : IComparable<MessageQueue>
+// Public (issue 15) only so samples/ServiceClient can use this client without InternalsVisibleTo; not a supported API.
+public readonly record struct MessageQueue(string Topic, string BrokerName, int QueueId) : IComparable<MessageQueue>
 {
     public int CompareTo(MessageQueue other)
     {

@@ -1,4 +1,4 @@
-using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;

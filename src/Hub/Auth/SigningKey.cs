@@ -1,5 +1,5 @@
 using System.Text;
-using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ImSignalR.Hub.Auth;

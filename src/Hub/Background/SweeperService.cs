@@ -1,5 +1,5 @@
 using ImSignalR.Domain.Services;
-using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ImSignalR.Hub.Background;

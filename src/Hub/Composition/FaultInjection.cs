@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ImSignalR.Domain.Messaging;
+using ImSignalR.Hub.Settings;
 
 namespace ImSignalR.Hub.Composition;
 

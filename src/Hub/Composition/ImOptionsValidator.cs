@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Options;
+using ImSignalR.Hub.Settings;
 
 namespace ImSignalR.Hub.Composition;
 
@@ -8,7 +9,7 @@ namespace ImSignalR.Hub.Composition;
 /// Start-time validation: a wrong or missing setting stops the process with a message that names
 /// the setting (SPEC §8).
 /// </summary>
-internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
+internal sealed class ImOptionsValidator(ImTopology topology) : IValidateOptions<ImOptions>
 {
     public ValidateOptionsResult Validate(string? name, ImOptions o)
     {
@@ -22,27 +23,6 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         {
             errors.Add("Im:Roles must list one or more of hub, sweeper, consumer.");
         }
-        if (o.Store.Provider is not ("Sqlite" or "MySql"))
-        {
-            errors.Add("Im:Store:Provider must be Sqlite or MySql.");
-        }
-        if (string.IsNullOrWhiteSpace(o.Store.ConnectionString))
-        {
-            errors.Add("Im:Store:ConnectionString is required.");
-        }
-        if (o.HasRedis && o.Store.Provider == "Sqlite")
-        {
-            errors.Add("Im:Store:Provider must be MySql when Im:Redis:Configuration is set: SQLite cannot be shared by several nodes.");
-        }
-        if (o.HasRedis)
-        {
-            errors.AddRange(new ImSignalR.Redis.ImRedisOptions
-            {
-                Configuration = o.Redis.Configuration!,
-                Prefix = o.Redis.Prefix,
-                CommandTimeout = o.Redis.CommandTimeout,
-            }.Validate());
-        }
         ValidateAuth(o, errors);
         ValidateLimits(o.Limits, errors);
         if (!TryParseDelays(o.Retry.DelaysSeconds, out _))
@@ -52,6 +32,15 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         if (o.Retry.SweepInterval <= TimeSpan.Zero || o.Retry.Lease <= TimeSpan.Zero || o.Retry.DedupeWindow <= TimeSpan.Zero)
         {
             errors.Add("Im:Retry:SweepInterval, Im:Retry:Lease and Im:Retry:DedupeWindow must be positive.");
+        }
+        if (o.Retry.ClaimBatch is < 1 or > 10_000)
+        {
+            errors.Add($"Im:Retry:ClaimBatch must be between 1 and 10000, was {o.Retry.ClaimBatch}.");
+        }
+        // Past the dedupe window the key is gone anyway; a pending hold longer than it would outlive the answer it guards.
+        if (o.Retry.DedupePendingTtl <= TimeSpan.Zero || o.Retry.DedupePendingTtl > o.Retry.DedupeWindow)
+        {
+            errors.Add("Im:Retry:DedupePendingTtl must be positive and at most Im:Retry:DedupeWindow.");
         }
         ValidateModeration(o.Moderation, errors);
         if (o.Messaging.RecallWindow < TimeSpan.Zero)
@@ -101,13 +90,13 @@ internal sealed class ImOptionsValidator : IValidateOptions<ImOptions>
         }
     }
 
-    private static void ValidateAuth(ImOptions o, List<string> errors)
+    private void ValidateAuth(ImOptions o, List<string> errors)
     {
         if (Encoding.UTF8.GetByteCount(o.Auth.SigningKey ?? "") < 32)
         {
             errors.Add("Im:Auth:SigningKey must be at least 32 bytes (HS256).");
         }
-        if (!o.IsEmbedded && o.Auth.SigningKey == AuthSettings.DevSigningKey)
+        if (!topology.IsEmbedded && o.Auth.SigningKey == AuthSettings.DevSigningKey)
         {
             errors.Add("Im:Auth:SigningKey is the development key; set a secret key outside embedded mode.");
         }

@@ -13,13 +13,13 @@ using ImSignalR.Hub.Observability;
 using ImSignalR.Hub.Protocols.MessagePack;
 using ImSignalR.Hub.Push;
 using ImSignalR.Redis;
-using ImSignalR.RocketMq.Service;
 using ImSignalR.RocketMq;
 using ImSignalR.Storage;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using ImSignalR.Hub.Settings;
 
 namespace ImSignalR.Hub.Composition;
 
@@ -32,31 +32,30 @@ internal static class ImServiceRegistration
     public static ImOptions AddImSignalR(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var section = builder.Configuration.GetSection(ImOptions.Section);
-        var options = section.Get<ImOptions>() ?? new ImOptions();
-        services.AddOptions<ImOptions>().Bind(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ImOptions>, ImOptionsValidator>();
-        // Validate now as well: composition below depends on these values being sane.
-        var validation = new ImOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(ImOptions.Section, typeof(ImOptions), validation.Failures);
-        }
+        var configuration = builder.Configuration;
+        var topology = ImTopology.From(configuration);
+        services.AddSingleton(topology);
+        var options = BindHubOptions(services, configuration, topology);
 
         services.TryAddSingleton(TimeProvider.System);
-        AddDomain(services, options);
-        AddStore(services, options);
-        AddState(services, options);
-        AddMessageLog(services, options, builder.Configuration);
+        AddDomain(services, options, topology);
+        // Each adapter binds and validates its own section and registers its readiness check.
+        services.AddImStorage(configuration);
+        if (topology.HasRedis && !IsSharedStore(configuration))
+        {
+            throw new OptionsValidationException(ImSignalR.Storage.ImStoreOptions.Section, typeof(ImSignalR.Storage.ImStoreOptions),
+                ["Im:Store:Provider must be MySql when Im:Redis:Configuration is set: SQLite cannot be shared by several nodes."]);
+        }
+        AddState(services, topology, configuration);
+        AddMessageLog(services, options, topology, configuration);
         services.AddImModeration(options.Moderation, options.Limits.MaxContentBytes);
         services.AddImStats();
-        services.AddImGroups(builder.Configuration);
+        services.AddImGroups(configuration);
         AddAuth(services);
-        AddHub(services, options, builder);
-        services.AddImOperations(builder.Configuration);
+        AddHub(services, options, topology);
+        services.AddImOperations(configuration);
         // Offline push hook (issue 20): off unless Im:Push:WebhookUrl is set.
-        services.AddImPush(builder.Configuration);
-        services.AddImReadinessCheck<StoreHealthCheck>("store");
+        services.AddImPush(configuration);
         if (options.HasRole("sweeper"))
         {
             services.AddHostedService<SweeperService>();
@@ -65,7 +64,35 @@ internal static class ImServiceRegistration
         return options;
     }
 
-    private static void AddDomain(IServiceCollection services, ImOptions options)
+    /// <summary>
+    /// The Hub's own sections: unknown keys in each stop the start, then the whole <c>Im</c> section is validated now
+    /// (composition below depends on these values) and again on start.
+    /// </summary>
+    private static ImOptions BindHubOptions(IServiceCollection services, IConfiguration configuration, ImTopology topology)
+    {
+        OptionsSection.Bind<AuthSettings>(configuration.GetSection("Im:Auth"), "Im:Auth");
+        OptionsSection.Bind<LimitSettings>(configuration.GetSection("Im:Limits"), "Im:Limits");
+        OptionsSection.Bind<RetrySettings>(configuration.GetSection("Im:Retry"), "Im:Retry");
+        OptionsSection.Bind<FaultSettings>(configuration.GetSection("Im:Faults"), "Im:Faults");
+        OptionsSection.Bind<ModerationSettings>(configuration.GetSection("Im:Moderation"), "Im:Moderation");
+        OptionsSection.Bind<MessagingSettings>(configuration.GetSection("Im:Messaging"), "Im:Messaging");
+        var section = configuration.GetSection(ImOptions.Section);
+        var validator = new ImOptionsValidator(topology);
+        var options = section.Get<ImOptions>() ?? new ImOptions();
+        var validation = validator.Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(ImOptions.Section, typeof(ImOptions), validation.Failures);
+        }
+        services.AddOptions<ImOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImOptions>>(validator);
+        return options;
+    }
+
+    private static bool IsSharedStore(IConfiguration configuration) =>
+        (configuration.GetSection(ImSignalR.Storage.ImStoreOptions.Section).Get<ImSignalR.Storage.ImStoreOptions>() ?? new()).IsShared;
+
+    private static void AddDomain(IServiceCollection services, ImOptions options, ImTopology topology)
     {
         ImOptionsValidator.TryParseDelays(options.Retry.DelaysSeconds, out var delays);
         var limits = options.Limits;
@@ -78,15 +105,17 @@ internal static class ImServiceRegistration
             MaxAckIds = limits.MaxAckIds,
             RetryDelays = delays,
             RetryLease = options.Retry.Lease,
+            RetryClaimBatch = options.Retry.ClaimBatch,
             DedupeWindow = options.Retry.DedupeWindow,
+            DedupePendingTtl = options.Retry.DedupePendingTtl,
             RecallWindow = options.Messaging.RecallWindow,
-            StoreIsTheLog = !options.HasRocketMq,
+            StoreIsTheLog = !topology.HasRocketMq,
             AfterCommitFault = FaultInjection.KillAfterCommit(options.Faults),
         });
         services.AddSingleton(sp => sp.GetRequiredService<IMeterFactory>().Create(MessagingMetrics.MeterName));
         services.AddSingleton(sp => new MessagingMetrics(sp.GetRequiredService<Meter>()));
         services.AddSingleton(sp => new ConnectionGauge(sp.GetRequiredService<Meter>()));
-        services.AddSingleton(sp => new SnowflakeIdGenerator(NodeIdentity.Resolve(options, sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SnowflakeIdGenerator(NodeIdentity.Resolve(options, topology, sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<OfflineMarker>();
         services.AddSingleton<BlockService>();
         services.AddSingleton<LiveStatusService>();
@@ -98,40 +127,18 @@ internal static class ImServiceRegistration
         services.AddSingleton<IMessagePusher, SignalRMessagePusher>();
     }
 
-    private static void AddStore(IServiceCollection services, ImOptions options)
+    private static void AddMessageLog(IServiceCollection services, ImOptions options, ImTopology topology, IConfiguration configuration)
     {
-        if (options.Store.Provider == "MySql")
+        if (topology.HasRocketMq)
         {
-            services.AddImMySqlStore(options.Store.ConnectionString);
-        }
-        else
-        {
-            services.AddImSqliteStore(options.Store.ConnectionString);
-        }
-    }
-
-    private static void AddMessageLog(IServiceCollection services, ImOptions options, IConfiguration configuration)
-    {
-        if (options.HasRocketMq)
-        {
-            services.AddImRocketMqMessageLog(configuration);
-            services.AddImReadinessCheck<RocketMqHealthCheck>("rocketmq");
-            if (options.HasRole("hub"))
-            {
-                services.AddHostedService<Integration.ServiceIntegrationHost>();
-                services.AddImRocketMqPresenceEvents(configuration);
-            }
-            if (options.HasRole("consumer"))
-            {
-                services.AddImRocketMqPersistenceConsumer(configuration);
-            }
+            services.AddImRocketMq(configuration, persistenceConsumer: options.HasRole("consumer"), serviceIntegration: options.HasRole("hub"));
             return;
         }
         services.AddSingleton(new DirectLogOptions());
         services.AddSingleton<IMessageLog, DirectMessageLog>();
     }
 
-    private static void AddState(IServiceCollection services, ImOptions options)
+    private static void AddState(IServiceCollection services, ImTopology topology, IConfiguration configuration)
     {
         // Cluster adapters (Redis) register themselves before this point; TryAdd keeps them.
         services.TryAddSingleton<IPresence, InProcessPresence>();
@@ -141,17 +148,13 @@ internal static class ImServiceRegistration
         services.TryAddSingleton<IBlockListChanges, LocalBlockListChanges>();
         services.TryAddSingleton<IUserDisconnects, LocalUserDisconnects>();
         services.TryAddSingleton<IPresenceEvents>(NoPresenceEvents.Instance);
-        if (options.HasRedis)
+        if (topology.HasRedis)
         {
-            services.AddImRedisClusterState(r =>
-            {
-                ConfigureRedis(r, options.Redis);
-                // The RocketMQ log is durable before the store has the message.
-                r.StoreMayLag = options.HasRocketMq;
-            });
-            // Without RocketMQ the store decides dedupe and seq, so a node without Redis still accepts sends.
-            services.AddImReadinessCheck<RedisHealthCheck>("redis", options.HasRocketMq ? HealthStatus.Unhealthy : HealthStatus.Degraded);
-            if (!options.HasRocketMq)
+            // The RocketMQ log is durable before the store has the message. Without RocketMQ the store decides dedupe
+            // and seq, so a node without Redis still accepts sends: Redis down is then only Degraded.
+            services.AddImRedis(configuration, r => r.StoreMayLag = topology.HasRocketMq,
+                topology.HasRocketMq ? HealthStatus.Unhealthy : HealthStatus.Degraded);
+            if (!topology.HasRocketMq)
             {
                 // The store is the log: it can allocate seqs while Redis is away (issue 14).
                 var cluster = services.Last(d => d.ServiceType == typeof(ISequenceAllocator));
@@ -170,7 +173,7 @@ internal static class ImServiceRegistration
         services.AddSingleton<IUserIdProvider, SubClaimUserIdProvider>();
     }
 
-    private static void AddHub(IServiceCollection services, ImOptions options, WebApplicationBuilder builder)
+    private static void AddHub(IServiceCollection services, ImOptions options, ImTopology topology)
     {
         services.AddSingleton(sp => new ConnectionAdmission(sp.GetRequiredService<IPresence>(), options.Limits.MaxConnectionsPerUser));
         services.AddSingleton<ErrorMappingHubFilter>();
@@ -200,17 +203,10 @@ internal static class ImServiceRegistration
             hub.AddFilter<ConnectionOwnersHubFilter>();
         });
         signalR.AddImMessagePackProtocol();
-        if (options.HasRedis)
+        if (topology.HasRedis)
         {
-            signalR.AddImRedisBackplane(r => ConfigureRedis(r, options.Redis));
+            // Shares the options AddImRedis bound and the one multiplexer.
+            signalR.AddImRedisBackplane();
         }
-    }
-
-    /// <summary>The backplane and the state share one multiplexer and one set of Redis options.</summary>
-    private static void ConfigureRedis(ImRedisOptions redis, RedisSettings settings)
-    {
-        redis.Configuration = settings.Configuration!;
-        redis.Prefix = settings.Prefix;
-        redis.CommandTimeout = settings.CommandTimeout;
     }
 }

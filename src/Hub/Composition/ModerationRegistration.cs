@@ -2,6 +2,7 @@ using ImSignalR.Domain.Moderation;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Services;
 using ImSignalR.Hub.Moderation;
+using ImSignalR.Hub.Settings;
 
 namespace ImSignalR.Hub.Composition;
 

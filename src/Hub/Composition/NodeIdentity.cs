@@ -1,5 +1,6 @@
 using ImSignalR.Domain.Identity;
 using ImSignalR.Hub.Background;
+using ImSignalR.Hub.Settings;
 
 namespace ImSignalR.Hub.Composition;
 
@@ -7,19 +8,19 @@ namespace ImSignalR.Hub.Composition;
 internal static class NodeIdentity
 {
     /// <summary>The id, claimed in Redis in cluster mode so that no two live nodes share it (<see cref="INodeIdLease"/>).</summary>
-    public static int Resolve(ImOptions options, IServiceProvider services)
+    public static int Resolve(ImOptions options, ImTopology topology, IServiceProvider services)
     {
-        var id = Choose(options, services);
+        var id = Choose(options, topology, services);
         return services.GetService<INodeIdLease>() is { } lease ? lease.Claim(id, mayMove: options.NodeId is null) : id;
     }
 
-    private static int Choose(ImOptions options, IServiceProvider services)
+    private static int Choose(ImOptions options, ImTopology topology, IServiceProvider services)
     {
         if (options.NodeId is { } configured)
         {
             return configured;
         }
-        if (options.IsEmbedded)
+        if (topology.IsEmbedded)
         {
             return 0;
         }

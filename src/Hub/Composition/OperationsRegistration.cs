@@ -28,9 +28,9 @@ internal static class OperationsRegistration
     }
 
     /// <summary>
-    /// The extension point for readiness: one <see cref="IHealthCheck"/> per configured dependency,
-    /// registered where its adapter is registered (<c>AddImReadinessCheck&lt;StoreHealthCheck&gt;("store")</c>,
-    /// likewise <c>"redis"</c> and <c>"rocketmq"</c>). <c>/health/ready</c> runs every check with the
+    /// The extension point for readiness of the Hub's own dependencies: one <see cref="IHealthCheck"/> each. The
+    /// adapters register theirs (<c>"store"</c>, <c>"redis"</c>, <c>"rocketmq"</c>) in <c>AddImStorage</c>,
+    /// <c>AddImRedis</c> and <c>AddImRocketMq</c> with the same tag. <c>/health/ready</c> runs every check with the
     /// ready tag; any unhealthy one makes it 503, and each failure is counted in
     /// <c>im.health.check.failures{check}</c>. A dependency the node can work without reports its failure as
     /// <paramref name="failureStatus"/> <see cref="HealthStatus.Degraded"/>: ready stays 200 and says "Degraded".

@@ -4,7 +4,7 @@ using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Hub.Auth;
-using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using Microsoft.Extensions.Options;
 
 namespace ImSignalR.Hub.Endpoints;

@@ -1,7 +1,7 @@
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Limits;
-using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,8 @@
 namespace ImSignalR.RocketMq.Consumer;
 
 /// <summary>A pulled message (doc §6). <see cref="MsgId"/> is UNIQ_KEY when present, else the offset id.</summary>
-internal sealed record MessageExt(
+// Public (issue 15) only so samples/ServiceClient can use this client without InternalsVisibleTo; not a supported API.
+public sealed record MessageExt(
     string Topic,
     int QueueId,
     long QueueOffset,

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace ImSignalR.RocketMq.Consumer;
 
 /// <summary>The consumer's side of the broker handshake: heartbeats with the subscription, the queues' max offsets for the lag gauge, and the UNREGISTER_CLIENT of a graceful stop.</summary>
-internal sealed partial class RocketMqPushConsumer
+public sealed partial class RocketMqPushConsumer
 {
     private async Task HeartbeatAllAsync(CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using ImSignalR.RocketMq.Remoting;
 
 namespace ImSignalR.RocketMq.Consumer;
 
-internal sealed partial class RocketMqPushConsumer
+public sealed partial class RocketMqPushConsumer
 {
     /// <summary>
     /// The pull loop of one queue (doc §5): pull with FLAG_SUSPEND (long polling) and FLAG_SUBSCRIPTION (so a

@@ -16,7 +16,8 @@ namespace ImSignalR.RocketMq.Consumer;
 /// <para><see cref="StopAsync"/> is the graceful shutdown (finish batches, commit, UNREGISTER_CLIENT);
 /// <see cref="DisposeAsync"/> alone is a hard stop: in-flight batches are abandoned uncommitted, as in a crash.</para>
 /// </summary>
-internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
+// Public (issue 15) only so samples/ServiceClient can use this client without InternalsVisibleTo; not a supported API.
+public sealed partial class RocketMqPushConsumer : IAsyncDisposable
 {
     private const int PullFlagSuspend = 0x2;
     private const int PullFlagSubscription = 0x4;
@@ -66,7 +67,7 @@ internal sealed partial class RocketMqPushConsumer : IAsyncDisposable
     public string ClientId { get; }
 
     /// <summary>Handled offsets and lag of the queues this instance owns.</summary>
-    public QueueProgress Progress => _progress;
+    internal QueueProgress Progress => _progress;
 
     /// <summary>The queues this instance pulls right now.</summary>
     public IReadOnlyList<MessageQueue> AssignedQueues

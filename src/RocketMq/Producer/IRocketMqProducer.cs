@@ -11,7 +11,8 @@ internal interface IRocketMqProducer : IAsyncDisposable
     Task<(ProbeStatus Status, string Description)> ProbeAsync(CancellationToken cancellationToken);
 }
 
-internal enum ProbeStatus
+// Public (issue 15) only so samples/ServiceClient can use this client without InternalsVisibleTo; not a supported API.
+public enum ProbeStatus
 {
     Healthy,
     Degraded,

@@ -18,7 +18,8 @@ namespace ImSignalR.RocketMq.Producer;
 /// send fails and the caller reports a retriable error. The producer heartbeats its group to every broker it
 /// sends to (Java <c>sendHeartbeatToAllBroker</c>) and unregisters on dispose.
 /// </summary>
-internal sealed class RocketMqProducer : IRocketMqProducer
+// Public (issue 15) only so samples/ServiceClient can use this client without InternalsVisibleTo; not a supported API.
+public sealed class RocketMqProducer : IRocketMqProducer
 {
     /// <summary>The auto-create template topic and queue count the Java client sends (doc §3.6).</summary>
     private const string DefaultTopic = "TBW102";

@@ -7,7 +7,8 @@ namespace ImSignalR.RocketMq.Remoting;
 /// every value is a string on the wire, numbers and booleans included (doc §9.5). Insertion order of
 /// <see cref="ExtFields"/> is the order written, so captured frames can be reproduced byte for byte.
 /// </summary>
-internal sealed class RemotingCommand
+// Public (issue 15) only so the bench's RocketMQ double broker and samples/ServiceClient need no InternalsVisibleTo; not a supported API.
+public sealed class RemotingCommand
 {
     /// <summary>bit0 of <see cref="Flag"/>: this frame is a response.</summary>
     public const int ResponseFlag = 1;

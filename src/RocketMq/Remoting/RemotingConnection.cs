@@ -12,7 +12,8 @@ namespace ImSignalR.RocketMq.Remoting;
 /// incoming frames are routed by <c>flag &amp; 1</c>: responses complete a pending call, requests (the peer's
 /// own, e.g. NOTIFY_CONSUMER_IDS_CHANGED) go to the request handler. Used by the client and by the test double.
 /// </summary>
-internal sealed class RemotingConnection : IAsyncDisposable
+// Public (issue 15) only so the bench's RocketMQ double broker and samples/ServiceClient need no InternalsVisibleTo; not a supported API.
+public sealed class RemotingConnection : IAsyncDisposable
 {
     // Java starts its per-process counter at 0; any unique value works since responses echo it.
     private static int s_nextOpaque;

@@ -1,7 +1,8 @@
 namespace ImSignalR.RocketMq.Remoting;
 
 /// <summary>Request codes used here (<c>RP/RequestCode.java</c>, protocol doc §2.1).</summary>
-internal static class RequestCode
+// Public (issue 15) only so the bench's RocketMQ double broker needs no InternalsVisibleTo; not a supported API.
+public static class RequestCode
 {
     public const int SendMessage = 10;
     public const int PullMessage = 11;

@@ -1,7 +1,8 @@
 namespace ImSignalR.RocketMq.Remoting;
 
 /// <summary>Response codes used here (<c>RP/ResponseCode.java</c>, protocol doc §2.2).</summary>
-internal static class ResponseCode
+// Public (issue 15) only so the bench's RocketMQ double broker needs no InternalsVisibleTo; not a supported API.
+public static class ResponseCode
 {
     public const int Success = 0;
     public const int SystemError = 1;

@@ -1,6 +1,6 @@
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
-using ImSignalR.Hub.Composition;
+using ImSignalR.Hub.Settings;
 using ImSignalR.Hub.Hubs;
 using ImSignalR.UnitTests.Domain;
 using Microsoft.Extensions.Options;

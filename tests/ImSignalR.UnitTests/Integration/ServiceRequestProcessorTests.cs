@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
-using ImSignalR.Hub.Integration;
+using ImSignalR.RocketMq.Service;
 
 namespace ImSignalR.UnitTests.Integration;
 

@@ -2,10 +2,11 @@ using System.Diagnostics.Metrics;
 using ImSignalR.Domain.Services;
 using ImSignalR.RocketMq.Consumer;
 using ImSignalR.RocketMq.Producer;
-using ImSignalR.RocketMq;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ImSignalR.Hub.Integration;
+namespace ImSignalR.RocketMq.Service;
 
 /// <summary>
 /// SPEC §13 request/response over RocketMQ: consumes <c>Im:RocketMq:Service:RequestTopic</c> as group

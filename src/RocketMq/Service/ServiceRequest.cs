@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ImSignalR.Hub.Integration;
+namespace ImSignalR.RocketMq.Service;
 
 /// <summary>A parsed SPEC §13 request: <c>{"request_id","user_id","action","data"}</c>.</summary>
 internal sealed record ServiceRequest(string RequestId, string UserId, string Action, JsonElement Data)

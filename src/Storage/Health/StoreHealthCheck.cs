@@ -1,7 +1,7 @@
 using ImSignalR.Domain.Ports;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ImSignalR.Hub.Endpoints;
+namespace ImSignalR.Storage.Health;
 
 /// <summary>Ready only while the store answers a round trip in time.</summary>
 internal sealed class StoreHealthCheck(IMessageStore store) : IHealthCheck

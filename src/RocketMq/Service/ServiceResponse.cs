@@ -2,7 +2,7 @@ using System.Text.Json;
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 
-namespace ImSignalR.Hub.Integration;
+namespace ImSignalR.RocketMq.Service;
 
 /// <summary>
 /// A SPEC §13 response: body <c>{"request_id","success","data","error"}</c> with <c>error</c> =

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace ImSignalR.Hub.Integration;
+namespace ImSignalR.RocketMq.Service;
 
 /// <summary>
 /// At most once per request_id: the first execution's response, kept for <see cref="Window"/> (beyond the TTL a

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
-namespace ImSignalR.Hub.Endpoints;
+namespace ImSignalR.Redis.Health;
 
 /// <summary>
 /// Healthy only while the multiplexer is connected and Redis answers a PING within the bound. Otherwise the

@@ -1,7 +1,7 @@
 using ImSignalR.RocketMq.Producer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ImSignalR.Hub.Endpoints;
+namespace ImSignalR.RocketMq.Health;
 
 /// <summary>
 /// Ready while RocketMQ can store sends (SPEC G1 needs SEND_OK for every accepted message): the topic's route is

@@ -1,6 +1,11 @@
-namespace ImSignalR.Hub.Composition;
+namespace ImSignalR.Hub.Settings;
 
-/// <summary>The <c>Im</c> configuration section (SPEC §8). Every member is documented in appsettings.json and docs/operations.md.</summary>
+/// <summary>
+/// The Hub's part of the <c>Im</c> configuration section (SPEC §8). Every member is documented in appsettings.json and
+/// docs/operations.md. <c>Im:Store</c>, <c>Im:Redis</c> and <c>Im:RocketMq</c> belong to their adapters, which bind them
+/// (<c>AddImStorage</c>, <c>AddImRedis</c>, <c>AddImRocketMq</c>); <c>ImTopology</c> says which are configured. This
+/// namespace depends on nothing in the Hub, so every part reads its settings without depending on Composition.
+/// </summary>
 public sealed class ImOptions
 {
     public const string Section = "Im";
@@ -10,12 +15,6 @@ public sealed class ImOptions
 
     /// <summary>Comma-separated parts this process runs: <c>hub</c>, <c>sweeper</c>, <c>consumer</c>.</summary>
     public string Roles { get; set; } = "hub,sweeper,consumer";
-
-    public StoreOptions Store { get; set; } = new();
-
-    public RedisSettings Redis { get; set; } = new();
-
-    public RocketMqSettings RocketMq { get; set; } = new();
 
     public AuthSettings Auth { get; set; } = new();
 
@@ -29,51 +28,9 @@ public sealed class ImOptions
 
     public MessagingSettings Messaging { get; set; } = new();
 
-    /// <summary>Embedded mode: no Redis and no RocketMQ — one node, in-process state, dev tokens on by default.</summary>
-    public bool IsEmbedded => !HasRedis && !HasRocketMq;
-
-    public bool HasRedis => !string.IsNullOrWhiteSpace(Redis.Configuration);
-
-    public bool HasRocketMq => !string.IsNullOrWhiteSpace(RocketMq.NameServer);
-
     public bool HasRole(string role) =>
         Roles.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Contains(role, StringComparer.OrdinalIgnoreCase);
-}
-
-public sealed class StoreOptions
-{
-    /// <summary><c>Sqlite</c> or <c>MySql</c>.</summary>
-    public string Provider { get; set; } = "Sqlite";
-
-    public string ConnectionString { get; set; } = "Data Source=./data/im.db";
-}
-
-public sealed class RedisSettings
-{
-    /// <summary>
-    /// A StackExchange.Redis configuration string: <c>127.0.0.1:6379,password=…</c>, or the seed nodes of a Redis
-    /// Cluster. Set: Redis backplane and cluster state; unset: in-process.
-    /// </summary>
-    public string? Configuration { get; set; }
-
-    /// <summary>Prefix of every key and backplane channel, so two deployments can share one Redis (SPEC §8).</summary>
-    public string Prefix { get; set; } = "im";
-
-    /// <summary>Per-command timeout; a command without a reply by then fails as IM_STATE_UNAVAILABLE (retriable).</summary>
-    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
-}
-
-public sealed class RocketMqSettings
-{
-    /// <summary>e.g. <c>127.0.0.1:9876</c>. Set: RocketMQ message log; unset: direct writes to the store.</summary>
-    public string? NameServer { get; set; }
-
-    public string Topic { get; set; } = "XZLL_C2CMSG_TOPIC";
-
-    public string ProducerGroup { get; set; } = "im-signalr-producer";
-
-    public string ConsumerGroup { get; set; } = "im-signalr-persist";
 }
 
 public sealed class AuthSettings
@@ -131,6 +88,12 @@ public sealed class RetrySettings
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Most retry entries one sweep claims.</summary>
+    public int ClaimBatch { get; set; } = 500;
+
+    /// <summary>How long a send in progress holds its dedupe key; bounds how long a crashed node's send blocks a resend.</summary>
+    public TimeSpan DedupePendingTtl { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Fault injection for the failure suite; everything off by default. Never set it in production.</summary>

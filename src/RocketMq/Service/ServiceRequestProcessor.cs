@@ -1,7 +1,7 @@
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 
-namespace ImSignalR.Hub.Integration;
+namespace ImSignalR.RocketMq.Service;
 
 /// <summary>
 /// Executes SPEC §13 requests: <c>send_message</c> (as <c>user_id</c>, the rules and guarantees of SendC2C, or of
