@@ -1,7 +1,7 @@
 namespace ImSignalR.Domain.Ports;
 
 /// <summary>
-/// Per-chat counters, the state under <see cref="Sequencing.SequenceAllocator"/>: no policy, only atomic steps. A
+/// Per-chat counters, the state under the sequencing policy (<c>Sequencing.SequenceAllocator</c>): no policy, only atomic steps. A
 /// missing counter (new chat, or the counters were lost) is never created by an increment: it is seeded.
 /// </summary>
 /// <remarks>
