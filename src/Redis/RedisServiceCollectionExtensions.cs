@@ -1,5 +1,6 @@
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Sequencing;
 using ImSignalR.Redis.Internal;
 using ImSignalR.Redis.State;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,7 @@ public static class RedisServiceCollectionExtensions
     /// <summary>
     /// Replaces <see cref="IPresence"/> (reporting to the registered <see cref="IPresenceEvents"/>, if any),
     /// <see cref="IUserDisconnects"/>, <see cref="IDedupeCache"/>, <see cref="IRetryQueue"/> and
-    /// <see cref="ISequenceAllocator"/> with their Redis adapters (the allocator needs an <see cref="IMessageStore"/>).
+    /// <see cref="ISequenceCounter"/> with their Redis adapters, and gives the sequencing policy the Redis settings.
     /// </summary>
     public static IServiceCollection AddImRedisClusterState(this IServiceCollection services, Action<ImRedisOptions>? configure = null)
     {
@@ -40,13 +41,15 @@ public static class RedisServiceCollectionExtensions
             new RedisDedupeCache(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
         services.Replace(ServiceDescriptor.Singleton<IRetryQueue>(sp =>
             new RedisRetryQueue(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
-        services.Replace(ServiceDescriptor.Singleton<ISequenceAllocator>(sp =>
+        // The counters only; the policy over them (Domain's SequenceAllocator) takes these settings.
+        services.Replace(ServiceDescriptor.Singleton<ISequenceCounter>(sp =>
+            new RedisSequenceCounter(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>())));
+        services.AddOptions<SequencingOptions>().Configure<IOptions<ImRedisOptions>>((sequencing, redis) =>
         {
-            var options = sp.GetRequiredService<IOptions<ImRedisOptions>>().Value;
-            return new RedisSequenceAllocator(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>(),
-                sp.GetRequiredService<IMessageStore>(), options.SeqReseedJump, options.StoreMayLag ? options.SeqRecoveryWindow : null,
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<RedisSequenceAllocator>());
-        }));
+            sequencing.ReseedJump = redis.Value.SeqReseedJump;
+            sequencing.StoreMayLag = redis.Value.StoreMayLag;
+            sequencing.RecoveryWindow = redis.Value.SeqRecoveryWindow;
+        });
         return services;
     }
 

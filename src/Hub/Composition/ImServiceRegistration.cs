@@ -4,6 +4,7 @@ using ImSignalR.Domain.Direct;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.InProcess;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Sequencing;
 using ImSignalR.Domain.Services;
 using ImSignalR.Hub.Auth;
 using ImSignalR.Hub.Background;
@@ -144,7 +145,15 @@ internal static class ImServiceRegistration
         services.TryAddSingleton<IPresence, InProcessPresence>();
         services.TryAddSingleton<IDedupeCache, InProcessDedupeCache>();
         services.TryAddSingleton<IRetryQueue, InProcessRetryQueue>();
-        services.TryAddSingleton<ISequenceAllocator, InProcessSequenceAllocator>();
+        services.TryAddSingleton<ISequenceCounter>(sp => new InProcessSequenceCounter(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ISequenceAllocator>(sp => new SequenceAllocator(sp.GetRequiredService<ISequenceCounter>(),
+            sp.GetRequiredService<IMessageStore>(), sp.GetRequiredService<IOptions<SequencingOptions>>().Value,
+            sp.GetRequiredService<ILogger<SequenceAllocator>>()));
+        if (!options.HasRedis)
+        {
+            // The in-process counters restart from the store's exact max, as they always did (no jump after a restart).
+            services.Configure<SequencingOptions>(s => s.ReseedJump = 0);
+        }
         services.TryAddSingleton<IBlockListChanges, LocalBlockListChanges>();
         services.TryAddSingleton<IUserDisconnects, LocalUserDisconnects>();
         services.TryAddSingleton<IPresenceEvents>(NoPresenceEvents.Instance);

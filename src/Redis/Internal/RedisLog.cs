@@ -26,12 +26,6 @@ internal static partial class RedisLog
     [LoggerMessage(5025, LogLevel.Warning, "Presence: this node was taken for dead as {Instance} (it stalled past its lease); it registers its connections again as {Fresh}.")]
     public static partial void PresenceTakenForDead(ILogger logger, string instance, string fresh);
 
-    [LoggerMessage(5022, LogLevel.Warning, "Sequence counter of chat {ChatId} was missing; seeded at {Seed} from store max {StoreMax}.")]
-    public static partial void SequenceSeeded(ILogger logger, string chatId, long seed, long storeMax);
-
-    [LoggerMessage(5023, LogLevel.Warning, "The sequence counters were lost (Redis restarted empty) while the store holds messages; new counters jump for {Window}.")]
-    public static partial void SequenceCountersLost(ILogger logger, TimeSpan window);
-
     [LoggerMessage(5026, LogLevel.Warning, "Im:NodeId {NodeId} is held by {Holder}; waiting up to {TtlMs} ms for that lease to run out (a node that stopped without releasing it).")]
     public static partial void NodeIdWaiting(ILogger logger, int nodeId, string holder, long ttlMs);
 

@@ -67,8 +67,7 @@ public class RedisSequenceAllocatorFixture : RedisStateFixture, ISequenceAllocat
     }
 
     public async Task<ISequenceAllocator[]> CreateAsync(int nodes, IMessageStore store) =>
-        (await NodesAsync(nodes)).Select(n => (ISequenceAllocator)new RedisSequenceAllocator(
-            n.Connection, n.Keys, store, 1000, recoveryWindow: null, NullLogger.Instance)).ToArray();
+        (await NodesAsync(nodes)).Select(n => (ISequenceAllocator)TestSequences.Over(new RedisSequenceCounter(n.Connection, n.Keys), store, 1000, recoveryWindow: null)).ToArray();
 }
 
 // The same fixtures on the 3-master Redis Cluster of IM_TEST_REDIS_CLUSTER.
@@ -79,3 +78,21 @@ public sealed class RedisClusterPresenceFixture() : RedisPresenceFixture(cluster
 public sealed class RedisClusterDedupeFixture() : RedisDedupeFixture(cluster: true);
 
 public sealed class RedisClusterSequenceAllocatorFixture() : RedisSequenceAllocatorFixture(cluster: true);
+
+public class RedisSequenceCounterFixture : RedisStateFixture, IClusterStateFixture<ISequenceCounter>
+{
+    public RedisSequenceCounterFixture()
+        : base(cluster: false)
+    {
+    }
+
+    protected RedisSequenceCounterFixture(bool cluster)
+        : base(cluster)
+    {
+    }
+
+    public async Task<ISequenceCounter[]> CreateAsync(int nodes) =>
+        (await NodesAsync(nodes)).Select(n => (ISequenceCounter)new RedisSequenceCounter(n.Connection, n.Keys)).ToArray();
+}
+
+public sealed class RedisClusterSequenceCounterFixture() : RedisSequenceCounterFixture(cluster: true);

@@ -18,3 +18,7 @@ public sealed class RedisClusterPresenceTests(RedisClusterPresenceFixture f) : R
 
 public sealed class RedisClusterSequenceAllocatorTests(RedisClusterSequenceAllocatorFixture f)
     : RedisSequenceAllocatorContract<RedisClusterSequenceAllocatorFixture>(f);
+
+public sealed class RedisSequenceCounterTests(RedisSequenceCounterFixture f) : SequenceCounterContract<RedisSequenceCounterFixture>(f);
+
+public sealed class RedisClusterSequenceCounterTests(RedisClusterSequenceCounterFixture f) : SequenceCounterContract<RedisClusterSequenceCounterFixture>(f);

@@ -18,7 +18,7 @@ public abstract class RedisSequenceAllocatorContract<TFixture>(TFixture redis) :
         var store = new FakeMaxSeqStore();
         var chat = Chat();
         store.SetMax(chat, 10);
-        var allocators = nodes.Select(n => new RedisSequenceAllocator(n.Connection, n.Keys, store, 1000, recoveryWindow: null, NullLogger.Instance)).ToArray();
+        var allocators = nodes.Select(n => TestSequences.Over(new RedisSequenceCounter(n.Connection, n.Keys), store, 1000, recoveryWindow: null)).ToArray();
         var seen = new ConcurrentBag<long>();
         await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () => seen.Add(await allocators[i % 2].NextAsync(chat, default)))));
         Assert.Equal(10, seen.Distinct().Count());

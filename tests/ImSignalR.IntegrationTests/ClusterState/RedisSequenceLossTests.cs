@@ -21,7 +21,7 @@ public sealed class RedisSequenceLossTests
         await using var server = await RedisFixture.StartPrivateServerAsync();
         await using var redis = await RedisFixture.ConnectAsync(server.Endpoint + ",allowAdmin=true");
         var store = new FakeMaxSeqStore();
-        var allocator = new RedisSequenceAllocator(redis, Keys, store, 1000, recoveryWindow: null, NullLogger.Instance);
+        var allocator = TestSequences.Over(new RedisSequenceCounter(redis, Keys), store, 1000, recoveryWindow: null);
         var chat = Chat();
         var issued = new List<long>();
         for (var i = 0; i < 5; i++)
@@ -46,7 +46,7 @@ public sealed class RedisSequenceLossTests
         await using var server = await RedisFixture.StartPrivateServerAsync();
         await using var redis = await RedisFixture.ConnectAsync(server.Endpoint + ",allowAdmin=true");
         var store = new FakeMaxSeqStore();
-        var allocator = new RedisSequenceAllocator(redis, Keys, store, 1000, TimeSpan.FromMinutes(10), NullLogger.Instance);
+        var allocator = TestSequences.Over(new RedisSequenceCounter(redis, Keys), store, 1000, TimeSpan.FromMinutes(10));
         var chat = Chat();
         var issued = new List<long>();
         for (var i = 0; i < 5; i++)
@@ -73,7 +73,7 @@ public sealed class RedisSequenceLossTests
         await using var redis = await RedisFixture.ConnectAsync(server.Endpoint + ",allowAdmin=true");
         var store = new FakeMaxSeqStore { HasHistory = true };
         var allocators = Enumerable.Range(0, 2)
-            .Select(_ => new RedisSequenceAllocator(redis, Keys, store, 1000, TimeSpan.FromMinutes(10), NullLogger.Instance))
+            .Select(_ => TestSequences.Over(new RedisSequenceCounter(redis, Keys), store, 1000, TimeSpan.FromMinutes(10)))
             .ToArray();
         var (first, chat) = (Chat(), Chat());
         var db = redis.GetDatabase();
@@ -94,7 +94,7 @@ public sealed class RedisSequenceLossTests
         await using var server = await RedisFixture.StartPrivateServerAsync();
         await using var redis = await RedisFixture.ConnectAsync(server.Endpoint + ",allowAdmin=true");
         var store = new FakeMaxSeqStore();
-        var allocator = new RedisSequenceAllocator(redis, Keys, store, 1000, recoveryWindow: null, NullLogger.Instance);
+        var allocator = TestSequences.Over(new RedisSequenceCounter(redis, Keys), store, 1000, recoveryWindow: null);
         var chat = Chat();
         long last = 0;
         for (var i = 0; i < 3; i++)

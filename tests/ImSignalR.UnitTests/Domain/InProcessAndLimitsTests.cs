@@ -1,3 +1,4 @@
+using ImSignalR.Specification.ClusterState;
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Direct;
 using ImSignalR.Domain.Errors;
@@ -84,7 +85,7 @@ public sealed class InProcessAndLimitsTests
     {
         var store = new FakeStore();
         store.Messages[1] = new ChatMessage(1, "x", "c2c:a:b", 41, "a", "b", "x", 1, null, 0, MessageStatus.Reached);
-        var seqs = new InProcessSequenceAllocator(store);
+        var seqs = TestSequences.InProcess(store);
         Assert.Equal(42, await seqs.NextAsync("c2c:a:b", default));
         await seqs.ReseedAsync("c2c:a:b", 10, default);
         Assert.Equal(43, await seqs.NextAsync("c2c:a:b", default));

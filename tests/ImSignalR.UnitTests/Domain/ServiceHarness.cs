@@ -1,3 +1,4 @@
+using ImSignalR.Specification.ClusterState;
 using System.Diagnostics.Metrics;
 using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.InProcess;
@@ -14,7 +15,7 @@ internal sealed class ServiceHarness
     {
         Options = options ?? new MessagingOptions { RetryDelays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)] };
         Log = new FakeLog(Store);
-        Sequences = new InProcessSequenceAllocator(Store);
+        Sequences = TestSequences.InProcess(Store);
         Dedupe = new InProcessDedupeCache(Time);
         var metrics = Metrics;
         var offline = new OfflineMarker(Log, metrics, Time, NullLogger<OfflineMarker>.Instance);
@@ -29,7 +30,7 @@ internal sealed class ServiceHarness
     public MessagingOptions Options { get; }
     public FakeStore Store { get; } = new();
     public FakeLog Log { get; }
-    public InProcessSequenceAllocator Sequences { get; }
+    public ISequenceAllocator Sequences { get; }
     public InProcessDedupeCache Dedupe { get; }
     public InProcessRetryQueue Retry { get; } = new();
     public InProcessPresence Presence { get; } = new();

@@ -1,3 +1,4 @@
+using ImSignalR.Specification.ClusterState;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using ImSignalR.Contracts;
@@ -31,7 +32,7 @@ internal sealed class GroupHarness : IAsyncDisposable
         Groups = _provider.GetRequiredService<IGroupStore>();
         _log = new DirectGroupLog(Store, new DirectLogOptions(), NullLogger<DirectMessageLog>.Instance);
         var metrics = new MessagingMetrics(new Meter("test-" + Guid.NewGuid()));
-        Service = new GroupService(Groups, Store, _log, new InProcessSequenceAllocator(Store), new InProcessDedupeCache(Time), Pusher,
+        Service = new GroupService(Groups, Store, _log, TestSequences.InProcess(Store), new InProcessDedupeCache(Time), Pusher,
             new SnowflakeIdGenerator(1, Time), options, new MessagingOptions(), metrics, Time, NullLogger<GroupService>.Instance);
     }
 

@@ -136,7 +136,7 @@ public sealed class GroupServiceTests
     public async Task AConnectionIsLetInWithoutGroupsWhileTheStoreIsAwayButGroupCallsFailRetriably()
     {
         await using var h = await GroupHarness.StartAsync();
-        var service = new GroupService(new UnreachableGroupStore(), h.Store, new NoGroupLog(), new ImSignalR.Domain.InProcess.InProcessSequenceAllocator(h.Store),
+        var service = new GroupService(new UnreachableGroupStore(), h.Store, new NoGroupLog(), ImSignalR.Specification.ClusterState.TestSequences.InProcess(h.Store),
             new ImSignalR.Domain.InProcess.InProcessDedupeCache(h.Time), h.Pusher, new ImSignalR.Domain.Identity.SnowflakeIdGenerator(1, h.Time),
             new GroupOptions(), new MessagingOptions(), new MessagingMetrics(new System.Diagnostics.Metrics.Meter("test-" + Guid.NewGuid())), h.Time,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupService>.Instance);

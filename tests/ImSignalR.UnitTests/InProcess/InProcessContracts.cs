@@ -21,7 +21,7 @@ public sealed class InProcessDedupeFixture : IClusterStateFixture<IDedupeCache>
 
 public sealed class InProcessSequenceAllocatorFixture : ISequenceAllocatorFixture
 {
-    public Task<ISequenceAllocator[]> CreateAsync(int nodes, IMessageStore store) { var s = new InProcessSequenceAllocator(store); return Task.FromResult(Enumerable.Repeat<ISequenceAllocator>(s, nodes).ToArray()); }
+    public Task<ISequenceAllocator[]> CreateAsync(int nodes, IMessageStore store) { var s = TestSequences.InProcess(store); return Task.FromResult(Enumerable.Repeat<ISequenceAllocator>(s, nodes).ToArray()); }
 }
 
 public sealed class InProcessRetryQueueTests(InProcessRetryQueueFixture f) : RetryQueueContract<InProcessRetryQueueFixture>(f);
@@ -31,3 +31,10 @@ public sealed class InProcessPresenceTests(InProcessPresenceFixture f) : Presenc
 public sealed class InProcessDedupeTests(InProcessDedupeFixture f) : DedupeContract<InProcessDedupeFixture>(f);
 
 public sealed class InProcessSequenceAllocatorTests(InProcessSequenceAllocatorFixture f) : SequenceAllocatorContract<InProcessSequenceAllocatorFixture>(f);
+
+public sealed class InProcessSequenceCounterFixture : IClusterStateFixture<ISequenceCounter>
+{
+    public Task<ISequenceCounter[]> CreateAsync(int nodes) { var c = new InProcessSequenceCounter(); return Task.FromResult(Enumerable.Repeat<ISequenceCounter>(c, nodes).ToArray()); }
+}
+
+public sealed class InProcessSequenceCounterTests(InProcessSequenceCounterFixture f) : SequenceCounterContract<InProcessSequenceCounterFixture>(f);

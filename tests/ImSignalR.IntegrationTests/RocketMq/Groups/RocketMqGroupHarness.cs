@@ -1,3 +1,4 @@
+using ImSignalR.Specification.ClusterState;
 using System.Diagnostics.Metrics;
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Groups;
@@ -50,7 +51,7 @@ internal sealed class RocketMqGroupHarness : IAsyncDisposable
         Consumer = new RocketMqPersistenceConsumer(Store, Microsoft.Extensions.Options.Options.Create(Options),
             NullLogger<RocketMqPersistenceConsumer>.Instance, consumerRegistry);
         var log = new RocketMqGroupLog(Producer, Microsoft.Extensions.Options.Options.Create(Options), _barrier, Store);
-        Sequences = new RewindableSequences(new InProcessSequenceAllocator(Store));
+        Sequences = new RewindableSequences(TestSequences.InProcess(Store));
         Service = new GroupService(Groups, Store, log, Sequences, new InProcessDedupeCache(TimeProvider.System),
             new SilentGroupPusher(), new SnowflakeIdGenerator(1, TimeProvider.System), new GroupOptions(), new MessagingOptions(),
             new MessagingMetrics(new Meter("test-" + Guid.NewGuid())), TimeProvider.System, NullLogger<GroupService>.Instance);
