@@ -149,7 +149,7 @@ internal static class ImServiceRegistration
         services.TryAddSingleton<ISequenceAllocator>(sp => new SequenceAllocator(sp.GetRequiredService<ISequenceCounter>(),
             sp.GetRequiredService<IMessageStore>(), sp.GetRequiredService<IOptions<SequencingOptions>>().Value,
             sp.GetRequiredService<ILogger<SequenceAllocator>>()));
-        if (!options.HasRedis)
+        if (!topology.HasRedis)
         {
             // The in-process counters restart from the store's exact max, as they always did (no jump after a restart).
             services.Configure<SequencingOptions>(s => s.ReseedJump = 0);
