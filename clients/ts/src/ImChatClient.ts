@@ -154,7 +154,10 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
         syncFailed: (_chatId, error) => this.emit("error", ImError.fromInvocationError(error)),
         seenAdded: (msgId) => this.rememberSeen(msgId),
       },
-      { dedupeCapacity: this.dedupeCapacity },
+      {
+        dedupeCapacity: this.dedupeCapacity,
+        ...(options.holeRetryDelaysMs !== undefined ? { holeRetryDelaysMs: options.holeRetryDelaysMs } : {}),
+      },
     );
     this.groups = new GroupCursors({
       userId: this.userId,

@@ -119,14 +119,21 @@ describe("MessageSequencer", () => {
   });
 
   it("accepts a seq jump the server cannot fill after a bounded number of resyncs", async () => {
-    const s = setup({ [CHAT]: 2 });
-    s.sequencer.accept(msg(1));
-    s.sequencer.accept(msg(2));
-    s.sequencer.accept(msg(10)); // 3..9 never existed (seq jumped after state loss)
-    await vi.waitFor(() => expect(s.delivered).toEqual(["1", "2", "10"]));
-    expect(s.fetches.length).toBe(3); // first sync + 2 resync rounds
-    s.sequencer.accept(msg(11));
-    expect(s.delivered.at(-1)).toBe("11");
+    // The resync rounds wait (250 ms, then 1 s by default) for a seq that may still be committing.
+    vi.useFakeTimers();
+    try {
+      const s = setup({ [CHAT]: 2 });
+      s.sequencer.accept(msg(1));
+      s.sequencer.accept(msg(2));
+      s.sequencer.accept(msg(10)); // 3..9 never existed (seq jumped after state loss)
+      await vi.advanceTimersByTimeAsync(1_300);
+      expect(s.delivered).toEqual(["1", "2", "10"]);
+      expect(s.fetches.length).toBe(3); // first sync + 2 resync rounds
+      s.sequencer.accept(msg(11));
+      expect(s.delivered.at(-1)).toBe("11");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("keeps conversations independent", async () => {
