@@ -67,6 +67,11 @@ interface ChatState {
    * the hole is filled or taken as a jump.
    */
   unread: boolean;
+  /**
+   * The newest seq the last sync read from the store (its cursor when the store had nothing newer). Only a gap
+   * below it is one the store shows; a held push above it may sit on seqs the sync has not read yet.
+   */
+  readTop: number;
 }
 
 /**
@@ -192,6 +197,7 @@ export class MessageSequencer {
     this.hold();
     const generation = this.holdGeneration;
     try {
+      let previousPage = new Set<string>();
       for (let page = 0; page < this.maxUndeliveredPages; page++) {
         const result = await this.deps.fetchUndelivered();
         const oldestUndelivered = new Map<string, number>();
@@ -216,6 +222,10 @@ export class MessageSequencer {
         for (const chatId of lagging) await this.syncChat(chatId);
         await this.deps.afterUndeliveredPage();
         if (!result.hasMore || result.messages.length === 0) break;
+        // Acks move the undelivered page on. Messages held above a hole are not acked until handed over, so
+        // a page of only those comes back unchanged: reading it again would only repeat the same syncs.
+        if (result.messages.every((m) => previousPage.has(m.msgId))) break;
+        previousPage = new Set(result.messages.map((m) => m.msgId));
       }
     } finally {
       // A drop during the catch-up put a newer hold in place: releasing it now would start syncs that
@@ -266,6 +276,7 @@ export class MessageSequencer {
   private async runSync(state: ChatState): Promise<void> {
     state.unread = false;
     let after = state.cursor ?? 0;
+    state.readTop = after;
     for (;;) {
       const page = await this.deps.fetchAfter(state.chatId, after);
       const messages = page.messages.filter((m) => m.chatId === state.chatId).sort((a, b) => a.seq - b.seq);
@@ -273,16 +284,14 @@ export class MessageSequencer {
         if (m.seq <= (state.cursor ?? 0)) continue;
         // Without a baseline there is no gap to see: the page itself is where the conversation starts.
         if (state.cursor === undefined) this.emit(state, m);
-        else {
-          // The store's copy wins over a held push of the same seq; the push counts as a repeat (as before).
-          const held = state.buffer.get(m.seq);
-          if (held !== undefined) this.deps.duplicate(held);
-          state.buffer.set(m.seq, m);
-        }
+        // The store's copy wins over a held push of the same seq (its status is current). The push is not acked
+        // as a repeat: it was never handed over, and the copy is acked when it is.
+        else state.buffer.set(m.seq, m);
       }
       this.drain(state);
       // Page on from the newest message read, not the cursor: a hole may keep the cursor below the page.
       const top = messages.at(-1)?.seq ?? after;
+      state.readTop = Math.max(state.readTop, top);
       if (!page.hasMore || messages.length === 0 || top <= after) break;
       if ([...state.buffer.keys()].some((seq) => seq <= top)) {
         // A hole in this page: read on only once it is resolved, so the held messages stay one page.
@@ -307,7 +316,9 @@ export class MessageSequencer {
     if (state.holeTimer !== undefined) return;
     if (state.holeRounds >= this.maxResyncRounds) {
       this.releaseAcrossGaps(state);
-      if (state.unread) this.syncInBackground(state);
+      // Read on: the pages after a hole that stopped the paging, or the seqs between what was read and the
+      // pushes held above it. A gap found there gets rounds of its own.
+      if (state.unread || state.buffer.size > 0) this.syncInBackground(state);
       return;
     }
     const delays = this.holeRetryDelaysMs;
@@ -319,9 +330,17 @@ export class MessageSequencer {
     }, delay);
   }
 
-  /** The gap outlasted every round: a seq jump (G3). Held messages go out in seq order. */
+  /**
+   * The gap outlasted every round: a seq jump (G3). Held messages go out in seq order, but only up to what the
+   * last sync read: above it a held push may sit on seqs still to be read (their pushes lost in a cut, or
+   * committed while the page was on its way), and jumping there would pass them unseen. Only when the store
+   * returned none of the held messages through every round are they all taken as they are.
+   */
   private releaseAcrossGaps(state: ChatState): void {
-    for (const seq of [...state.buffer.keys()].sort((a, b) => a - b)) {
+    const held = [...state.buffer.keys()].sort((a, b) => a - b);
+    const upTo = held.some((seq) => seq <= state.readTop) ? state.readTop : Number.POSITIVE_INFINITY;
+    for (const seq of held) {
+      if (seq > upTo) break;
       const m = state.buffer.get(seq);
       state.buffer.delete(seq);
       if (m === undefined) continue;
@@ -329,6 +348,7 @@ export class MessageSequencer {
       else this.deps.duplicate(m);
     }
     state.holeRounds = 0;
+    this.drain(state);
   }
 
   private clearHole(state: ChatState): void {
@@ -403,7 +423,7 @@ export class MessageSequencer {
   private state(chatId: string): ChatState {
     let state = this.chats.get(chatId);
     if (state === undefined) {
-      this.chats.set(chatId, (state = { chatId, cursor: undefined, buffer: new Map(), syncing: undefined, failures: 0, retryTimer: undefined, holeTimer: undefined, holeRounds: 0, unread: false }));
+      this.chats.set(chatId, (state = { chatId, cursor: undefined, buffer: new Map(), syncing: undefined, failures: 0, retryTimer: undefined, holeTimer: undefined, holeRounds: 0, unread: false, readTop: 0 }));
     }
     return state;
   }

@@ -23,18 +23,28 @@ const msg = (seq: number, chatId = CHAT): MessageDto => ({
  * A store whose seqs are committed one by one, in any order: a seq allocated on one node may still be
  * committing while a later one, from another node, is already readable (the hole a page then shows).
  */
-function setup(options: { pageSize?: number } = {}) {
+function setup(options: { pageSize?: number; afterFetch?: (n: number) => void; undelivered?: () => SyncResult } = {}) {
   const committed = new Map<string, Set<number>>();
   const delivered: string[] = [];
   const fetches: { chatId: string; afterSeq: number }[] = [];
+  let undeliveredFetches = 0;
   const deps: SequencerDeps = {
     fetchAfter: async (chatId, afterSeq): Promise<SyncResult> => {
       fetches.push({ chatId, afterSeq });
       const seqs = [...(committed.get(chatId) ?? [])].filter((s) => s > afterSeq).sort((a, b) => a - b);
       const size = options.pageSize ?? 200;
-      return { messages: seqs.slice(0, size).map((s) => msg(s, chatId)), hasMore: seqs.length > size, maxSeqByChat: {} };
+      const page = { messages: seqs.slice(0, size).map((s) => msg(s, chatId)), hasMore: seqs.length > size, maxSeqByChat: {} };
+      // What happens while the page is on its way back (commits, pushes) is not in it.
+      if (options.afterFetch !== undefined) {
+        await Promise.resolve();
+        options.afterFetch(fetches.length);
+      }
+      return page;
     },
-    fetchUndelivered: async () => ({ messages: [], hasMore: false, maxSeqByChat: {} }),
+    fetchUndelivered: async () => {
+      undeliveredFetches++;
+      return options.undelivered?.() ?? { messages: [], hasMore: false, maxSeqByChat: {} };
+    },
     afterUndeliveredPage: async () => {},
     deliver: (m) => delivered.push(`${m.chatId === CHAT ? "" : m.chatId + "/"}${m.seq}`),
     duplicate: () => {},
@@ -47,7 +57,7 @@ function setup(options: { pageSize?: number } = {}) {
     set.add(seq);
   };
   const sequencer = new MessageSequencer(deps, { dedupeCapacity: 100 });
-  return { sequencer, delivered, fetches, commit };
+  return { sequencer, delivered, fetches, commit, undeliveredFetches: () => undeliveredFetches };
 }
 
 describe("MessageSequencer, a seq still in flight", () => {
@@ -203,5 +213,65 @@ describe("MessageSequencer, a seq still in flight", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(s.fetches).toHaveLength(4);
     expect(s.delivered).toEqual(["6"]);
+  });
+});
+
+/** `from..to`, inclusive, as the delivered labels of {@link CHAT}. */
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+
+describe("MessageSequencer, a jump above what a sync read", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  // The SDK chaos test's loss: 32 was allocated before a hub restart and never committed (a real jump); the
+  // pushes of 46-48 were lost in a socket cut, so they are only in the store. Paging stopped at the hole (page
+  // 33-37), and taking 32 as a jump released every held push, 49 too: the cursor passed 46-48 unread.
+  it("reads the store above the last page before it releases held pushes across a jump", async () => {
+    const s = setup({ pageSize: 5 });
+    for (let seq = 1; seq <= 61; seq++) if (seq !== 32) s.commit(seq);
+    s.sequencer.restoreCursor(CHAT, 31);
+    s.sequencer.release();
+    for (let seq = 33; seq <= 61; seq++) if (seq < 46 || seq > 48) s.sequencer.accept(msg(seq));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(s.delivered).toEqual(range(33, 61));
+  });
+
+  it("does not jump past seqs committed while the last round's page was on its way", async () => {
+    const s = setup({
+      // The last round reads 6; meanwhile 7-9 are committed, their pushes lost, and 10 is pushed.
+      afterFetch: (n) => {
+        if (n !== 3) return;
+        for (let seq = 7; seq <= 10; seq++) s.commit(seq);
+        s.sequencer.accept(msg(10));
+      },
+    });
+    for (const seq of [1, 2, 3, 4, 6]) s.commit(seq);
+    s.sequencer.restoreCursor(CHAT, 4);
+    s.sequencer.release();
+    s.sequencer.accept(msg(6));
+    await vi.advanceTimersByTimeAsync(1_250);
+    expect(s.delivered).toEqual(["6", "7", "8", "9", "10"]);
+  });
+
+  it("still takes pushes the store never returns for a jump once the rounds are over", async () => {
+    const s = setup();
+    for (const seq of [1, 2, 3, 4]) s.commit(seq);
+    s.sequencer.restoreCursor(CHAT, 4);
+    s.sequencer.release();
+    s.sequencer.accept(msg(7)); // 5 and 6 never come, and the store does not show 7 within the rounds
+    await vi.advanceTimersByTimeAsync(1_250);
+    expect(s.delivered).toEqual(["7"]);
+  });
+
+  it("ends the catch-up's undelivered paging when a page brings nothing new (its messages wait above a hole)", async () => {
+    const held = [6, 7].map((seq) => msg(seq));
+    const s = setup({ undelivered: () => ({ messages: held, hasMore: true, maxSeqByChat: { [CHAT]: 7 } }) });
+    for (const seq of [1, 2, 3, 4, 6, 7]) s.commit(seq);
+    s.sequencer.restoreCursor(CHAT, 4);
+    await s.sequencer.catchUp();
+    expect(s.undeliveredFetches()).toBe(2);
+    await vi.advanceTimersByTimeAsync(0); // the background sync after the release finds the hole again
+    s.sequencer.accept(msg(5));
+    expect(s.delivered).toEqual(["5", "6", "7"]);
   });
 });

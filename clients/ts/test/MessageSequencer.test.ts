@@ -106,7 +106,9 @@ describe("MessageSequencer", () => {
     open();
     await sync;
     expect(s.delivered).toEqual(["1", "2", "3", "4", "5"]);
-    expect(s.duplicates).toContain("2");
+    // The push of 2 was held, never handed over: the page's copy replaced it and is acked when delivered, so
+    // the held one is not acked as a repeat (that would ack a message before the app has it).
+    expect(s.duplicates).toEqual([]);
   });
 
   it("pages a long sync while the server says there is more", async () => {
