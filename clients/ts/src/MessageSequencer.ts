@@ -190,8 +190,9 @@ export class MessageSequencer {
 
   /**
    * Catch-up after a (re)connect: reads undelivered messages and `maxSeqByChat`, sets a baseline for
-   * conversations seen for the first time (just below their oldest undelivered message, else their newest
-   * seq), then syncs every conversation that lags. Pushes are held meanwhile and released afterwards.
+   * conversations seen for the first time (just below their oldest undelivered message, else, once the last
+   * undelivered page is read, their newest seq), then syncs every conversation that lags. Pushes are held
+   * meanwhile and released afterwards.
    */
   async catchUp(): Promise<void> {
     this.hold();
@@ -200,6 +201,11 @@ export class MessageSequencer {
       let previousPage = new Set<string>();
       for (let page = 0; page < this.maxUndeliveredPages; page++) {
         const result = await this.deps.fetchUndelivered();
+        // Acks move the undelivered page on. Messages held above a hole are not acked until handed over, so
+        // a page of only those comes back unchanged: reading it again would only repeat the same syncs.
+        const stuck = result.messages.every((m) => previousPage.has(m.msgId));
+        const last = !result.hasMore || result.messages.length === 0 || stuck || page === this.maxUndeliveredPages - 1;
+        previousPage = new Set(result.messages.map((m) => m.msgId));
         const oldestUndelivered = new Map<string, number>();
         for (const m of result.messages) {
           const state = this.state(m.chatId);
@@ -215,17 +221,16 @@ export class MessageSequencer {
         }
         for (const [chatId, maxSeq] of Object.entries(result.maxSeqByChat ?? {})) {
           const state = this.state(chatId);
+          // A new conversation missing from this page may have undelivered messages on a later one: starting it
+          // at its newest seq now would take those for repeats. Only the last page read settles that.
+          if (state.cursor === undefined && !last) continue;
           if (state.cursor === undefined) this.setBaseline(state, maxSeq);
           if (maxSeq > (state.cursor ?? 0)) lagging.add(chatId);
         }
-        for (const state of this.chats.values()) if (state.buffer.size > 0) lagging.add(state.chatId);
+        for (const state of this.chats.values()) if (state.buffer.size > 0 && state.cursor !== undefined) lagging.add(state.chatId);
         for (const chatId of lagging) await this.syncChat(chatId);
         await this.deps.afterUndeliveredPage();
-        if (!result.hasMore || result.messages.length === 0) break;
-        // Acks move the undelivered page on. Messages held above a hole are not acked until handed over, so
-        // a page of only those comes back unchanged: reading it again would only repeat the same syncs.
-        if (result.messages.every((m) => previousPage.has(m.msgId))) break;
-        previousPage = new Set(result.messages.map((m) => m.msgId));
+        if (last) break;
       }
     } finally {
       // A drop during the catch-up put a newer hold in place: releasing it now would start syncs that
