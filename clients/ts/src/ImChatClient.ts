@@ -3,12 +3,12 @@ import { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
 import { isGroupSend, type ClientStorage, type OutboxRequest } from "./ClientStorage.js";
 import type { ConnectionState, HubTransport } from "./HubTransport.js";
 import { GroupCursors } from "./GroupCursors.js";
+import { ImChatClientGroupCalls } from "./ImChatClient.groups.js";
 import { ImError } from "./ImError.js";
 import type { ImChatClientOptions } from "./ImChatClientOptions.js";
 import { MessageSequencer } from "./MessageSequencer.js";
 import {
   chatIdFor,
-  chatIdForGroup,
   groupIdOf,
   HubMethods,
   Limits,
@@ -19,13 +19,7 @@ import {
   type BlockResult,
   type BlockedUsersResult,
   type ConversationDto,
-  type AddGroupMembersResult,
-  type GroupDto,
-  type GroupMembersResult,
   type GroupReadEvent,
-  type GroupReadReceiptsResult,
-  type GroupRole,
-  type RemoveGroupMembersResult,
   type SendGroupRequest,
   type HistoryResult,
   type MessageDto,
@@ -41,19 +35,15 @@ import {
 import { Outbox } from "./Outbox.js";
 import { SignalRHubTransport } from "./SignalRHubTransport.js";
 import { Throttle } from "./Throttle.js";
-import { TypedEmitter } from "./TypedEmitter.js";
 import {
-  normalizeGroup,
   normalizeGroupRead,
-  normalizeMembersPage,
   normalizeMessage,
-  normalizeReceipts,
   normalizeRecalled,
   normalizeSync,
   stripUndefined,
 } from "./wire.js";
 import { defaultCoordinator, defaultStorage, newClientMsgId } from "./clientDefaults.js";
-import type { ImChatClientEvents, SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
+import type { SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
 
 export type { ImChatClientEvents, SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
 
@@ -72,7 +62,7 @@ const SeenFlushMax = 500;
  * await client.connect();
  * await client.sendC2C({ toUserId: "bob", content: "hi" });
  */
-export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
+export class ImChatClient extends ImChatClientGroupCalls {
   /** The signed-in user. */
   readonly userId: string;
   private readonly transport: HubTransport;
@@ -266,61 +256,6 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     return this.outbox.enqueue(request);
   }
 
-  /** Creates a group with this user as owner and `memberIds` as members. */
-  async createGroup(name: string, memberIds: readonly string[] = []): Promise<GroupDto> {
-    return normalizeGroup(await this.invoke<GroupDto>(HubMethods.CreateGroup, { name, memberIds: [...memberIds] }));
-  }
-
-  /** Adds members (owner and admins; at most 500 ids a call); resolves with how many were new. */
-  async addGroupMembers(groupId: string, userIds: readonly string[]): Promise<number> {
-    return Number((await this.invoke<AddGroupMembersResult>(HubMethods.AddGroupMembers, { groupId, userIds: [...userIds] })).added);
-  }
-
-  /** Removes members (the owner; admins remove members only); resolves with how many were members. */
-  async removeGroupMembers(groupId: string, userIds: readonly string[]): Promise<number> {
-    return Number((await this.invoke<RemoveGroupMembersResult>(HubMethods.RemoveGroupMembers, { groupId, userIds: [...userIds] })).removed);
-  }
-
-  /** Leaves a group (an owner must transfer ownership first: `IM_OWNER_MUST_TRANSFER`). */
-  async leaveGroup(groupId: string): Promise<void> {
-    await this.invoke<unknown>(HubMethods.LeaveGroup, { groupId });
-  }
-
-  /** Renames a group (owner and admins). */
-  async updateGroup(groupId: string, name: string): Promise<GroupDto> {
-    return normalizeGroup(await this.invoke<GroupDto>(HubMethods.UpdateGroup, { groupId, name }));
-  }
-
-  /** Sets a member's role (the owner); `owner` transfers ownership. */
-  async setGroupRole(groupId: string, userId: string, role: GroupRole): Promise<void> {
-    await this.invoke<unknown>(HubMethods.SetGroupRole, { groupId, userId, role });
-  }
-
-  /** Dismisses a group (the owner); it stays readable. */
-  async dismissGroup(groupId: string): Promise<void> {
-    await this.invoke<unknown>(HubMethods.DismissGroup, { groupId });
-  }
-
-  /** The groups this user is a member of. */
-  async getGroups(): Promise<GroupDto[]> {
-    return (await this.invoke<GroupDto[]>(HubMethods.GetGroups)).map(normalizeGroup);
-  }
-
-  /** A page of a group's members ordered by user id, after `afterUserId`. */
-  async getGroupMembers(groupId: string, afterUserId?: string, limit?: number): Promise<GroupMembersResult> {
-    return normalizeMembersPage(await this.invoke<GroupMembersResult>(HubMethods.GetGroupMembers, stripUndefined({ groupId, afterUserId, limit })));
-  }
-
-  /** Who read the message at `seq` of a group chat (its sender, the owner and admins may ask). */
-  async getGroupReadReceipts(chatId: string, seq: number): Promise<GroupReadReceiptsResult> {
-    return normalizeReceipts(await this.invoke<GroupReadReceiptsResult>(HubMethods.GetGroupReadReceipts, { chatId, seq }));
-  }
-
-  /** The conversation id of a group. */
-  chatIdOfGroup(groupId: string): string {
-    return chatIdForGroup(groupId);
-  }
-
   /** This user's read cursor in a group as far as this client knows (raised by its acks and its other devices'). */
   readSeq(chatId: string): number {
     return this.groups.readSeq(chatId);
@@ -439,7 +374,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       : this.invoke<SendC2CResult>(HubMethods.SendC2C, stripUndefined(request));
   }
 
-  private async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+  protected override async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
     try {
       return await this.transport.invoke<T>(method, ...args);
     } catch (error) {
