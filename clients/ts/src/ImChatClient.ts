@@ -34,7 +34,9 @@ import {
 } from "./models.js";
 import { Outbox } from "./Outbox.js";
 import { SignalRHubTransport } from "./SignalRHubTransport.js";
+import { SeenWriter } from "./SeenWriter.js";
 import { Throttle } from "./Throttle.js";
+import { UnreadTracker } from "./UnreadTracker.js";
 import {
   normalizeGroupRead,
   normalizeMessage,
@@ -46,10 +48,6 @@ import { defaultCoordinator, defaultStorage, newClientMsgId } from "./clientDefa
 import type { SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
 
 export type { ImChatClientEvents, SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
-
-/** Dedupe-window ids written to storage at most this often (ms), or at once when this many wait. */
-const SeenFlushMs = 100;
-const SeenFlushMax = 500;
 
 /**
  * The ImSignalR chat client: a SignalR connection that reconnects forever, catches up from the last seen
@@ -73,8 +71,7 @@ export class ImChatClient extends ImChatClientGroupCalls {
   private readonly sequencer: MessageSequencer;
   private readonly autoAck: boolean;
   private readonly pageSize: number;
-  /** Peer messages handed over but not yet marked read, per conversation: seq → msgId. */
-  private readonly unreadByChat = new Map<string, Map<number, string>>();
+  private readonly unread: UnreadTracker;
   private readonly groups: GroupCursors;
   /** Typing calls per chat at most every 2 s, as the hub's own limit. */
   private readonly typingThrottle = new Throttle(2000);
@@ -86,15 +83,17 @@ export class ImChatClient extends ImChatClientGroupCalls {
   private restored: Promise<void> | undefined;
   private catchUpRun = 0;
   private readonly dedupeCapacity: number;
-  /** msgIds handed over and not yet in storage; flushed within {@link SeenFlushMs}, bounded by {@link SeenFlushMax}. */
-  private seenPending: string[] = [];
-  private seenTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly seenWriter: SeenWriter;
 
   constructor(options: ImChatClientOptions) {
     super();
     this.userId = options.userId;
     this.storage = options.storage ?? defaultStorage();
     this.dedupeCapacity = options.dedupeCapacity ?? 10_000;
+    this.seenWriter = new SeenWriter(this.storage, this.userId, this.dedupeCapacity, (error) =>
+      this.emit("error", ImError.fromInvocationError(error)),
+    );
+    this.unread = new UnreadTracker(this.userId, (chatId) => this.readSeq(chatId));
     this.retry = new BackoffRetryPolicy(options.reconnect);
     this.autoAck = options.autoAckDelivered ?? true;
     this.pageSize = Math.min(options.syncPageSize ?? Limits.MaxPage, Limits.MaxPage);
@@ -142,7 +141,7 @@ export class ImChatClient extends ImChatClientGroupCalls {
           this.storage.saveCursor(this.userId, chatId, seq).catch(() => {});
         },
         syncFailed: (_chatId, error) => this.emit("error", ImError.fromInvocationError(error)),
-        seenAdded: (msgId) => this.rememberSeen(msgId),
+        seenAdded: (msgId) => this.seenWriter.add(msgId),
       },
       {
         dedupeCapacity: this.dedupeCapacity,
@@ -219,7 +218,7 @@ export class ImChatClient extends ImChatClientGroupCalls {
     this.acks.pause();
     this.outbox.stop();
     this.sequencer.stop();
-    await this.flushSeen();
+    await this.seenWriter.flush();
     await this.transport.stop();
     this.setState("disconnected");
   }
@@ -266,33 +265,15 @@ export class ImChatClient extends ImChatClientGroupCalls {
    * msgIds. Sent at once (batched with other pending acks).
    */
   async markRead(chatId: string, upTo: number | readonly string[]): Promise<void> {
-    let ids: string[];
-    let newestId: string | undefined;
-    let newestSeq = 0;
-    const unread = this.unreadByChat.get(chatId);
-    if (typeof upTo === "number") {
-      ids = [];
-      for (const [seq, msgId] of unread ?? []) {
-        if (seq > upTo) continue;
-        ids.push(msgId);
-        unread?.delete(seq);
-        if (seq > newestSeq) [newestSeq, newestId] = [seq, msgId];
-      }
-    } else {
-      ids = [...upTo];
-      for (const [seq, msgId] of unread ?? []) {
-        if (!ids.includes(msgId)) continue;
-        unread?.delete(seq);
-        if (seq > newestSeq) [newestSeq, newestId] = [seq, msgId];
-      }
-    }
+    const { ids, newest } = this.unread.take(chatId, upTo);
     if (ids.length === 0) return;
-    if (groupIdOf(chatId) !== undefined && newestId !== undefined) {
+    if (groupIdOf(chatId) !== undefined && newest !== undefined) {
       // A group's read state is one cursor: acking its newest message raises it past every older one.
-      this.groups.raise(chatId, newestSeq);
-      ids = [newestId];
+      this.groups.raise(chatId, newest.seq);
+      this.acks.enqueue("Read", [newest.msgId]);
+    } else {
+      this.acks.enqueue("Read", ids);
     }
-    this.acks.enqueue("Read", ids);
     await this.acks.flush();
   }
 
@@ -314,7 +295,7 @@ export class ImChatClient extends ImChatClientGroupCalls {
       stripUndefined({ chatId, beforeSeq, limit: Math.min(limit ?? 50, Limits.MaxPage) }),
     );
     const messages = result.messages.map(normalizeMessage);
-    for (const m of messages) this.trackUnread(m);
+    for (const m of messages) this.unread.track(m);
     return { messages, hasMore: result.hasMore };
   }
 
@@ -414,27 +395,6 @@ export class ImChatClient extends ImChatClientGroupCalls {
     await this.outbox.restore();
   }
 
-  private rememberSeen(msgId: string): void {
-    if (this.storage.saveSeen === undefined) return;
-    this.seenPending.push(msgId);
-    if (this.seenPending.length >= SeenFlushMax) void this.flushSeen();
-    else this.seenTimer ??= setTimeout(() => void this.flushSeen(), SeenFlushMs);
-  }
-
-  private async flushSeen(): Promise<void> {
-    if (this.seenTimer !== undefined) clearTimeout(this.seenTimer);
-    this.seenTimer = undefined;
-    const ids = this.seenPending;
-    if (ids.length === 0 || this.storage.saveSeen === undefined) return;
-    this.seenPending = [];
-    try {
-      await this.storage.saveSeen(this.userId, ids, this.dedupeCapacity);
-    } catch (error) {
-      // Only the filter's persistence is lost: cursors still drop what was handed over.
-      this.emit("error", ImError.fromInvocationError(error));
-    }
-  }
-
   private onUp(reconnect: boolean): void {
     if (!this.running) return;
     this.setState("connected");
@@ -492,7 +452,7 @@ export class ImChatClient extends ImChatClientGroupCalls {
   }
 
   private onDeliver(message: MessageDto): void {
-    this.trackUnread(message);
+    this.unread.track(message);
     this.emit("message", message);
     this.maybeAckDelivered(message);
   }
@@ -501,22 +461,6 @@ export class ImChatClient extends ImChatClientGroupCalls {
     // Group messages are not acked Delivered: the hub accepts such acks and changes nothing (read diffusion).
     if (this.autoAck && message.toUserId === this.userId && message.fromUserId !== this.userId && message.status < StoredStatus.Delivered) {
       this.acks.enqueue("Delivered", [message.msgId]);
-    }
-  }
-
-  private trackUnread(message: MessageDto): void {
-    if (message.fromUserId === this.userId) return;
-    if (message.groupId != null) {
-      if (message.seq <= this.readSeq(message.chatId)) return;
-    } else if (message.toUserId !== this.userId || message.status >= StoredStatus.Read) {
-      return;
-    }
-    let unread = this.unreadByChat.get(message.chatId);
-    if (unread === undefined) this.unreadByChat.set(message.chatId, (unread = new Map()));
-    unread.set(message.seq, message.msgId);
-    if (unread.size > 1000) {
-      const oldest = Math.min(...unread.keys());
-      unread.delete(oldest);
     }
   }
 
