@@ -236,6 +236,28 @@ describe("MessageSequencer, a jump above what a sync read", () => {
     expect(s.delivered).toEqual(range(33, 61));
   });
 
+  it("does the same when the jump is taken after a reconnect's catch-up, with pushes held during the drop", async () => {
+    const seqs = Array.from({ length: 61 }, (_, i) => i + 1).filter((seq) => seq !== 32);
+    const s = setup({
+      pageSize: 5,
+      // Undelivered: what the app has not had yet, five at a time, as the hub pages it.
+      undelivered: () => {
+        const left = seqs.filter((seq) => seq > 31 && !s.delivered.includes(String(seq)));
+        return { messages: left.slice(0, 5).map((seq) => msg(seq)), hasMore: left.length > 5, maxSeqByChat: { [CHAT]: 61 } };
+      },
+    });
+    for (const seq of seqs) s.commit(seq);
+    s.sequencer.restoreCursor(CHAT, 31);
+    s.sequencer.release();
+    for (let seq = 33; seq <= 45; seq++) s.sequencer.accept(msg(seq));
+    await vi.advanceTimersByTimeAsync(300); // a round has run: 32 is still missing
+    s.sequencer.hold(); // the socket drops: the pushes of 46-48 are lost, 49-61 come with the reconnect
+    for (let seq = 49; seq <= 61; seq++) s.sequencer.accept(msg(seq));
+    await s.sequencer.catchUp();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(s.delivered).toEqual(range(33, 61));
+  });
+
   it("does not jump past seqs committed while the last round's page was on its way", async () => {
     const s = setup({
       // The last round reads 6; meanwhile 7-9 are committed, their pushes lost, and 10 is pushed.
