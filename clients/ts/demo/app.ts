@@ -1,7 +1,7 @@
 // The demo chat page served by the hub at `/`. Bundled with the SDK into src/Hub/wwwroot/app.js
 // by `npm run build:demo`.
-import { groupIdOf, ImChatClient, ImError, peerOf, StoredStatus, type ConnectionState, type GroupDto, type MessageDto } from "../src/index.js";
-import { isSystemFormat, raiseRead, readLabel, systemText } from "./groups.js";
+import { groupIdOf, ImChatClient, ImError, peerOf, StoredStatus, type ConnectionState, type MessageDto } from "../src/index.js";
+import { isSystemFormat, onGroupRead, readLabel, refreshGroups, seedReceipts, systemText, wireGroupForms, type GroupHost } from "./groups.js";
 import { $, lastTime, PRESENCE_POLL_MS, previewOf, RECALL_OFFERED_MS, tickFor, TYPING_SHOWN_MS, type Conversation, type View } from "./model.js";
 
 const protocol = new URLSearchParams(location.search).get("protocol") === "messagepack" ? "messagepack" : "json";
@@ -67,7 +67,7 @@ function addMessage(m: MessageDto, fromHistory: boolean): void {
     system: isSystemFormat(m.msgFormat),
   });
   // Membership changed: the member count behind "read by N of M" did too.
-  if (c.group !== undefined && isSystemFormat(m.msgFormat) && !fromHistory) void refreshGroups();
+  if (c.group !== undefined && isSystemFormat(m.msgFormat) && !fromHistory) void refreshGroups(groupHost);
   c.oldestSeq = c.oldestSeq === undefined ? m.seq : Math.min(c.oldestSeq, m.seq);
   if (m.seq >= c.lastSeq) {
     c.lastSeq = m.seq;
@@ -259,34 +259,7 @@ async function loadHistory(c: Conversation, before?: number): Promise<void> {
   for (const m of page.messages) addMessage(m, true);
   c.hasOlder = page.hasMore;
   c.historyLoaded = true;
-  if (c.group !== undefined) await seedReceipts(c);
-}
-
-/** Who read this user's newest message in a group: a floor for each reader's cursor until GroupRead events move it. */
-async function seedReceipts(c: Conversation): Promise<void> {
-  const newestMine = [...c.messages.values()].filter((v) => v.mine && !v.system && v.seq > 0).sort((a, b) => b.seq - a.seq)[0];
-  if (client === undefined || newestMine === undefined) return;
-  try {
-    const receipts = await client.getGroupReadReceipts(c.chatId, newestMine.seq);
-    for (const reader of receipts.readers ?? []) raiseRead(c, reader, newestMine.seq);
-  } catch {
-    // best effort: GroupRead events still fill it in
-  }
-}
-
-function applyGroup(g: GroupDto): Conversation {
-  const c = conversation(g.chatId);
-  c.peer = g.name;
-  c.group = { groupId: g.groupId, memberCount: g.memberCount };
-  return c;
-}
-
-async function refreshGroups(): Promise<void> {
-  if (client === undefined) return;
-  for (const g of await client.getGroups()) applyGroup(g);
-  renderConversations();
-  renderHeader();
-  renderMessages();
+  if (c.group !== undefined) await seedReceipts(groupHost, c);
 }
 
 async function openChat(chatId: string): Promise<void> {
@@ -323,7 +296,7 @@ async function refreshConversations(): Promise<void> {
       c.preview = isSystemFormat(last.msgFormat) ? systemText(last.content, me) : previewOf(last.fromUserId === me, last.recalled, last.content);
     }
   }
-  await refreshGroups();
+  await refreshGroups(groupHost);
   await refreshPresence();
 }
 
@@ -386,12 +359,7 @@ async function signIn(userId: string): Promise<void> {
       renderHeader();
     }, TYPING_SHOWN_MS + 50);
   });
-  client.on("groupRead", (e) => {
-    const c = conversations.get(e.chatId);
-    if (c === undefined) return;
-    raiseRead(c, e.userId, e.readSeq);
-    if (e.chatId === openChatId) renderMessages();
-  });
+  client.on("groupRead", (e) => onGroupRead(groupHost, conversations, e));
   setInterval(() => void refreshPresence(), PRESENCE_POLL_MS);
   client.on("synced", () => void refreshConversations().catch((e: unknown) => toast(String(e))));
   client.on("sendFailed", ({ request, error }) => toast(`not sent (${error.code}): ${request.content.slice(0, 40)}`));
@@ -451,36 +419,21 @@ $("new-chat-form").addEventListener("submit", (ev) => {
   void openChat(client.chatIdWith(peer)).then(() => refreshPresence());
 });
 
-const userList = (text: string): string[] => [...new Set(text.split(/[\s,]+/).filter((u) => u !== "" && u !== me))];
-
-$("new-group-form").addEventListener("submit", (ev) => {
-  ev.preventDefault();
-  const name = $<HTMLInputElement>("new-group-name");
-  const members = $<HTMLInputElement>("new-group-members");
-  if (client === undefined || name.value.trim() === "") return;
-  client
-    .createGroup(name.value.trim(), userList(members.value))
-    .then((g) => {
-      name.value = "";
-      members.value = "";
-      return openChat(applyGroup(g).chatId);
-    })
-    .catch((e: unknown) => toast(e instanceof ImError ? `${e.code}: ${e.message}` : String(e)));
-});
-
-$("add-member-form").addEventListener("submit", (ev) => {
-  ev.preventDefault();
-  const input = $<HTMLInputElement>("add-member");
-  const c = openChatId === undefined ? undefined : conversation(openChatId);
-  if (client === undefined || c?.group === undefined) return;
-  client
-    .addGroupMembers(c.group.groupId, userList(input.value))
-    .then(() => {
-      input.value = "";
-      return refreshGroups();
-    })
-    .catch((e: unknown) => toast(e instanceof ImError ? `${e.code}: ${e.message}` : String(e)));
-});
+const groupHost: GroupHost = {
+  client: () => client,
+  openChatId: () => openChatId,
+  conversation,
+  openChat,
+  repaint: () => {
+    renderConversations();
+    renderHeader();
+    renderMessages();
+  },
+  renderMessages: () => renderMessages(),
+  toast,
+  userList: (text) => [...new Set(text.split(/[\s,]+/).filter((u) => u !== "" && u !== me))],
+};
+wireGroupForms(groupHost);
 
 $("composer-input").addEventListener("input", () => {
   // The SDK throttles this to one Typing call per chat per 2 s.

@@ -3,12 +3,12 @@ import { BackoffRetryPolicy } from "./BackoffRetryPolicy.js";
 import { isGroupSend, type ClientStorage, type OutboxRequest } from "./ClientStorage.js";
 import type { ConnectionState, HubTransport } from "./HubTransport.js";
 import { GroupCursors } from "./GroupCursors.js";
+import { ImChatClientGroupCalls } from "./ImChatClient.groups.js";
 import { ImError } from "./ImError.js";
 import type { ImChatClientOptions } from "./ImChatClientOptions.js";
 import { MessageSequencer } from "./MessageSequencer.js";
 import {
   chatIdFor,
-  chatIdForGroup,
   groupIdOf,
   HubMethods,
   Limits,
@@ -19,13 +19,7 @@ import {
   type BlockResult,
   type BlockedUsersResult,
   type ConversationDto,
-  type AddGroupMembersResult,
-  type GroupDto,
-  type GroupMembersResult,
   type GroupReadEvent,
-  type GroupReadReceiptsResult,
-  type GroupRole,
-  type RemoveGroupMembersResult,
   type SendGroupRequest,
   type HistoryResult,
   type MessageDto,
@@ -40,26 +34,20 @@ import {
 } from "./models.js";
 import { Outbox } from "./Outbox.js";
 import { SignalRHubTransport } from "./SignalRHubTransport.js";
+import { SeenWriter } from "./SeenWriter.js";
 import { Throttle } from "./Throttle.js";
-import { TypedEmitter } from "./TypedEmitter.js";
+import { UnreadTracker } from "./UnreadTracker.js";
 import {
-  normalizeGroup,
   normalizeGroupRead,
-  normalizeMembersPage,
   normalizeMessage,
-  normalizeReceipts,
   normalizeRecalled,
   normalizeSync,
   stripUndefined,
 } from "./wire.js";
 import { defaultCoordinator, defaultStorage, newClientMsgId } from "./clientDefaults.js";
-import type { ImChatClientEvents, SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
+import type { SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
 
 export type { ImChatClientEvents, SendGroupOptions, SendOptions } from "./ImChatClientEvents.js";
-
-/** Dedupe-window ids written to storage at most this often (ms), or at once when this many wait. */
-const SeenFlushMs = 100;
-const SeenFlushMax = 500;
 
 /**
  * The ImSignalR chat client: a SignalR connection that reconnects forever, catches up from the last seen
@@ -72,7 +60,7 @@ const SeenFlushMax = 500;
  * await client.connect();
  * await client.sendC2C({ toUserId: "bob", content: "hi" });
  */
-export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
+export class ImChatClient extends ImChatClientGroupCalls {
   /** The signed-in user. */
   readonly userId: string;
   private readonly transport: HubTransport;
@@ -83,8 +71,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   private readonly sequencer: MessageSequencer;
   private readonly autoAck: boolean;
   private readonly pageSize: number;
-  /** Peer messages handed over but not yet marked read, per conversation: seq → msgId. */
-  private readonly unreadByChat = new Map<string, Map<number, string>>();
+  private readonly unread: UnreadTracker;
   private readonly groups: GroupCursors;
   /** Typing calls per chat at most every 2 s, as the hub's own limit. */
   private readonly typingThrottle = new Throttle(2000);
@@ -96,15 +83,17 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   private restored: Promise<void> | undefined;
   private catchUpRun = 0;
   private readonly dedupeCapacity: number;
-  /** msgIds handed over and not yet in storage; flushed within {@link SeenFlushMs}, bounded by {@link SeenFlushMax}. */
-  private seenPending: string[] = [];
-  private seenTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly seenWriter: SeenWriter;
 
   constructor(options: ImChatClientOptions) {
     super();
     this.userId = options.userId;
     this.storage = options.storage ?? defaultStorage();
     this.dedupeCapacity = options.dedupeCapacity ?? 10_000;
+    this.seenWriter = new SeenWriter(this.storage, this.userId, this.dedupeCapacity, (error) =>
+      this.emit("error", ImError.fromInvocationError(error)),
+    );
+    this.unread = new UnreadTracker(this.userId, (chatId) => this.readSeq(chatId));
     this.retry = new BackoffRetryPolicy(options.reconnect);
     this.autoAck = options.autoAckDelivered ?? true;
     this.pageSize = Math.min(options.syncPageSize ?? Limits.MaxPage, Limits.MaxPage);
@@ -152,9 +141,12 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
           this.storage.saveCursor(this.userId, chatId, seq).catch(() => {});
         },
         syncFailed: (_chatId, error) => this.emit("error", ImError.fromInvocationError(error)),
-        seenAdded: (msgId) => this.rememberSeen(msgId),
+        seenAdded: (msgId) => this.seenWriter.add(msgId),
       },
-      { dedupeCapacity: this.dedupeCapacity },
+      {
+        dedupeCapacity: this.dedupeCapacity,
+        ...(options.holeRetryDelaysMs !== undefined ? { holeRetryDelaysMs: options.holeRetryDelaysMs } : {}),
+      },
     );
     this.groups = new GroupCursors({
       userId: this.userId,
@@ -226,7 +218,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     this.acks.pause();
     this.outbox.stop();
     this.sequencer.stop();
-    await this.flushSeen();
+    await this.seenWriter.flush();
     await this.transport.stop();
     this.setState("disconnected");
   }
@@ -263,61 +255,6 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     return this.outbox.enqueue(request);
   }
 
-  /** Creates a group with this user as owner and `memberIds` as members. */
-  async createGroup(name: string, memberIds: readonly string[] = []): Promise<GroupDto> {
-    return normalizeGroup(await this.invoke<GroupDto>(HubMethods.CreateGroup, { name, memberIds: [...memberIds] }));
-  }
-
-  /** Adds members (owner and admins; at most 500 ids a call); resolves with how many were new. */
-  async addGroupMembers(groupId: string, userIds: readonly string[]): Promise<number> {
-    return Number((await this.invoke<AddGroupMembersResult>(HubMethods.AddGroupMembers, { groupId, userIds: [...userIds] })).added);
-  }
-
-  /** Removes members (the owner; admins remove members only); resolves with how many were members. */
-  async removeGroupMembers(groupId: string, userIds: readonly string[]): Promise<number> {
-    return Number((await this.invoke<RemoveGroupMembersResult>(HubMethods.RemoveGroupMembers, { groupId, userIds: [...userIds] })).removed);
-  }
-
-  /** Leaves a group (an owner must transfer ownership first: `IM_OWNER_MUST_TRANSFER`). */
-  async leaveGroup(groupId: string): Promise<void> {
-    await this.invoke<unknown>(HubMethods.LeaveGroup, { groupId });
-  }
-
-  /** Renames a group (owner and admins). */
-  async updateGroup(groupId: string, name: string): Promise<GroupDto> {
-    return normalizeGroup(await this.invoke<GroupDto>(HubMethods.UpdateGroup, { groupId, name }));
-  }
-
-  /** Sets a member's role (the owner); `owner` transfers ownership. */
-  async setGroupRole(groupId: string, userId: string, role: GroupRole): Promise<void> {
-    await this.invoke<unknown>(HubMethods.SetGroupRole, { groupId, userId, role });
-  }
-
-  /** Dismisses a group (the owner); it stays readable. */
-  async dismissGroup(groupId: string): Promise<void> {
-    await this.invoke<unknown>(HubMethods.DismissGroup, { groupId });
-  }
-
-  /** The groups this user is a member of. */
-  async getGroups(): Promise<GroupDto[]> {
-    return (await this.invoke<GroupDto[]>(HubMethods.GetGroups)).map(normalizeGroup);
-  }
-
-  /** A page of a group's members ordered by user id, after `afterUserId`. */
-  async getGroupMembers(groupId: string, afterUserId?: string, limit?: number): Promise<GroupMembersResult> {
-    return normalizeMembersPage(await this.invoke<GroupMembersResult>(HubMethods.GetGroupMembers, stripUndefined({ groupId, afterUserId, limit })));
-  }
-
-  /** Who read the message at `seq` of a group chat (its sender, the owner and admins may ask). */
-  async getGroupReadReceipts(chatId: string, seq: number): Promise<GroupReadReceiptsResult> {
-    return normalizeReceipts(await this.invoke<GroupReadReceiptsResult>(HubMethods.GetGroupReadReceipts, { chatId, seq }));
-  }
-
-  /** The conversation id of a group. */
-  chatIdOfGroup(groupId: string): string {
-    return chatIdForGroup(groupId);
-  }
-
   /** This user's read cursor in a group as far as this client knows (raised by its acks and its other devices'). */
   readSeq(chatId: string): number {
     return this.groups.readSeq(chatId);
@@ -328,33 +265,15 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
    * msgIds. Sent at once (batched with other pending acks).
    */
   async markRead(chatId: string, upTo: number | readonly string[]): Promise<void> {
-    let ids: string[];
-    let newestId: string | undefined;
-    let newestSeq = 0;
-    const unread = this.unreadByChat.get(chatId);
-    if (typeof upTo === "number") {
-      ids = [];
-      for (const [seq, msgId] of unread ?? []) {
-        if (seq > upTo) continue;
-        ids.push(msgId);
-        unread?.delete(seq);
-        if (seq > newestSeq) [newestSeq, newestId] = [seq, msgId];
-      }
-    } else {
-      ids = [...upTo];
-      for (const [seq, msgId] of unread ?? []) {
-        if (!ids.includes(msgId)) continue;
-        unread?.delete(seq);
-        if (seq > newestSeq) [newestSeq, newestId] = [seq, msgId];
-      }
-    }
+    const { ids, newest } = this.unread.take(chatId, upTo);
     if (ids.length === 0) return;
-    if (groupIdOf(chatId) !== undefined && newestId !== undefined) {
+    if (groupIdOf(chatId) !== undefined && newest !== undefined) {
       // A group's read state is one cursor: acking its newest message raises it past every older one.
-      this.groups.raise(chatId, newestSeq);
-      ids = [newestId];
+      this.groups.raise(chatId, newest.seq);
+      this.acks.enqueue("Read", [newest.msgId]);
+    } else {
+      this.acks.enqueue("Read", ids);
     }
-    this.acks.enqueue("Read", ids);
     await this.acks.flush();
   }
 
@@ -376,7 +295,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       stripUndefined({ chatId, beforeSeq, limit: Math.min(limit ?? 50, Limits.MaxPage) }),
     );
     const messages = result.messages.map(normalizeMessage);
-    for (const m of messages) this.trackUnread(m);
+    for (const m of messages) this.unread.track(m);
     return { messages, hasMore: result.hasMore };
   }
 
@@ -436,7 +355,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
       : this.invoke<SendC2CResult>(HubMethods.SendC2C, stripUndefined(request));
   }
 
-  private async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
+  protected override async invoke<T>(method: string, ...args: unknown[]): Promise<T> {
     try {
       return await this.transport.invoke<T>(method, ...args);
     } catch (error) {
@@ -474,27 +393,6 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     for (const [chatId, seq] of Object.entries(cursors)) this.sequencer.restoreCursor(chatId, seq);
     if (this.storage.loadSeen !== undefined) this.sequencer.restoreSeen(await this.storage.loadSeen(this.userId, this.dedupeCapacity));
     await this.outbox.restore();
-  }
-
-  private rememberSeen(msgId: string): void {
-    if (this.storage.saveSeen === undefined) return;
-    this.seenPending.push(msgId);
-    if (this.seenPending.length >= SeenFlushMax) void this.flushSeen();
-    else this.seenTimer ??= setTimeout(() => void this.flushSeen(), SeenFlushMs);
-  }
-
-  private async flushSeen(): Promise<void> {
-    if (this.seenTimer !== undefined) clearTimeout(this.seenTimer);
-    this.seenTimer = undefined;
-    const ids = this.seenPending;
-    if (ids.length === 0 || this.storage.saveSeen === undefined) return;
-    this.seenPending = [];
-    try {
-      await this.storage.saveSeen(this.userId, ids, this.dedupeCapacity);
-    } catch (error) {
-      // Only the filter's persistence is lost: cursors still drop what was handed over.
-      this.emit("error", ImError.fromInvocationError(error));
-    }
   }
 
   private onUp(reconnect: boolean): void {
@@ -554,7 +452,7 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
   }
 
   private onDeliver(message: MessageDto): void {
-    this.trackUnread(message);
+    this.unread.track(message);
     this.emit("message", message);
     this.maybeAckDelivered(message);
   }
@@ -563,22 +461,6 @@ export class ImChatClient extends TypedEmitter<ImChatClientEvents> {
     // Group messages are not acked Delivered: the hub accepts such acks and changes nothing (read diffusion).
     if (this.autoAck && message.toUserId === this.userId && message.fromUserId !== this.userId && message.status < StoredStatus.Delivered) {
       this.acks.enqueue("Delivered", [message.msgId]);
-    }
-  }
-
-  private trackUnread(message: MessageDto): void {
-    if (message.fromUserId === this.userId) return;
-    if (message.groupId != null) {
-      if (message.seq <= this.readSeq(message.chatId)) return;
-    } else if (message.toUserId !== this.userId || message.status >= StoredStatus.Read) {
-      return;
-    }
-    let unread = this.unreadByChat.get(message.chatId);
-    if (unread === undefined) this.unreadByChat.set(message.chatId, (unread = new Map()));
-    unread.set(message.seq, message.msgId);
-    if (unread.size > 1000) {
-      const oldest = Math.min(...unread.keys());
-      unread.delete(oldest);
     }
   }
 
