@@ -342,8 +342,8 @@ internal sealed partial class Inbox
                 if (holeRetries >= _holeRetryDelays.Length)
                 {
                     // The store still lacks the seqs below the held messages: a jump forward (G3).
-                    ReleaseBelow(chat, long.MaxValue);
-                    if (more)
+                    TakeJump(chat, afterSeq);
+                    if (more || chat.Pending.Count > 0)
                     {
                         holeRetries = 0;
                         continue;
@@ -381,6 +381,25 @@ internal sealed partial class Inbox
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Skips the hole that outlasted the rounds, releasing only what lies at or below <paramref name="readTop"/>, the
+    /// newest seq this sync read, and what follows it contiguously. A held push above that may sit above another gap
+    /// the store can still fill (pushes lost in a socket cut, or a page that ended first): releasing it too would move
+    /// the cursor past messages the store has, and their later pushes would be dropped as already seen (G5). Only when
+    /// the store returned none of the held messages through every round are they all released at once.
+    /// </summary>
+    private void TakeJump(ChatState chat, long readTop)
+    {
+        var before = chat.LastSeq;
+        ReleaseBelow(chat, readTop + 1);
+        if (chat.LastSeq == before)
+        {
+            ReleaseBelow(chat, long.MaxValue);
+            return;
+        }
+        ReleaseInOrder(chat);
     }
 
     private const int DeliveredStatus = 3;
