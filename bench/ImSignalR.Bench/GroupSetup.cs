@@ -1,4 +1,4 @@
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImSignalR.Bench;

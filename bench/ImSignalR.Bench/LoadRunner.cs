@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImSignalR.Bench;
