@@ -6,13 +6,14 @@ namespace ImSignalR.Contracts;
 /// </summary>
 public enum ImErrorCode
 {
+    // No commas in these comments: clients/ts/test/contracts.test.ts splits the enum body on them.
     /// <summary>A request argument is missing or malformed (no more specific code applies).</summary>
     InvalidArgument,
-    /// <summary>A user id is empty, too long or has characters outside the allowed set.</summary>
+    /// <summary>A user id is empty or too long or has characters outside the allowed set.</summary>
     InvalidUserId,
     /// <summary><c>clientMsgId</c> is missing or not a valid idempotency key.</summary>
     InvalidClientMsgId,
-    /// <summary>The recipient is missing, invalid, or the sender itself.</summary>
+    /// <summary>The recipient is missing or invalid or the sender itself.</summary>
     InvalidRecipient,
     /// <summary><c>msgFormat</c> is missing or not 1–5 or 100 and above.</summary>
     InvalidMsgFormat,
@@ -34,11 +35,11 @@ public enum ImErrorCode
     RateLimited,
     /// <summary>The user already holds the configured number of connections.</summary>
     TooManyConnections,
-    /// <summary>The caller may not do this (not a participant, member or role holder).</summary>
+    /// <summary>The caller may not do this (not a participant or member or role holder).</summary>
     Forbidden,
     /// <summary>No valid token.</summary>
     Unauthorized,
-    /// <summary>The message, conversation or group does not exist.</summary>
+    /// <summary>The message or conversation or group does not exist.</summary>
     NotFound,
     /// <summary>A send with the same <c>clientMsgId</c> is still being processed; retriable.</summary>
     SendInProgress,

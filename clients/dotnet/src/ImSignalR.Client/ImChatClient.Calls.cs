@@ -28,7 +28,7 @@ public sealed partial class ImChatClient
         {
             throw new ArgumentException("A SendRequest needs ToUserId and Content.", nameof(request));
         }
-        request = request with { ClientMsgId = request.ClientMsgId ?? Guid.NewGuid().ToString("N"), MsgFormat = request.MsgFormat ?? TextFormat };
+        request = request with { ClientMsgId = request.ClientMsgId ?? Guid.NewGuid().ToString("N"), MsgFormat = request.MsgFormat ?? SendDefaults.MsgFormat };
         // Stored sends of the last session go first (per recipient, order is kept across restarts).
         // Already done once connected, so concurrent calls then keep their call order.
         var restored = _restored.Value;
@@ -39,9 +39,6 @@ public sealed partial class ImChatClient
         _inbox.ExpectOwn(request.ClientMsgId!);
         return await _outbox.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
-
-    // msgFormat 1 (text): what a send without a format means to the SDK.
-    private const int TextFormat = 1;
 
     /// <summary>Sends waiting in the outbox for the server's confirmation (with a
     /// <see cref="ImChatClientOptions.StateStore"/>: each is in the store, and survives a restart).</summary>

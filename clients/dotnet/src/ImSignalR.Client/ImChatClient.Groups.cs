@@ -1,4 +1,5 @@
 using ImSignalR.Client.Connections;
+using ImSignalR.Client.Reliability;
 using ImSignalR.Contracts;
 
 namespace ImSignalR.Client;
@@ -22,7 +23,7 @@ public sealed partial class ImChatClient
         {
             throw new ArgumentException("A SendGroupRequest needs GroupId and Content.", nameof(request));
         }
-        request = request with { ClientMsgId = request.ClientMsgId ?? Guid.NewGuid().ToString("N"), MsgFormat = request.MsgFormat ?? TextFormat };
+        request = request with { ClientMsgId = request.ClientMsgId ?? Guid.NewGuid().ToString("N"), MsgFormat = request.MsgFormat ?? SendDefaults.MsgFormat };
         var restored = _restored.Value;
         if (!restored.IsCompletedSuccessfully)
         {
