@@ -8,7 +8,7 @@ internal static class ReceiveC2CInvocation
 {
     public static InvocationMessage Create() => new(HubMethods.ReceiveC2C, [Message()]);
 
-    private static MessageDto Message() => new()
+    private static ImMessage Message() => new()
     {
         MsgId = "7392019283746512384",
         ClientMsgId = "3f2b8c1e-9d4a-4b7e-8f6a-1c2d3e4f5a6b",

@@ -17,12 +17,12 @@ internal sealed class GroupLoad : IAsyncDisposable
     private static readonly TimeSpan ProbeAttempt = TimeSpan.FromSeconds(2);
 
     private readonly HubConnection _sender;
-    private readonly GroupMember[] _members;
+    private readonly BenchGroupMember[] _members;
     private readonly Func<string, string, object> _request;
     private readonly int _contentBytes;
     private long _nextMessage;
 
-    private GroupLoad(HubConnection sender, GroupMember[] members, Func<string, string, object> request, int contentBytes)
+    private GroupLoad(HubConnection sender, BenchGroupMember[] members, Func<string, string, object> request, int contentBytes)
     {
         _sender = sender;
         _members = members;
@@ -40,13 +40,13 @@ internal sealed class GroupLoad : IAsyncDisposable
         IReadOnlyList<string> memberIds, Func<HubConnection, CancellationToken, Task>? join, Func<string, string, object> request, int contentBytes,
         CancellationToken cancellationToken)
     {
-        var members = new GroupMember[memberIds.Count];
+        var members = new BenchGroupMember[memberIds.Count];
         try
         {
             await Parallel.ForAsync(0, memberIds.Count, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken },
                 async (i, ct) =>
                 {
-                    var member = new GroupMember(BenchConnections.Create(hubs[(i + 1) % hubs.Count], tokens, memberIds[i]));
+                    var member = new BenchGroupMember(BenchConnections.Create(hubs[(i + 1) % hubs.Count], tokens, memberIds[i]));
                     members[i] = member;
                     await member.Connection.StartAsync(ct).ConfigureAwait(false);
                     if (join is not null)

@@ -1,4 +1,4 @@
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImSignalR.Bench;
@@ -23,5 +23,5 @@ internal static class GroupSetup
     }
 
     public static SendGroupRequest Send(string groupId, string clientMsgId, string content) =>
-        new() { ClientMsgId = clientMsgId, GroupId = groupId, Content = content };
+        new() { ClientMsgId = clientMsgId, GroupId = groupId, Content = content, MsgFormat = 1 };
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ImSignalR.Bench;
@@ -185,7 +185,7 @@ internal sealed class LoadRunner : IAsyncDisposable
     private async Task SendOneAsync(Phase phase, int pair, long sentAt)
     {
         var clientMsgId = phase.Prefix + Interlocked.Increment(ref _nextMessage).ToString(CultureInfo.InvariantCulture);
-        var request = new SendRequest { ClientMsgId = clientMsgId, ToUserId = _receiverIds[pair], Content = Content(sentAt, clientMsgId) };
+        var request = new SendRequest { ClientMsgId = clientMsgId, ToUserId = _receiverIds[pair], Content = Content(sentAt, clientMsgId), MsgFormat = 1 };
         try
         {
             bool duplicate;

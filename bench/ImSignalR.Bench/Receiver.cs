@@ -128,7 +128,7 @@ internal sealed class Receiver : IAsyncDisposable
             }
             try
             {
-                await BenchConnections.InvokeAsync<ImSignalR.Client.Models.AckResult>(_connection, "Ack", [new ImSignalR.Client.Models.AckRequest { MsgIds = batch, Status = "Delivered" }], _stop.Token).ConfigureAwait(false);
+                await BenchConnections.InvokeAsync<ImSignalR.Contracts.AckResult>(_connection, "Ack", [new ImSignalR.Contracts.AckRequest { MsgIds = batch, Status = "Delivered" }], _stop.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (BenchConnections.IsCallFailure(ex))
             {

@@ -2,10 +2,11 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>Ack</c> result: how many of the given ids are messages to the caller (acked now or before).</summary>
+/// <summary>The <c>Ack</c> result.</summary>
 [DataContract]
-public sealed class AckResult
+public sealed record AckResult
 {
+    /// <summary>How many of the ids are messages to the caller.</summary>
     [DataMember(Name = "acked")]
     public required int Acked { get; init; }
 }

@@ -2,10 +2,11 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>AddGroupMembers</c> result: how many of the ids became members (present members are not counted).</summary>
+/// <summary>The <c>AddGroupMembers</c> result.</summary>
 [DataContract]
-public sealed class AddGroupMembersResult
+public sealed record AddGroupMembersResult
 {
+    /// <summary>How many were not members before.</summary>
     [DataMember(Name = "added")]
     public required int Added { get; init; }
 }

@@ -2,10 +2,11 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>BlockUser</c> / <c>UnblockUser</c> argument (SPEC §11).</summary>
+/// <summary>The <c>BlockUser</c> / <c>UnblockUser</c> argument.</summary>
 [DataContract]
-public sealed class BlockRequest
+public sealed record BlockRequest
 {
+    /// <summary>The user concerned.</summary>
     [DataMember(Name = "userId")]
     public string? UserId { get; init; }
 }

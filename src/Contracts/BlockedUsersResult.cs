@@ -2,10 +2,11 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>GetBlockedUsers</c> result, oldest block first.</summary>
+/// <summary>The <c>GetBlockedUsers</c> result, oldest block first.</summary>
 [DataContract]
-public sealed class BlockedUsersResult
+public sealed record BlockedUsersResult
 {
+    /// <summary>The user ids.</summary>
     [DataMember(Name = "userIds")]
     public required IReadOnlyList<string> UserIds { get; init; }
 }

@@ -2,12 +2,14 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>CreateGroup</c> argument: the caller becomes the owner; <see cref="MemberIds"/> are the other first members.</summary>
+/// <summary>The <c>CreateGroup</c> argument: the caller becomes owner.</summary>
 [DataContract]
-public sealed class CreateGroupRequest
+public sealed record CreateGroupRequest
 {
+    /// <summary>1–64 characters.</summary>
     [DataMember(Name = "name")]
     public string? Name { get; init; }
+    /// <summary>Members besides the caller.</summary>
     [DataMember(Name = "memberIds")]
     public IReadOnlyList<string>? MemberIds { get; init; }
 }

@@ -6,7 +6,7 @@ namespace ImSignalR.Contracts;
 /// One UTC day of <c>GET /api/admin/stats</c> (SPEC §12), counted as log events are applied to the store.
 /// </summary>
 [DataContract]
-public sealed class DailyStats
+public sealed record DailyStats
 {
     /// <summary>The UTC day, <c>YYYY-MM-DD</c>.</summary>
     [DataMember(Name = "day")]

@@ -2,12 +2,14 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>AddGroupMembers</c> / <c>RemoveGroupMembers</c> argument: at most 500 user ids per call.</summary>
+/// <summary>The <c>AddGroupMembers</c> / <c>RemoveGroupMembers</c> argument (at most 500 ids).</summary>
 [DataContract]
-public sealed class GroupMembersRequest
+public sealed record GroupMembersRequest
 {
+    /// <summary>The group.</summary>
     [DataMember(Name = "groupId")]
     public string? GroupId { get; init; }
+    /// <summary>Users to add or remove.</summary>
     [DataMember(Name = "userIds")]
     public IReadOnlyList<string>? UserIds { get; init; }
 }

@@ -2,12 +2,14 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>GetGroupReadReceipts</c> argument: one message of a group, by its chat and seq.</summary>
+/// <summary>The <c>GetGroupReadReceipts</c> argument: one message of a group chat by its seq.</summary>
 [DataContract]
-public sealed class GroupReadReceiptsRequest
+public sealed record GroupReadReceiptsRequest
 {
+    /// <summary><c>grp:{groupId}</c>.</summary>
     [DataMember(Name = "chatId")]
     public string? ChatId { get; init; }
+    /// <summary>The message's seq.</summary>
     [DataMember(Name = "seq")]
     public long? Seq { get; init; }
 }

@@ -2,12 +2,14 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>GetHistory</c> result: messages in ascending seq order; <see cref="HasMore"/> means older ones exist.</summary>
+/// <summary>The <c>GetHistory</c> result.</summary>
 [DataContract]
-public sealed class HistoryResult
+public sealed record HistoryResult
 {
+    /// <summary>Messages, ascending seq.</summary>
     [DataMember(Name = "messages")]
-    public required IReadOnlyList<MessageDto> Messages { get; init; }
+    public required IReadOnlyList<ImMessage> Messages { get; init; }
+    /// <summary>Older messages exist.</summary>
     [DataMember(Name = "hasMore")]
     public required bool HasMore { get; init; }
 }

@@ -2,10 +2,11 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>RecallMessage</c> argument (SPEC §11).</summary>
+/// <summary>The <c>RecallMessage</c> argument.</summary>
 [DataContract]
-public sealed class RecallRequest
+public sealed record RecallRequest
 {
+    /// <summary>The message to recall (one of the caller's own).</summary>
     [DataMember(Name = "msgId")]
     public string? MsgId { get; init; }
 }

@@ -2,10 +2,11 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>RemoveGroupMembers</c> result: how many of the ids were members and are no longer.</summary>
+/// <summary>The <c>RemoveGroupMembers</c> result.</summary>
 [DataContract]
-public sealed class RemoveGroupMembersResult
+public sealed record RemoveGroupMembersResult
 {
+    /// <summary>How many were members.</summary>
     [DataMember(Name = "removed")]
     public required int Removed { get; init; }
 }

@@ -2,21 +2,28 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>SendGroup</c> argument; the result is a <see cref="SendC2CResult"/>. Every member is nullable for the reason given on <see cref="SendC2CRequest"/>.</summary>
+/// <summary>The <c>SendGroup</c> argument.</summary>
 [DataContract]
-public sealed class SendGroupRequest
+public sealed record SendGroupRequest
 {
+    /// <summary>Idempotency key (shared with C2C sends): resending the same one returns the first result. Left null, the client assigns one before the first attempt.</summary>
     [DataMember(Name = "clientMsgId")]
     public string? ClientMsgId { get; init; }
+    /// <summary>The group.</summary>
     [DataMember(Name = "groupId")]
     public string? GroupId { get; init; }
+    /// <summary>Content (at most 8 KB of UTF-8 by default).</summary>
     [DataMember(Name = "content")]
     public string? Content { get; init; }
+    /// <summary>1 text, 2 image, 3 voice, 4 video, 5 file, 100+ custom. Left null, the .NET client sends 1
+    /// (text); the hub itself refuses a missing one with <c>IM_INVALID_MSG_FORMAT</c>, so the default
+    /// lives in the client, not in an initializer deserialization would apply on the server too.</summary>
     [DataMember(Name = "msgFormat")]
     public int? MsgFormat { get; init; }
+    /// <summary>Opaque extension data.</summary>
     [DataMember(Name = "ext")]
     public string? Ext { get; init; }
-    /// <summary>User ids of members, or <c>"all"</c>.</summary>
+    /// <summary>Mentioned user ids, or <c>all</c>.</summary>
     [DataMember(Name = "mentions")]
     public IReadOnlyList<string>? Mentions { get; init; }
 }

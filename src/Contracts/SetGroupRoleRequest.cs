@@ -2,14 +2,17 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>SetGroupRole</c> argument: <see cref="Role"/> is <c>"admin"</c>, <c>"member"</c> or <c>"owner"</c> (transfers ownership; the old owner becomes an admin).</summary>
+/// <summary>The <c>SetGroupRole</c> argument; <c>owner</c> transfers ownership.</summary>
 [DataContract]
-public sealed class SetGroupRoleRequest
+public sealed record SetGroupRoleRequest
 {
+    /// <summary>The group.</summary>
     [DataMember(Name = "groupId")]
     public string? GroupId { get; init; }
+    /// <summary>The member.</summary>
     [DataMember(Name = "userId")]
     public string? UserId { get; init; }
+    /// <summary><c>owner</c>, <c>admin</c> or <c>member</c>.</summary>
     [DataMember(Name = "role")]
     public string? Role { get; init; }
 }

@@ -2,15 +2,17 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>SyncMessages</c> result, messages in ascending seq order per conversation.</summary>
+/// <summary>The <c>SyncMessages</c> result.</summary>
 [DataContract]
-public sealed class SyncResult
+public sealed record SyncResult
 {
+    /// <summary>Messages, ascending seq per conversation.</summary>
     [DataMember(Name = "messages")]
-    public required IReadOnlyList<MessageDto> Messages { get; init; }
+    public required IReadOnlyList<ImMessage> Messages { get; init; }
+    /// <summary>More messages are waiting: call again.</summary>
     [DataMember(Name = "hasMore")]
     public required bool HasMore { get; init; }
-    /// <summary>Newest accepted seq per conversation, so a client can see which conversations it lags in.</summary>
+    /// <summary>Newest seq per conversation.</summary>
     [DataMember(Name = "maxSeqByChat")]
     public required IReadOnlyDictionary<string, long> MaxSeqByChat { get; init; }
 }

@@ -2,10 +2,11 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>Typing</c> argument (SPEC §11): the caller is typing in <see cref="ChatId"/>.</summary>
+/// <summary>The <c>Typing</c> argument.</summary>
 [DataContract]
-public sealed class TypingRequest
+public sealed record TypingRequest
 {
+    /// <summary>The conversation.</summary>
     [DataMember(Name = "chatId")]
     public string? ChatId { get; init; }
 }

@@ -2,12 +2,14 @@ using System.Runtime.Serialization;
 
 namespace ImSignalR.Contracts;
 
-/// <summary><c>UpdateGroup</c> argument: the new name, 1–64 chars.</summary>
+/// <summary>The <c>UpdateGroup</c> argument.</summary>
 [DataContract]
-public sealed class UpdateGroupRequest
+public sealed record UpdateGroupRequest
 {
+    /// <summary>The group.</summary>
     [DataMember(Name = "groupId")]
     public string? GroupId { get; init; }
+    /// <summary>The new name, 1–64 characters.</summary>
     [DataMember(Name = "name")]
     public string? Name { get; init; }
 }

@@ -48,7 +48,7 @@ internal sealed class RocketMqGroupLog : IGroupLog
             GroupClusterEventCodec.TagOf(logEvent),
             GroupClusterEventCodec.KeyOf(logEvent),
             logEvent.ChatId);
-        SendResult sent;
+        BrokerSendResult sent;
         try
         {
             sent = await _producer.SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -61,7 +61,7 @@ internal sealed class RocketMqGroupLog : IGroupLog
     }
 
     /// <summary>Durable now; waits (bounded) for the consumer to apply it, then tells what the store made of it.</summary>
-    private async Task<AppendOutcome> CompleteAsync(LogEvent logEvent, SendResult sent)
+    private async Task<AppendOutcome> CompleteAsync(LogEvent logEvent, BrokerSendResult sent)
     {
         // Not the caller's token: the event is durable, and the call must finish its work (push, dedupe) either way.
         var applied = await _barrier.WaitForAppliedAsync(sent.Queue, sent.QueueOffset, _options.GroupConsumerGroup, _options.GroupApplyTimeout,

@@ -68,7 +68,7 @@ public sealed class EmbeddedChatTests(UnthrottledHubFixture fixture) : IClassFix
     {
         var bobId = HubFixture.NewUser("bob");
         await using var alice = await RecordingClient.ConnectAsync(Hub, HubFixture.NewUser("alice"));
-        var results = new List<ImSignalR.Client.Models.SendResult>();
+        var results = new List<ImSignalR.Contracts.SendResult>();
         for (var i = 0; i < 50; i++)
         {
             results.Add(await alice.SendAsync(bobId, $"m{i}"));
@@ -169,7 +169,7 @@ public sealed class EmbeddedChatTests(UnthrottledHubFixture fixture) : IClassFix
     {
         await using var alice = await RecordingClient.ConnectAsync(Hub, HubFixture.NewUser("alice"));
         await using var bob = await RecordingClient.ConnectAsync(Hub, HubFixture.NewUser("bob"));
-        var sends = new List<ImSignalR.Client.Models.SendResult>();
+        var sends = new List<ImSignalR.Contracts.SendResult>();
         for (var i = 0; i < 5; i++)
         {
             sends.Add(await alice.SendAsync(bob.UserId, $"u{i}"));

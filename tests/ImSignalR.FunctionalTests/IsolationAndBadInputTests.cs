@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Infrastructure;
 
 namespace ImSignalR.FunctionalTests;
@@ -91,7 +91,7 @@ public sealed class IsolationAndBadInputTests(HubFixture fixture) : IClassFixtur
         Assert.True(outcomes.Any(o => o.Limited), "some sends must be rate limited");
         Assert.InRange(accepted.Count, 40, 40 + (int)Math.Ceiling(20 * seconds) + 1);
         var stored = new List<string>();
-        ImSignalR.Client.Models.SyncResult page;
+        ImSignalR.Contracts.SyncResult page;
         do
         {
             page = await alice.Client.SyncAsync(accepted[0].ChatId, stored.Count == 0 ? 0 : accepted[stored.Count - 1].Seq, 200);

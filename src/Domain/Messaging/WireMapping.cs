@@ -6,7 +6,7 @@ namespace ImSignalR.Domain.Messaging;
 /// <summary>Domain → wire: the contracts assembly knows no domain type, so the mapping lives here.</summary>
 public static class WireMapping
 {
-    public static MessageDto ToDto(this ChatMessage m)
+    public static ImMessage ToDto(this ChatMessage m)
     {
         var groupId = GroupChatIds.GroupIdOf(m.ChatId);
         return new()

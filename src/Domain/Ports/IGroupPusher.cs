@@ -9,13 +9,13 @@ namespace ImSignalR.Domain.Ports;
 public interface IGroupPusher
 {
     /// <summary><c>ReceiveGroup</c> to every connection in the group, the sender's own sending connection left out.</summary>
-    Task PushMessageAsync(long groupId, MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken);
+    Task PushMessageAsync(long groupId, ImMessage message, string? exceptConnectionId, CancellationToken cancellationToken);
 
     /// <summary><c>GroupRead</c> to every connection in the group.</summary>
-    Task PushReadAsync(long groupId, GroupReadEvent read, CancellationToken cancellationToken);
+    Task PushReadAsync(long groupId, GroupReadNotice read, CancellationToken cancellationToken);
 
     /// <summary><c>MessageRecalled</c> to every connection in the group.</summary>
-    Task PushRecalledAsync(long groupId, MessageRecalledEvent recalled, CancellationToken cancellationToken);
+    Task PushRecalledAsync(long groupId, MessageRecall recalled, CancellationToken cancellationToken);
 
     /// <summary>Puts every live connection of <paramref name="userIds"/>, on every node, into the group's SignalR group.</summary>
     Task JoinAsync(long groupId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);

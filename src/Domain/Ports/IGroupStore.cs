@@ -10,7 +10,7 @@ namespace ImSignalR.Domain.Ports;
 /// </summary>
 public interface IGroupStore
 {
-    Task<GroupInfo?> GetGroupAsync(long groupId, CancellationToken cancellationToken);
+    Task<StoredGroup?> GetGroupAsync(long groupId, CancellationToken cancellationToken);
 
     /// <summary>The user's membership row, present or past; null when they never were a member.</summary>
     Task<GroupMembership?> GetMemberAsync(long groupId, string userId, CancellationToken cancellationToken);
@@ -25,7 +25,7 @@ public interface IGroupStore
     Task<IReadOnlyDictionary<string, int>> CountGroupsAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken);
 
     /// <summary>The groups <paramref name="userId"/> has a membership row in (current ones only unless <paramref name="includeFormer"/>).</summary>
-    Task<IReadOnlyList<(GroupInfo Group, GroupMembership Member)>> GetUserGroupsAsync(string userId, bool includeFormer, CancellationToken cancellationToken);
+    Task<IReadOnlyList<(StoredGroup Group, GroupMembership Member)>> GetUserGroupsAsync(string userId, bool includeFormer, CancellationToken cancellationToken);
 
     /// <summary>The user's group conversations (present and past windows), newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<GroupConversationView>> GetGroupConversationsAsync(string userId, int limit, CancellationToken cancellationToken);

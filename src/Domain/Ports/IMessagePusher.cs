@@ -8,18 +8,18 @@ namespace ImSignalR.Domain.Ports;
 /// </summary>
 public interface IMessagePusher
 {
-    /// <summary><c>ReceiveC2C</c> to every connection of <see cref="MessageDto.ToUserId"/>.</summary>
-    Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken);
+    /// <summary><c>ReceiveC2C</c> to every connection of <see cref="ImMessage.ToUserId"/>.</summary>
+    Task PushToRecipientAsync(ImMessage message, CancellationToken cancellationToken);
 
     /// <summary><c>ReceiveC2C</c> to the sender's connections other than <paramref name="exceptConnectionId"/> (multi-device sync).</summary>
-    Task PushToSenderDevicesAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken);
+    Task PushToSenderDevicesAsync(ImMessage message, string? exceptConnectionId, CancellationToken cancellationToken);
 
     /// <summary><c>MessageStatus</c> events to every connection of <paramref name="senderUserId"/>.</summary>
-    Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken);
+    Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusUpdate> events, CancellationToken cancellationToken);
 
     /// <summary><c>MessageRecalled</c> to every connection of each of <paramref name="userIds"/>.</summary>
-    Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecalledEvent recalled, CancellationToken cancellationToken);
+    Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecall recalled, CancellationToken cancellationToken);
 
     /// <summary><c>Typing</c> to every connection of <paramref name="toUserId"/>.</summary>
-    Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken);
+    Task PushTypingAsync(string toUserId, TypingNotice typing, CancellationToken cancellationToken);
 }

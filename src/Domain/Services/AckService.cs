@@ -151,7 +151,7 @@ public sealed class AckService
         // Only statuses that actually rose are news to the sender (monotonic, G6).
         foreach (var bySender in messages.Where(m => m.Status < status).GroupBy(m => m.FromUserId))
         {
-            var events = bySender.Select(m => new MessageStatusEvent
+            var events = bySender.Select(m => new MessageStatusUpdate
             {
                 MsgId = m.MsgId.ToString(CultureInfo.InvariantCulture),
                 ChatId = m.ChatId,

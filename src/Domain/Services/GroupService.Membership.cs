@@ -8,7 +8,7 @@ namespace ImSignalR.Domain.Services;
 /// <summary>Creating groups and changing their members, roles and name: each change one system message.</summary>
 public sealed partial class GroupService
 {
-    public async Task<GroupDto> CreateAsync(string userId, CreateGroupRequest? request, CancellationToken cancellationToken)
+    public async Task<GroupInfo> CreateAsync(string userId, CreateGroupRequest? request, CancellationToken cancellationToken)
     {
         if (request is null)
         {
@@ -31,7 +31,7 @@ public sealed partial class GroupService
         _metrics.GroupChanges.Add(1, new KeyValuePair<string, object?>("kind", "created"));
         await MoveConnectionsQuietlyAsync(groupId, members, join: true).ConfigureAwait(false);
         await PushQuietlyAsync(groupId, message, null).ConfigureAwait(false);
-        return ToDto(new GroupInfo(groupId, name, userId, members.Count, message.SendTime, false, message.Seq, message.MsgId, message.SendTime));
+        return ToDto(new StoredGroup(groupId, name, userId, members.Count, message.SendTime, false, message.Seq, message.MsgId, message.SendTime));
     }
 
     public async Task<AddGroupMembersResult> AddMembersAsync(string userId, GroupMembersRequest? request, CancellationToken cancellationToken)
@@ -112,7 +112,7 @@ public sealed partial class GroupService
         }
     }
 
-    public async Task<GroupDto> UpdateAsync(string userId, UpdateGroupRequest? request, CancellationToken cancellationToken)
+    public async Task<GroupInfo> UpdateAsync(string userId, UpdateGroupRequest? request, CancellationToken cancellationToken)
     {
         var groupId = GroupChatIds.ParseGroupId(request?.GroupId);
         var name = ValidateName(request!.Name, _options.MaxNameLength);

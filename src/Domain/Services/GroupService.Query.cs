@@ -10,7 +10,7 @@ namespace ImSignalR.Domain.Services;
 /// <summary>Reads of groups and their timelines, each clipped to the caller's window (G7).</summary>
 public sealed partial class GroupService
 {
-    public async Task<IReadOnlyList<GroupDto>> GetGroupsAsync(string userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GroupInfo>> GetGroupsAsync(string userId, CancellationToken cancellationToken)
     {
         var rows = await _groups.GetUserGroupsAsync(userId, includeFormer: false, cancellationToken).ConfigureAwait(false);
         return rows.Select(r => ToDto(r.Group)).ToArray();
@@ -34,7 +34,7 @@ public sealed partial class GroupService
         }
     }
 
-    public async Task<GroupMembersResult> GetMembersAsync(string userId, GetGroupMembersRequest? request, CancellationToken cancellationToken)
+    public async Task<GroupMembersPage> GetMembersAsync(string userId, GroupMembersQuery? request, CancellationToken cancellationToken)
     {
         var groupId = GroupChatIds.ParseGroupId(request?.GroupId);
         var limit = request!.Limit ?? Math.Min(100, _options.MaxMembersPage);
@@ -49,9 +49,9 @@ public sealed partial class GroupService
         var after = request.AfterUserId is null ? null : UserIds.Validate(request.AfterUserId, "afterUserId");
         await RequireMemberAsync(groupId, userId, cancellationToken).ConfigureAwait(false);
         var page = await _groups.GetCurrentMembersPageAsync(groupId, after, limit + 1, cancellationToken).ConfigureAwait(false);
-        return new GroupMembersResult
+        return new GroupMembersPage
         {
-            Members = page.Take(limit).Select(m => new GroupMemberDto { UserId = m.UserId, Role = m.Role.ToWire(), JoinedAt = m.JoinedAt }).ToArray(),
+            Members = page.Take(limit).Select(m => new GroupMember { UserId = m.UserId, Role = m.Role.ToWire(), JoinedAt = m.JoinedAt }).ToArray(),
             HasMore = page.Count > limit,
         };
     }
@@ -112,10 +112,10 @@ public sealed partial class GroupService
     }
 
     /// <summary>The caller's group conversations with their sort key (newest message time).</summary>
-    public async Task<IReadOnlyList<(ConversationDto Conversation, long UpdatedAt)>> GetConversationsAsync(string userId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(Conversation Conversation, long UpdatedAt)>> GetConversationsAsync(string userId, int limit, CancellationToken cancellationToken)
     {
         var rows = await _groups.GetGroupConversationsAsync(userId, limit, cancellationToken).ConfigureAwait(false);
-        return rows.Select(r => (new ConversationDto
+        return rows.Select(r => (new Conversation
         {
             ChatId = GroupChatIds.For(r.Group.GroupId),
             PeerUserId = null,
@@ -130,7 +130,7 @@ public sealed partial class GroupService
     }
 
     /// <summary>Anyone with a window in the group, present or past (reads); <c>IM_FORBIDDEN</c> for the rest.</summary>
-    private async Task<(GroupInfo Group, GroupMembership Member)> RequireViewerAsync(string chatId, string userId, CancellationToken cancellationToken)
+    private async Task<(StoredGroup Group, GroupMembership Member)> RequireViewerAsync(string chatId, string userId, CancellationToken cancellationToken)
     {
         var groupId = GroupChatIds.ParseChatId(chatId);
         var group = await RequireGroupAsync(groupId, cancellationToken).ConfigureAwait(false);

@@ -57,7 +57,7 @@ public sealed partial class GroupService
         return members;
     }
 
-    public async Task<GroupReadReceiptsResult> GetReadReceiptsAsync(string userId, GroupReadReceiptsRequest? request, CancellationToken cancellationToken)
+    public async Task<GroupReadReceipts> GetReadReceiptsAsync(string userId, GroupReadReceiptsRequest? request, CancellationToken cancellationToken)
     {
         var groupId = GroupChatIds.ParseChatId(request?.ChatId);
         if (request!.Seq is not { } seq || seq <= 0)
@@ -73,12 +73,12 @@ public sealed partial class GroupService
         GroupPolicy.RequireCanSeeReceipts(member, message.FromUserId);
         var receipts = await _groups.GetReadReceiptsAsync(groupId, seq, message.FromUserId, group.MemberCount <= _options.ReadEventsMaxMembers, cancellationToken)
             .ConfigureAwait(false);
-        return new GroupReadReceiptsResult { ReadCount = receipts.ReadCount, UnreadCount = receipts.UnreadCount, Readers = receipts.Readers };
+        return new GroupReadReceipts { ReadCount = receipts.ReadCount, UnreadCount = receipts.UnreadCount, Readers = receipts.Readers };
     }
 
     private async Task OfferReadEventAsync(long groupId, string chatId, string userId, long readSeq)
     {
-        GroupInfo? group;
+        StoredGroup? group;
         try
         {
             group = await _groups.GetGroupAsync(groupId, CancellationToken.None).ConfigureAwait(false);
@@ -96,7 +96,7 @@ public sealed partial class GroupService
         {
             try
             {
-                await _pusher.PushReadAsync(groupId, new GroupReadEvent { ChatId = chatId, UserId = userId, ReadSeq = seq }, CancellationToken.None)
+                await _pusher.PushReadAsync(groupId, new GroupReadNotice { ChatId = chatId, UserId = userId, ReadSeq = seq }, CancellationToken.None)
                     .ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

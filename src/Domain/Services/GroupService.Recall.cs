@@ -47,7 +47,7 @@ public sealed partial class GroupService
             .ConfigureAwait(false);
         await durable.ConfigureAwait(false);
         _metrics.Recalls.Add(1);
-        var recalled = new MessageRecalledEvent { MsgId = msgIdText, ChatId = message.ChatId, Seq = message.Seq, ByUserId = userId, Time = now };
+        var recalled = new MessageRecall { MsgId = msgIdText, ChatId = message.ChatId, Seq = message.Seq, ByUserId = userId, Time = now };
         try
         {
             await _pusher.PushRecalledAsync(groupId, recalled, CancellationToken.None).ConfigureAwait(false);

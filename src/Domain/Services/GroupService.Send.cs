@@ -16,7 +16,7 @@ public sealed partial class GroupService
 
     public const string MentionAll = "all";
 
-    public async Task<SendC2CResult> SendAsync(string userId, SendGroupRequest? request, string? senderConnectionId, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(string userId, SendGroupRequest? request, string? senderConnectionId, CancellationToken cancellationToken)
     {
         try
         {
@@ -32,7 +32,7 @@ public sealed partial class GroupService
         }
     }
 
-    private async Task<SendC2CResult> SendValidatedAsync(GroupDraft draft, string? senderConnectionId, CancellationToken cancellationToken)
+    private async Task<SendResult> SendValidatedAsync(GroupDraft draft, string? senderConnectionId, CancellationToken cancellationToken)
     {
         if (await ReserveAsync(draft, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
@@ -70,7 +70,7 @@ public sealed partial class GroupService
         return ToResult(record, duplicate: false);
     }
 
-    private async ValueTask<SendC2CResult?> ReserveAsync(GroupDraft draft, CancellationToken cancellationToken)
+    private async ValueTask<SendResult?> ReserveAsync(GroupDraft draft, CancellationToken cancellationToken)
     {
         DedupeLookup lookup;
         try
@@ -171,7 +171,7 @@ public sealed partial class GroupService
         return new GroupDraft(fromUserId, groupId, clientMsgId, request.Content, format, request.Ext, mentions);
     }
 
-    private static SendC2CResult ToResult(DedupeRecord record, bool duplicate) => new()
+    private static SendResult ToResult(DedupeRecord record, bool duplicate) => new()
     {
         MsgId = record.MsgId.ToString(CultureInfo.InvariantCulture),
         ChatId = record.ChatId,

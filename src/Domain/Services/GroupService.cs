@@ -73,12 +73,12 @@ public sealed partial class GroupService
     }
 
     /// <summary>The group, or <c>IM_NOT_FOUND</c>.</summary>
-    private async Task<GroupInfo> RequireGroupAsync(long groupId, CancellationToken cancellationToken) =>
+    private async Task<StoredGroup> RequireGroupAsync(long groupId, CancellationToken cancellationToken) =>
         await _groups.GetGroupAsync(groupId, cancellationToken).ConfigureAwait(false)
             ?? throw new ImException(ImErrorCode.NotFound, "No such group.");
 
     /// <summary>The caller's current membership, or <c>IM_NOT_FOUND</c> / <c>IM_FORBIDDEN</c>.</summary>
-    private async Task<(GroupInfo Group, GroupMembership Member)> RequireMemberAsync(long groupId, string userId, CancellationToken cancellationToken)
+    private async Task<(StoredGroup Group, GroupMembership Member)> RequireMemberAsync(long groupId, string userId, CancellationToken cancellationToken)
     {
         var group = await RequireGroupAsync(groupId, cancellationToken).ConfigureAwait(false);
         var member = await _groups.GetMemberAsync(groupId, userId, cancellationToken).ConfigureAwait(false);
@@ -90,7 +90,7 @@ public sealed partial class GroupService
     }
 
     /// <summary>A current member of a group that is not dismissed (every change and every send).</summary>
-    private async Task<(GroupInfo Group, GroupMembership Member)> RequireWritableAsync(long groupId, string userId, CancellationToken cancellationToken)
+    private async Task<(StoredGroup Group, GroupMembership Member)> RequireWritableAsync(long groupId, string userId, CancellationToken cancellationToken)
     {
         var (group, member) = await RequireMemberAsync(groupId, userId, cancellationToken).ConfigureAwait(false);
         if (group.Dismissed)
@@ -202,7 +202,7 @@ public sealed partial class GroupService
         }
     }
 
-    private static GroupDto ToDto(GroupInfo group) => new()
+    private static GroupInfo ToDto(StoredGroup group) => new()
     {
         GroupId = group.GroupId.ToString(CultureInfo.InvariantCulture),
         ChatId = GroupChatIds.For(group.GroupId),

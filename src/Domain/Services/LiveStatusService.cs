@@ -62,7 +62,7 @@ public sealed class LiveStatusService
         {
             return false;
         }
-        await _pusher.PushTypingAsync(peer, new TypingEvent { ChatId = chatId, UserId = userId }, cancellationToken).ConfigureAwait(false);
+        await _pusher.PushTypingAsync(peer, new TypingNotice { ChatId = chatId, UserId = userId }, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -84,7 +84,7 @@ public sealed class LiveStatusService
         return true;
     }
 
-    public async Task<IReadOnlyList<PresenceDto>> GetPresenceAsync(string userId, PresenceRequest? request, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PresenceInfo>> GetPresenceAsync(string userId, PresenceRequest? request, CancellationToken cancellationToken)
     {
         var ids = request?.UserIds ?? throw ImException.Invalid("'userIds' is required.");
         if (ids.Count > MaxPresenceIds)
@@ -106,10 +106,10 @@ public sealed class LiveStatusService
         {
             if (!contacts.Contains(id))
             {
-                return new PresenceDto { UserId = id, Online = false, LastSeen = null };
+                return new PresenceInfo { UserId = id, Online = false, LastSeen = null };
             }
             var online = await _presence.IsOnlineAsync(id, cancellationToken).ConfigureAwait(false);
-            return new PresenceDto
+            return new PresenceInfo
             {
                 UserId = id,
                 Online = online,

@@ -110,10 +110,10 @@ public sealed class QueryService
         };
     }
 
-    public async Task<IReadOnlyList<ConversationDto>> GetConversationsAsync(string userId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Conversation>> GetConversationsAsync(string userId, CancellationToken cancellationToken)
     {
         var rows = await _store.GetConversationsAsync(userId, _options.MaxPageSize, cancellationToken).ConfigureAwait(false);
-        var c2c = rows.Select(r => (Conversation: new ConversationDto
+        var c2c = rows.Select(r => (Conversation: new Conversation
         {
             ChatId = r.ChatId,
             PeerUserId = r.PeerUserId,

@@ -86,7 +86,7 @@ public sealed class RecallService
         {
             _degraded.Note("retry", ex);
         }
-        var recalled = new MessageRecalledEvent { MsgId = result.MsgId, ChatId = message.ChatId, Seq = message.Seq, ByUserId = userId, Time = now };
+        var recalled = new MessageRecall { MsgId = result.MsgId, ChatId = message.ChatId, Seq = message.Seq, ByUserId = userId, Time = now };
         try
         {
             await _pusher.PushRecalledAsync([message.FromUserId, message.ToUserId], recalled, CancellationToken.None).ConfigureAwait(false);

@@ -13,7 +13,7 @@ public sealed partial class SendService
         draft with { Content = await TextModeration.ReviewAsync(_moderator, _metrics, _options.MaxContentBytes, draft.From, draft.Content, draft.MsgFormat,
             cancellationToken).ConfigureAwait(false) };
 
-    private Draft Validate(string fromUserId, SendC2CRequest? request)
+    private Draft Validate(string fromUserId, SendRequest? request)
     {
         if (request is null)
         {

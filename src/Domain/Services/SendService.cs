@@ -74,7 +74,7 @@ public sealed partial class SendService
 
     /// <param name="fromUserId">The authenticated sender; never taken from the request.</param>
     /// <param name="senderConnectionId">The sending connection, left out of the multi-device push; null for REST.</param>
-    public async Task<SendC2CResult> SendAsync(string fromUserId, SendC2CRequest? request, string? senderConnectionId, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(string fromUserId, SendRequest? request, string? senderConnectionId, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = MessagingTracing.Source.StartActivity("im.send");
@@ -100,7 +100,7 @@ public sealed partial class SendService
         }
     }
 
-    private async Task<SendC2CResult> SendValidatedAsync(Draft draft, string? senderConnectionId, CancellationToken cancellationToken)
+    private async Task<SendResult> SendValidatedAsync(Draft draft, string? senderConnectionId, CancellationToken cancellationToken)
     {
         if (await ReserveAsync(draft, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
@@ -147,7 +147,7 @@ public sealed partial class SendService
     }
 
     /// <returns>The earlier result when this is a resend; null when this call goes on with the send.</returns>
-    private async ValueTask<SendC2CResult?> ReserveAsync(Draft draft, CancellationToken cancellationToken)
+    private async ValueTask<SendResult?> ReserveAsync(Draft draft, CancellationToken cancellationToken)
     {
         DedupeLookup lookup;
         try
@@ -176,7 +176,7 @@ public sealed partial class SendService
     /// Another send holds the key. Its node may have died after the commit, before completing the record, so the
     /// reservation would block the key for <see cref="MessagingOptions.DedupePendingTtl"/>: the store knows better.
     /// </summary>
-    private async ValueTask<SendC2CResult?> ResolvePendingAsync(Draft draft, CancellationToken cancellationToken)
+    private async ValueTask<SendResult?> ResolvePendingAsync(Draft draft, CancellationToken cancellationToken)
     {
         var stored = await _store.FindByClientMsgIdAsync(draft.From, draft.ClientMsgId, cancellationToken).ConfigureAwait(false);
         if (stored is not null)
@@ -291,7 +291,7 @@ public sealed partial class SendService
     private MessageStatus InitialStatus(bool? recipientOnline) =>
         recipientOnline == false && _options.StoreIsTheLog ? MessageStatus.Offline : MessageStatus.Reached;
 
-    private static SendC2CResult ToResult(DedupeRecord record, bool duplicate) => new()
+    private static SendResult ToResult(DedupeRecord record, bool duplicate) => new()
     {
         MsgId = record.MsgId.ToString(CultureInfo.InvariantCulture),
         ChatId = record.ChatId,

@@ -30,7 +30,7 @@ internal static class MessagesEndpoints
             return ImResults.Run(() =>
             {
                 var from = UserIds.Validate(request?.FromUserId, "fromUserId");
-                var body = new SendC2CRequest
+                var body = new SendRequest
                 {
                     ClientMsgId = request!.ClientMsgId,
                     ToUserId = request.ToUserId,

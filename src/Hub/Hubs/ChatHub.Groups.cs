@@ -18,7 +18,7 @@ internal sealed partial class ChatHub
         }
     }
 
-    public Task<GroupDto> CreateGroup(CreateGroupRequest request) =>
+    public Task<GroupInfo> CreateGroup(CreateGroupRequest request) =>
         _groups.CreateAsync(UserId, request, Context.ConnectionAborted);
 
     public Task<AddGroupMembersResult> AddGroupMembers(GroupMembersRequest request) =>
@@ -30,7 +30,7 @@ internal sealed partial class ChatHub
     public Task LeaveGroup(GroupRequest request) =>
         _groups.LeaveAsync(UserId, request, Context.ConnectionAborted);
 
-    public Task<GroupDto> UpdateGroup(UpdateGroupRequest request) =>
+    public Task<GroupInfo> UpdateGroup(UpdateGroupRequest request) =>
         _groups.UpdateAsync(UserId, request, Context.ConnectionAborted);
 
     public Task SetGroupRole(SetGroupRoleRequest request) =>
@@ -39,15 +39,15 @@ internal sealed partial class ChatHub
     public Task DismissGroup(GroupRequest request) =>
         _groups.DismissAsync(UserId, request, Context.ConnectionAborted);
 
-    public Task<IReadOnlyList<GroupDto>> GetGroups() =>
+    public Task<IReadOnlyList<GroupInfo>> GetGroups() =>
         _groups.GetGroupsAsync(UserId, Context.ConnectionAborted);
 
-    public Task<GroupMembersResult> GetGroupMembers(GetGroupMembersRequest request) =>
+    public Task<GroupMembersPage> GetGroupMembers(GroupMembersQuery request) =>
         _groups.GetMembersAsync(UserId, request, Context.ConnectionAborted);
 
-    public Task<SendC2CResult> SendGroup(SendGroupRequest request) =>
+    public Task<SendResult> SendGroup(SendGroupRequest request) =>
         _groups.SendAsync(UserId, request, Context.ConnectionId, Context.ConnectionAborted);
 
-    public Task<GroupReadReceiptsResult> GetGroupReadReceipts(GroupReadReceiptsRequest request) =>
+    public Task<GroupReadReceipts> GetGroupReadReceipts(GroupReadReceiptsRequest request) =>
         _groups.GetReadReceiptsAsync(UserId, request, Context.ConnectionAborted);
 }

@@ -73,7 +73,7 @@ internal sealed partial class ChatHub : Hub<IChatClient>
     public override async Task OnDisconnectedAsync(Exception? exception) =>
         await _admission.ReleaseAsync(UserId, Context.ConnectionId);
 
-    public Task<SendC2CResult> SendC2C(SendC2CRequest request) =>
+    public Task<SendResult> SendC2C(SendRequest request) =>
         _send.SendAsync(UserId, request, Context.ConnectionId, Context.ConnectionAborted);
 
     public Task<AckResult> Ack(AckRequest request) =>
@@ -85,7 +85,7 @@ internal sealed partial class ChatHub : Hub<IChatClient>
     public Task<HistoryResult> GetHistory(HistoryRequest request) =>
         _query.GetHistoryAsync(UserId, request, Context.ConnectionAborted);
 
-    public Task<IReadOnlyList<ConversationDto>> GetConversations() =>
+    public Task<IReadOnlyList<Conversation>> GetConversations() =>
         _query.GetConversationsAsync(UserId, Context.ConnectionAborted);
 
     public Task<BlockResult> BlockUser(BlockRequest request) =>
@@ -104,6 +104,6 @@ internal sealed partial class ChatHub : Hub<IChatClient>
     public Task<RecallResult> RecallMessage(RecallRequest request) =>
         _recall.RecallAsync(UserId, request, Context.ConnectionAborted);
 
-    public Task<IReadOnlyList<PresenceDto>> GetPresence(PresenceRequest request) =>
+    public Task<IReadOnlyList<PresenceInfo>> GetPresence(PresenceRequest request) =>
         _live.GetPresenceAsync(UserId, request, Context.ConnectionAborted);
 }

@@ -28,15 +28,15 @@ internal sealed class SignalRGroupPusher : IGroupPusher
 
     public static string GroupName(long groupId) => "grp:" + groupId.ToString(CultureInfo.InvariantCulture);
 
-    public Task PushMessageAsync(long groupId, MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken) =>
+    public Task PushMessageAsync(long groupId, ImMessage message, string? exceptConnectionId, CancellationToken cancellationToken) =>
         SignalRMessagePusher.Bounded(exceptConnectionId is null
             ? _hub.Clients.Group(GroupName(groupId)).ReceiveGroup(message)
             : _hub.Clients.GroupExcept(GroupName(groupId), exceptConnectionId).ReceiveGroup(message));
 
-    public Task PushReadAsync(long groupId, GroupReadEvent read, CancellationToken cancellationToken) =>
+    public Task PushReadAsync(long groupId, GroupReadNotice read, CancellationToken cancellationToken) =>
         SignalRMessagePusher.Bounded(_hub.Clients.Group(GroupName(groupId)).GroupRead(read));
 
-    public Task PushRecalledAsync(long groupId, MessageRecalledEvent recalled, CancellationToken cancellationToken) =>
+    public Task PushRecalledAsync(long groupId, MessageRecall recalled, CancellationToken cancellationToken) =>
         SignalRMessagePusher.Bounded(_hub.Clients.Group(GroupName(groupId)).MessageRecalled(recalled));
 
     public Task JoinAsync(long groupId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) =>

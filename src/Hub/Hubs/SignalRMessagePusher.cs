@@ -27,16 +27,16 @@ internal sealed class SignalRMessagePusher : IMessagePusher
         _hub = hub;
     }
 
-    public Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken) =>
+    public Task PushToRecipientAsync(ImMessage message, CancellationToken cancellationToken) =>
         Bounded(_hub.Clients.Group(ChatHub.UserGroup(
             message.ToUserId ?? throw new ArgumentException("A C2C message names its recipient.", nameof(message)))).ReceiveC2C(message));
 
-    public Task PushToSenderDevicesAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken) =>
+    public Task PushToSenderDevicesAsync(ImMessage message, string? exceptConnectionId, CancellationToken cancellationToken) =>
         Bounded(exceptConnectionId is null
             ? _hub.Clients.Group(ChatHub.UserGroup(message.FromUserId)).ReceiveC2C(message)
             : _hub.Clients.GroupExcept(ChatHub.UserGroup(message.FromUserId), exceptConnectionId).ReceiveC2C(message));
 
-    public Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken)
+    public Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusUpdate> events, CancellationToken cancellationToken)
     {
         var sender = _hub.Clients.Group(ChatHub.UserGroup(senderUserId));
         if (events.Count == 1)
@@ -53,10 +53,10 @@ internal sealed class SignalRMessagePusher : IMessagePusher
         return Bounded(Task.WhenAll(pushes));
     }
 
-    public Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecalledEvent recalled, CancellationToken cancellationToken) =>
+    public Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecall recalled, CancellationToken cancellationToken) =>
         Bounded(_hub.Clients.Groups(userIds.Select(ChatHub.UserGroup).ToArray()).MessageRecalled(recalled));
 
-    public Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken) =>
+    public Task PushTypingAsync(string toUserId, TypingNotice typing, CancellationToken cancellationToken) =>
         Bounded(_hub.Clients.Group(ChatHub.UserGroup(toUserId)).Typing(typing));
 
     internal static Task Bounded(Task push) => push.IsCompleted ? push : WaitBoundedAsync(push);

@@ -5,7 +5,7 @@ internal interface IRocketMqProducer : IAsyncDisposable
 {
     /// <summary>Sends synchronously; returns only when the broker stored the message (SEND_OK).</summary>
     /// <exception cref="Remoting.RocketMqProtocolException">Not stored: unreachable, refused, or timed out.</exception>
-    Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+    Task<BrokerSendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 
     /// <summary>Whether sends can be stored now (readiness), with a short reason.</summary>
     Task<(ProbeStatus Status, string Description)> ProbeAsync(CancellationToken cancellationToken);

@@ -56,7 +56,7 @@ public sealed class RocketMqProducer : IRocketMqProducer
         _heartbeatLoop = Task.Run(HeartbeatLoopAsync);
     }
 
-    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    public async Task<BrokerSendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         if (message.Body.Length > RemotingLimits.MaxMessageBodyLength)
         {
@@ -91,7 +91,7 @@ public sealed class RocketMqProducer : IRocketMqProducer
                     {
                         _heartbeatNow.Writer.TryWrite(true);
                     }
-                    return new SendResult(
+                    return new BrokerSendResult(
                         uniqKey,
                         response.GetExt("msgId"),
                         new MessageQueue(message.Topic, queue.BrokerName, int.Parse(response.GetExt("queueId") ?? queue.QueueId.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)),

@@ -17,18 +17,18 @@ internal sealed class ServiceRequestProcessor
     public const string GetHistory = "get_history";
     private const int TextFormat = 1;
 
-    private readonly Func<string, SendC2CRequest, CancellationToken, Task<SendC2CResult>> _send;
+    private readonly Func<string, SendRequest, CancellationToken, Task<SendResult>> _send;
     private readonly Func<string, HistoryRequest, CancellationToken, Task<HistoryResult>> _history;
-    private readonly Func<string, SendGroupRequest, CancellationToken, Task<SendC2CResult>>? _sendGroup;
+    private readonly Func<string, SendGroupRequest, CancellationToken, Task<SendResult>>? _sendGroup;
     private readonly ServiceResponseCache _cache;
     private readonly TimeSpan _ttl;
     private readonly TimeProvider _time;
 
     public ServiceRequestProcessor(
-        Func<string, SendC2CRequest, CancellationToken, Task<SendC2CResult>> send,
+        Func<string, SendRequest, CancellationToken, Task<SendResult>> send,
         Func<string, HistoryRequest, CancellationToken, Task<HistoryResult>> history,
         TimeSpan ttl, TimeProvider time,
-        Func<string, SendGroupRequest, CancellationToken, Task<SendC2CResult>>? sendGroup = null)
+        Func<string, SendGroupRequest, CancellationToken, Task<SendResult>>? sendGroup = null)
     {
         _send = send;
         _history = history;
@@ -92,7 +92,7 @@ internal sealed class ServiceRequestProcessor
         // msg_format is optional here (SPEC §13); SendC2C and SendGroup require one: text.
         var format = msgFormat is null ? TextFormat : (int)Math.Clamp(msgFormat.Value, int.MinValue, int.MaxValue);
         var clientMsgId = request.DataString("client_msg_id") ?? request.RequestId;
-        SendC2CResult result;
+        SendResult result;
         if (request.DataString("group_id") is { } groupId)
         {
             if (request.DataString("to_user_id") is not null)
@@ -114,7 +114,7 @@ internal sealed class ServiceRequestProcessor
         }
         else
         {
-            result = await _send(request.UserId, new SendC2CRequest
+            result = await _send(request.UserId, new SendRequest
             {
                 ToUserId = request.DataString("to_user_id"),
                 Content = request.DataString("message"),
@@ -146,6 +146,6 @@ internal sealed class ServiceRequestProcessor
         string Status);
 
     private sealed record HistoryData(
-        IReadOnlyList<MessageDto> Messages,
+        IReadOnlyList<ImMessage> Messages,
         [property: System.Text.Json.Serialization.JsonPropertyName("has_more")] bool HasMore);
 }

@@ -18,7 +18,7 @@ internal sealed class GroupRow
     public long LastMsgId { get; set; }
     public long UpdatedAt { get; set; }
 
-    public GroupInfo ToInfo() => new(GroupId, Name, OwnerId, MemberCount, CreatedAt, Dismissed, LastSeq, LastMsgId, UpdatedAt);
+    public StoredGroup ToInfo() => new(GroupId, Name, OwnerId, MemberCount, CreatedAt, Dismissed, LastSeq, LastMsgId, UpdatedAt);
 }
 
 internal sealed class GroupMemberRow
@@ -54,8 +54,8 @@ internal sealed class UserGroupRow
     public long ReadSeq { get; set; }
     public long JoinedAt { get; set; }
 
-    public (GroupInfo, GroupMembership) ToPair() =>
-        (new GroupInfo(GroupId, Name, OwnerId, MemberCount, CreatedAt, Dismissed, LastSeq, LastMsgId, UpdatedAt),
+    public (StoredGroup, GroupMembership) ToPair() =>
+        (new StoredGroup(GroupId, Name, OwnerId, MemberCount, CreatedAt, Dismissed, LastSeq, LastMsgId, UpdatedAt),
          new GroupMembership(GroupId, UserId, GroupRoles.TryParse(Role, out var role) ? role : GroupRole.Member, JoinSeq, LeaveSeq, ReadSeq, JoinedAt));
 }
 

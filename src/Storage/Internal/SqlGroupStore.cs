@@ -11,7 +11,7 @@ internal sealed class SqlGroupStore(IDbConnectionFactory connections, SqlDialect
     /// <summary>Groups, present and past, looked at by <see cref="GetGroupConversationsAsync"/>.</summary>
     private const int MaxConversationGroups = 1000;
 
-    public async Task<GroupInfo?> GetGroupAsync(long groupId, CancellationToken cancellationToken)
+    public async Task<StoredGroup?> GetGroupAsync(long groupId, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync<GroupRow>(GroupSql.SelectGroup, new { GroupId = groupId }, nameof(GetGroupAsync), cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0].ToInfo();
@@ -58,7 +58,7 @@ internal sealed class SqlGroupStore(IDbConnectionFactory connections, SqlDialect
         return result;
     }
 
-    public async Task<IReadOnlyList<(GroupInfo Group, GroupMembership Member)>> GetUserGroupsAsync(string userId, bool includeFormer, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(StoredGroup Group, GroupMembership Member)>> GetUserGroupsAsync(string userId, bool includeFormer, CancellationToken cancellationToken)
     {
         var rows = await QueryAsync<UserGroupRow>(includeFormer ? GroupSql.SelectUserGroups : GroupSql.SelectUserGroupsCurrent, new { UserId = userId },
             nameof(GetUserGroupsAsync), cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,4 @@
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Infrastructure;
 using ImSignalR.FunctionalTests.OfficialClients;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client;
 using ImSignalR.FunctionalTests.Infrastructure;
 using ImSignalR.Redis.State;
@@ -73,7 +73,7 @@ public abstract class ClusterSuite(ClusterRedis redis)
             }
         }, "node 1 refuses alice's send after bob's block", TimeSpan.FromSeconds(5));
         Assert.Equal([aliceId], await bob.Client.GetBlockedUsersAsync());
-        var typing = new ConcurrentQueue<ImSignalR.Client.Models.TypingNotice>();
+        var typing = new ConcurrentQueue<ImSignalR.Contracts.TypingNotice>();
         alice.Client.TypingReceived += t =>
         {
             typing.Enqueue(t);
@@ -114,8 +114,8 @@ public abstract class ClusterSuite(ClusterRedis redis)
         var bobId = HubFixture.NewUser("bob");
         await using var alice = await RecordingClient.ConnectAsync(node1, aliceId);
         var bob = await OfficialClients.OfficialClient.ConnectAsync(node2, bobId);
-        var typing = new ConcurrentQueue<ImSignalR.Contracts.TypingEvent>();
-        bob.On<ImSignalR.Contracts.TypingEvent>("Typing", typing.Enqueue);
+        var typing = new ConcurrentQueue<ImSignalR.Contracts.TypingNotice>();
+        bob.On<ImSignalR.Contracts.TypingNotice>("Typing", typing.Enqueue);
         await using var aliceApp = await OfficialClients.OfficialClient.ConnectAsync(node1, aliceId); // a second device of alice's
         var sent = await alice.SendAsync(bobId, "hi");
 
@@ -128,14 +128,14 @@ public abstract class ClusterSuite(ClusterRedis redis)
         var seen = Assert.Single(typing); // ten calls in a burst: one event
         Assert.Equal((sent.ChatId, aliceId), (seen.ChatId, seen.UserId));
 
-        var presence = await aliceApp.InvokeAsync<ImSignalR.Contracts.PresenceDto[]>(
+        var presence = await aliceApp.InvokeAsync<ImSignalR.Contracts.PresenceInfo[]>(
             "GetPresence", new ImSignalR.Contracts.PresenceRequest { UserIds = [bobId, "stranger-1"] });
         Assert.True(presence[0].Online); // bob is on node 2
         Assert.False(presence[1].Online);
         await bob.DisposeAsync();
         await Eventually.TrueAsync(async () =>
         {
-            var after = await aliceApp.InvokeAsync<ImSignalR.Contracts.PresenceDto[]>(
+            var after = await aliceApp.InvokeAsync<ImSignalR.Contracts.PresenceInfo[]>(
                 "GetPresence", new ImSignalR.Contracts.PresenceRequest { UserIds = [bobId] });
             return !after[0].Online && after[0].LastSeen is > 0;
         }, "bob offline with a last-seen time");

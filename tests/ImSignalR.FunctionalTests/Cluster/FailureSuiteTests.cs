@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Infrastructure;
 
 namespace ImSignalR.FunctionalTests.Cluster;

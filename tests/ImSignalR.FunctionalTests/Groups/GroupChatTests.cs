@@ -94,12 +94,12 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
         Assert.Equal("IM_FORBIDDEN", await GroupClient.RefusedAsync(() => admin.RemoveAsync(group.GroupId, ownerId)));
         Assert.Equal("IM_OWNER_MUST_TRANSFER", await GroupClient.RefusedAsync(() =>
             owner.Connection.InvokeAsync(HubMethods.LeaveGroup, new GroupRequest { GroupId = group.GroupId })));
-        Assert.Equal("IM_INVALID_MSG_FORMAT", await GroupClient.RefusedAsync(() => owner.Connection.InvokeAsync<SendC2CResult>(HubMethods.SendGroup,
+        Assert.Equal("IM_INVALID_MSG_FORMAT", await GroupClient.RefusedAsync(() => owner.Connection.InvokeAsync<SendResult>(HubMethods.SendGroup,
             new SendGroupRequest { ClientMsgId = "forged-system", GroupId = group.GroupId, Content = "{}", MsgFormat = 202 })));
 
         // Oversized and empty names.
         Assert.Equal("IM_INVALID_ARGUMENT", await GroupClient.RefusedAsync(() => owner.CreateAsync(new string('n', 65))));
-        Assert.Equal("IM_INVALID_ARGUMENT", await GroupClient.RefusedAsync(() => owner.Connection.InvokeAsync<GroupDto>(HubMethods.UpdateGroup,
+        Assert.Equal("IM_INVALID_ARGUMENT", await GroupClient.RefusedAsync(() => owner.Connection.InvokeAsync<GroupInfo>(HubMethods.UpdateGroup,
             new UpdateGroupRequest { GroupId = group.GroupId, Name = new string('n', 65) })));
         Assert.Equal("IM_INVALID_ARGUMENT", await GroupClient.RefusedAsync(() => owner.CreateAsync("   ")));
 
@@ -112,7 +112,7 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
         var members = await owner.MembersAsync(group.GroupId);
         Assert.Equal(new[] { adminId, memberId, ownerId }.Order(StringComparer.Ordinal), members.Members.Select(m => m.UserId));
         Assert.Equal(ownerId, members.Members.Single(m => m.Role == "owner").UserId);
-        var groups = await owner.Connection.InvokeAsync<IReadOnlyList<GroupDto>>(HubMethods.GetGroups);
+        var groups = await owner.Connection.InvokeAsync<IReadOnlyList<GroupInfo>>(HubMethods.GetGroups);
         var stored = groups.Single(g => g.GroupId == group.GroupId);
         Assert.Equal(("hostile", 3), (stored.Name, stored.MemberCount));
         // Only the one accepted add took a seq: every refused call left the timeline alone.
@@ -161,7 +161,7 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
 
         var history = await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}", aliceId);
         Assert.Equal([1L, sent.Seq, sent.Seq + 1, after.Seq], history.Body!.Messages.Select(m => m.Seq));
-        var conversations = await GetAsync<List<ConversationDto>>("/api/conversations", aliceId);
+        var conversations = await GetAsync<List<Conversation>>("/api/conversations", aliceId);
         var entry = Assert.Single(conversations.Body!, c => c.ChatId == group.ChatId);
         Assert.Equal((group.GroupId, after.Seq, "rest"), (entry.GroupId, entry.LastSeq, entry.GroupName));
 
@@ -169,7 +169,7 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
         var bobs = await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}&beforeSeq={sent.Seq + 2}", bobId);
         Assert.Equal([1L, sent.Seq, sent.Seq + 1], bobs.Body!.Messages.Select(m => m.Seq));
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}", bobId)).Status);
-        var bobsEntry = Assert.Single((await GetAsync<List<ConversationDto>>("/api/conversations", bobId)).Body!, c => c.ChatId == group.ChatId);
+        var bobsEntry = Assert.Single((await GetAsync<List<Conversation>>("/api/conversations", bobId)).Body!, c => c.ChatId == group.ChatId);
         Assert.Equal((sent.Seq + 1, 202), (bobsEntry.LastSeq, bobsEntry.LastMessage!.MsgFormat));
         var stranger = await GetAsync<HistoryResult>($"/api/messages?chatId={Uri.EscapeDataString(group.ChatId)}", HubFixture.NewUser("eve"));
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, stranger.Status);
@@ -181,8 +181,8 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
         var (aliceId, bobId, carolId) = (HubFixture.NewUser("alice"), HubFixture.NewUser("bob"), HubFixture.NewUser("carol"));
         await using var alice = await GroupClient.ConnectAsync(Hub, aliceId);
         await using var bob = await GroupClient.ConnectAsync(Hub, bobId);
-        var recalls = new System.Collections.Concurrent.ConcurrentQueue<MessageRecalledEvent>();
-        bob.Connection.On<MessageRecalledEvent>(HubMethods.MessageRecalled, r => recalls.Enqueue(r));
+        var recalls = new System.Collections.Concurrent.ConcurrentQueue<MessageRecall>();
+        bob.Connection.On<MessageRecall>(HubMethods.MessageRecalled, r => recalls.Enqueue(r));
         var group = await alice.CreateAsync("recall", bobId, carolId);
         var bobs = await bob.SendAsync(group.GroupId, "oops");
         var alices = await alice.SendAsync(group.GroupId, "mine");
@@ -210,7 +210,7 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
     {
         var (aliceId, bobId) = (HubFixture.NewUser("alice"), HubFixture.NewUser("bob"));
         await using var alice = await GroupClient.ConnectAsync(Hub, aliceId);
-        var direct = await alice.Connection.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, OfficialClients.OfficialClient.Text(bobId, "direct"));
+        var direct = await alice.Connection.InvokeAsync<SendResult>(HubMethods.SendC2C, OfficialClients.OfficialClient.Text(bobId, "direct"));
         await Task.Delay(20);
         var group = await alice.CreateAsync("mixed", bobId);
         await alice.SendAsync(group.GroupId, "in the group");
@@ -221,7 +221,7 @@ public sealed class GroupChatTests(GroupChatTests.SmallGroupsHubFixture fixture)
         Assert.Equal(((string?)null, group.GroupId), (list[0].PeerUserId, list[0].GroupId));
 
         await Task.Delay(20);
-        await alice.Connection.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, OfficialClients.OfficialClient.Text(bobId, "newer"));
+        await alice.Connection.InvokeAsync<SendResult>(HubMethods.SendC2C, OfficialClients.OfficialClient.Text(bobId, "newer"));
         Assert.Equal([direct.ChatId, group.ChatId], (await alice.ConversationsAsync()).Select(c => c.ChatId));
     }
 

@@ -14,17 +14,17 @@ internal sealed class GroupClient : IAsyncDisposable
     {
         Connection = connection;
         UserId = userId;
-        connection.On<MessageDto>(HubMethods.ReceiveGroup, m => Received.Enqueue(m));
-        connection.On<GroupReadEvent>(HubMethods.GroupRead, r => Reads.Enqueue(r));
+        connection.On<ImMessage>(HubMethods.ReceiveGroup, m => Received.Enqueue(m));
+        connection.On<GroupReadNotice>(HubMethods.GroupRead, r => Reads.Enqueue(r));
     }
 
     public HubConnection Connection { get; }
 
     public string UserId { get; }
 
-    public ConcurrentQueue<MessageDto> Received { get; } = new();
+    public ConcurrentQueue<ImMessage> Received { get; } = new();
 
-    public ConcurrentQueue<GroupReadEvent> Reads { get; } = new();
+    public ConcurrentQueue<GroupReadNotice> Reads { get; } = new();
 
     public static async Task<GroupClient> ConnectAsync(HubProcess hub, string userId, string protocol = "json")
     {
@@ -45,11 +45,11 @@ internal sealed class GroupClient : IAsyncDisposable
         return client;
     }
 
-    public Task<GroupDto> CreateAsync(string name, params string[] memberIds) =>
-        Connection.InvokeAsync<GroupDto>(HubMethods.CreateGroup, new CreateGroupRequest { Name = name, MemberIds = memberIds });
+    public Task<GroupInfo> CreateAsync(string name, params string[] memberIds) =>
+        Connection.InvokeAsync<GroupInfo>(HubMethods.CreateGroup, new CreateGroupRequest { Name = name, MemberIds = memberIds });
 
-    public Task<SendC2CResult> SendAsync(string groupId, string content, IReadOnlyList<string>? mentions = null, string? clientMsgId = null) =>
-        Connection.InvokeAsync<SendC2CResult>(HubMethods.SendGroup, new SendGroupRequest
+    public Task<SendResult> SendAsync(string groupId, string content, IReadOnlyList<string>? mentions = null, string? clientMsgId = null) =>
+        Connection.InvokeAsync<SendResult>(HubMethods.SendGroup, new SendGroupRequest
         {
             ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"),
             GroupId = groupId,
@@ -73,14 +73,14 @@ internal sealed class GroupClient : IAsyncDisposable
     public Task<AckResult> ReadAsync(params string[] msgIds) =>
         Connection.InvokeAsync<AckResult>(HubMethods.Ack, new AckRequest { MsgIds = msgIds, Status = "Read" });
 
-    public Task<IReadOnlyList<ConversationDto>> ConversationsAsync() =>
-        Connection.InvokeAsync<IReadOnlyList<ConversationDto>>(HubMethods.GetConversations);
+    public Task<IReadOnlyList<Conversation>> ConversationsAsync() =>
+        Connection.InvokeAsync<IReadOnlyList<Conversation>>(HubMethods.GetConversations);
 
-    public Task<GroupMembersResult> MembersAsync(string groupId) =>
-        Connection.InvokeAsync<GroupMembersResult>(HubMethods.GetGroupMembers, new GetGroupMembersRequest { GroupId = groupId });
+    public Task<GroupMembersPage> MembersAsync(string groupId) =>
+        Connection.InvokeAsync<GroupMembersPage>(HubMethods.GetGroupMembers, new GroupMembersQuery { GroupId = groupId });
 
-    public Task<GroupReadReceiptsResult> ReceiptsAsync(string chatId, long seq) =>
-        Connection.InvokeAsync<GroupReadReceiptsResult>(HubMethods.GetGroupReadReceipts, new GroupReadReceiptsRequest { ChatId = chatId, Seq = seq });
+    public Task<GroupReadReceipts> ReceiptsAsync(string chatId, long seq) =>
+        Connection.InvokeAsync<GroupReadReceipts>(HubMethods.GetGroupReadReceipts, new GroupReadReceiptsRequest { ChatId = chatId, Seq = seq });
 
     /// <summary>The <c>IM_…</c> code of a refused call.</summary>
     public static async Task<string> RefusedAsync(Func<Task> call)

@@ -63,7 +63,7 @@ public sealed class GroupRecoveryTests
 
         // Carol was offline throughout: she pages through the group from node 2.
         await using var carol = await GroupClient.ConnectAsync(node2, carolId);
-        var seen = new List<ImSignalR.Contracts.MessageDto>();
+        var seen = new List<ImSignalR.Contracts.ImMessage>();
         long after = 0;
         while (true)
         {

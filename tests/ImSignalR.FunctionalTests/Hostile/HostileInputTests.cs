@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Infrastructure;
 using ImSignalR.FunctionalTests.Operations;
 

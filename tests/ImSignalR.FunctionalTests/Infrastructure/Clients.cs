@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 
 namespace ImSignalR.FunctionalTests.Infrastructure;
 
@@ -56,7 +56,7 @@ public sealed class RecordingClient : IAsyncDisposable
     public async Task<SendResult> SendAsync(string to, string content, string? clientMsgId = null) =>
         await Client.InvokeRawAsync<SendResult>(
             "SendC2C",
-            [new SendRequest { ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"), ToUserId = to, Content = content }],
+            [new SendRequest { ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString("N"), ToUserId = to, Content = content, MsgFormat = 1 }],
             CancellationToken.None);
 
     public ValueTask DisposeAsync() => Client.DisposeAsync();

@@ -31,7 +31,7 @@ internal static class OfficialClient
         return connection;
     }
 
-    public static SendC2CRequest Text(string toUserId, string content) => new()
+    public static SendRequest Text(string toUserId, string content) => new()
     {
         ClientMsgId = Guid.NewGuid().ToString("N"),
         ToUserId = toUserId,

@@ -68,10 +68,10 @@ public sealed class OfficialMessagePackClientTests(HubFixture fixture) : IClassF
         var bobId = HubFixture.NewUser("bob");
         await using var alice = await OfficialClient.ConnectAsync(Hub, aliceId, "messagepack");
         await using var bob = await OfficialClient.ConnectAsync(Hub, bobId, "messagepack");
-        var received = new ConcurrentQueue<MessageDto>();
-        bob.On<MessageDto>(HubMethods.ReceiveC2C, received.Enqueue);
+        var received = new ConcurrentQueue<ImMessage>();
+        bob.On<ImMessage>(HubMethods.ReceiveC2C, received.Enqueue);
 
-        var sent = await alice.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, OfficialClient.Text(bobId, "typed"));
+        var sent = await alice.InvokeAsync<SendResult>(HubMethods.SendC2C, OfficialClient.Text(bobId, "typed"));
         await Eventually.TrueAsync(() => !received.IsEmpty, "bob's push");
         var message = Assert.Single(received);
         Assert.Equal((sent.MsgId, sent.ChatId, sent.Seq, "typed", aliceId), (message.MsgId, message.ChatId, message.Seq, message.Content, message.FromUserId));

@@ -25,15 +25,15 @@ public sealed class StatefulReconnectTests(StatefulReconnectTests.NoReplayHubFix
         await using var proxy = TcpProxy.Start(Hub.Port);
         await using var alice = await OfficialClient.ConnectAsync(Hub, aliceId, protocol, proxy.BaseUri, statefulReconnect: true);
         await using var bob = await OfficialClient.ConnectAsync(Hub, bobId, protocol);
-        var received = new ConcurrentQueue<MessageDto>();
-        alice.On<MessageDto>(HubMethods.ReceiveC2C, received.Enqueue);
+        var received = new ConcurrentQueue<ImMessage>();
+        alice.On<ImMessage>(HubMethods.ReceiveC2C, received.Enqueue);
         var lifecycle = new ConcurrentQueue<string>();
         alice.Reconnecting += _ => Record(lifecycle, "reconnecting");
         alice.Reconnected += _ => Record(lifecycle, "reconnected");
         alice.Closed += _ => Record(lifecycle, "closed");
         var connectionId = alice.ConnectionId;
 
-        var before = await bob.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, OfficialClient.Text(aliceId, "before the cut"));
+        var before = await bob.InvokeAsync<SendResult>(HubMethods.SendC2C, OfficialClient.Text(aliceId, "before the cut"));
         await Eventually.TrueAsync(() => received.Any(m => m.MsgId == before.MsgId), "the first push");
 
         var accepted = proxy.Accepted;
@@ -41,7 +41,7 @@ public sealed class StatefulReconnectTests(StatefulReconnectTests.NoReplayHubFix
         var gap = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            gap.Add((await bob.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, OfficialClient.Text(aliceId, $"in the gap {i}"))).MsgId);
+            gap.Add((await bob.InvokeAsync<SendResult>(HubMethods.SendC2C, OfficialClient.Text(aliceId, $"in the gap {i}"))).MsgId);
         }
         // Give the server time to see the reset, so the pushes land in the buffer of a connection without a socket.
         await Task.Delay(500);
@@ -56,8 +56,8 @@ public sealed class StatefulReconnectTests(StatefulReconnectTests.NoReplayHubFix
         Assert.Equal(gap, received.Where(m => gap.Contains(m.MsgId)).Select(m => m.MsgId).ToList()); // once each, in order
 
         // Still the same live connection both ways: a call and a push after the resume.
-        Assert.NotEmpty(await alice.InvokeAsync<IReadOnlyList<ConversationDto>>(HubMethods.GetConversations));
-        var after = await bob.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, OfficialClient.Text(aliceId, "after"));
+        Assert.NotEmpty(await alice.InvokeAsync<IReadOnlyList<Conversation>>(HubMethods.GetConversations));
+        var after = await bob.InvokeAsync<SendResult>(HubMethods.SendC2C, OfficialClient.Text(aliceId, "after"));
         await Eventually.TrueAsync(() => received.Any(m => m.MsgId == after.MsgId), "a push after the resume");
     }
 
@@ -71,8 +71,8 @@ public sealed class StatefulReconnectTests(StatefulReconnectTests.NoReplayHubFix
         await using var proxy = TcpProxy.Start(Hub.Port);
         await using var alice = await OfficialClient.ConnectAsync(Hub, aliceId, "json", proxy.BaseUri, statefulReconnect: true);
         await using var bob = await OfficialClient.ConnectAsync(Hub, bobId, "json");
-        var received = new ConcurrentQueue<MessageDto>();
-        alice.On<MessageDto>(HubMethods.ReceiveC2C, received.Enqueue);
+        var received = new ConcurrentQueue<ImMessage>();
+        alice.On<ImMessage>(HubMethods.ReceiveC2C, received.Enqueue);
         proxy.CutAndHold();
         await Task.Delay(500);
         var content = new string('x', 7_000);
@@ -82,7 +82,7 @@ public sealed class StatefulReconnectTests(StatefulReconnectTests.NoReplayHubFix
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var request = OfficialClient.Text(aliceId, $"{i}:{content}");
-            sent.Add((await bob.InvokeAsync<SendC2CResult>(HubMethods.SendC2C, request)).MsgId);
+            sent.Add((await bob.InvokeAsync<SendResult>(HubMethods.SendC2C, request)).MsgId);
             var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             slowest = took > slowest ? took : slowest;
         }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client;
 using ImSignalR.FunctionalTests.Cluster;
 using ImSignalR.FunctionalTests.Infrastructure;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.FunctionalTests.Cluster;
 using ImSignalR.FunctionalTests.Infrastructure;
 

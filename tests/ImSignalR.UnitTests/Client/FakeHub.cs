@@ -1,5 +1,5 @@
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client.Reliability;
 
 namespace ImSignalR.UnitTests.Client;
@@ -70,8 +70,8 @@ internal sealed class FakeHub : IHubCalls, IHubCallsSource
         lock (_gate)
         {
             SendAttempts.Add(request);
-            _inFlight[request.ToUserId] = _inFlight.GetValueOrDefault(request.ToUserId) + 1;
-            MaxConcurrentSendsPerRecipient = Math.Max(MaxConcurrentSendsPerRecipient, _inFlight[request.ToUserId]);
+            _inFlight[request.ToUserId!] = _inFlight.GetValueOrDefault(request.ToUserId!) + 1;
+            MaxConcurrentSendsPerRecipient = Math.Max(MaxConcurrentSendsPerRecipient, _inFlight[request.ToUserId!]);
         }
         try
         {
@@ -97,7 +97,7 @@ internal sealed class FakeHub : IHubCalls, IHubCallsSource
         {
             lock (_gate)
             {
-                _inFlight[request.ToUserId]--;
+                _inFlight[request.ToUserId!]--;
             }
         }
     }
@@ -129,7 +129,7 @@ internal sealed class FakeHub : IHubCalls, IHubCallsSource
                     return new SendResult { MsgId = existing.MsgId, ChatId = chatId, Seq = existing.Seq, ServerTime = 1, Duplicate = true };
                 }
                 var seq = (_store.GetValueOrDefault(chatId)?.LastOrDefault()?.Seq ?? 0) + 1;
-                var stored = StoreGroup(request.GroupId, seq, Me, request.ClientMsgId);
+                var stored = StoreGroup(request.GroupId!, seq, Me, request.ClientMsgId);
                 return new SendResult { MsgId = stored.MsgId, ChatId = chatId, Seq = seq, ServerTime = 1, Duplicate = false };
             }
         }

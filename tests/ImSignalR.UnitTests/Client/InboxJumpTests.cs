@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using ImSignalR.Client.Models;
 using ImSignalR.Client.Reliability;
+using ImSignalR.Contracts;
 
 namespace ImSignalR.UnitTests.Client;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client.Reliability;
 
 namespace ImSignalR.UnitTests.Client;

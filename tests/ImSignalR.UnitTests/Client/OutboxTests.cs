@@ -1,5 +1,5 @@
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client.Reliability;
 
 namespace ImSignalR.UnitTests.Client;

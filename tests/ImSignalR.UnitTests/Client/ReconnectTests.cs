@@ -1,5 +1,5 @@
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 
 namespace ImSignalR.UnitTests.Client;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ImSignalR.Client;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -119,9 +119,9 @@ internal sealed class ScriptedServer : IAsyncDisposable
     {
         lock (_gate)
         {
-            _acked.UnionWith(request.MsgIds);
+            _acked.UnionWith(request.MsgIds!);
         }
-        return new AckResult { Acked = request.MsgIds.Count };
+        return new AckResult { Acked = request.MsgIds!.Count };
     }
 
     internal object Send(SendRequest request)

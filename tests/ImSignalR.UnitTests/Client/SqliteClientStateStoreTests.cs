@@ -1,4 +1,4 @@
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client.State;
 
 namespace ImSignalR.UnitTests.Client;

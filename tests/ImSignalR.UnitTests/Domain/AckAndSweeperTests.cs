@@ -7,8 +7,8 @@ namespace ImSignalR.UnitTests.Domain;
 
 public sealed class AckAndSweeperTests
 {
-    private static async Task<SendC2CResult> SendAsync(ServiceHarness h, string id) =>
-        await h.Send.SendAsync("alice", new SendC2CRequest { ClientMsgId = id, ToUserId = "bob", Content = "x", MsgFormat = 1 }, null, default);
+    private static async Task<SendResult> SendAsync(ServiceHarness h, string id) =>
+        await h.Send.SendAsync("alice", new SendRequest { ClientMsgId = id, ToUserId = "bob", Content = "x", MsgFormat = 1 }, null, default);
 
     [Fact]
     public async Task AckingRaisesStatusOnceAndNotifiesTheSenderOnlyOfRises()
@@ -30,7 +30,7 @@ public sealed class AckAndSweeperTests
     {
         var h = new ServiceHarness();
         var mine = await SendAsync(h, "a");
-        var theirs = await h.Send.SendAsync("carol", new SendC2CRequest { ClientMsgId = "z", ToUserId = "dave", Content = "x", MsgFormat = 1 }, null, default);
+        var theirs = await h.Send.SendAsync("carol", new SendRequest { ClientMsgId = "z", ToUserId = "dave", Content = "x", MsgFormat = 1 }, null, default);
         var before = h.Store.Applied.Count;
 
         var error = await Assert.ThrowsAsync<ImException>(() => h.Ack.AckAsync("bob", new AckRequest { MsgIds = [mine.MsgId, theirs.MsgId], Status = "Read" }, default));

@@ -82,12 +82,12 @@ public sealed class BlockServiceTests
         var h = new ServiceHarness(blocks: blocks);
         await blocks.BlockAsync("bob", new BlockRequest { UserId = "alice" }, default);
 
-        var error = await Assert.ThrowsAsync<ImException>(() => h.Send.SendAsync("alice", new SendC2CRequest { ClientMsgId = "c", ToUserId = "bob", Content = "hi", MsgFormat = 1 }, null, default));
+        var error = await Assert.ThrowsAsync<ImException>(() => h.Send.SendAsync("alice", new SendRequest { ClientMsgId = "c", ToUserId = "bob", Content = "hi", MsgFormat = 1 }, null, default));
 
         Assert.Equal("IM_BLOCKED", error.Code.ToWire());
         Assert.False(error.IsRetriable);
         Assert.Empty(h.Store.Messages);
-        Assert.NotNull(await h.Send.SendAsync("bob", new SendC2CRequest { ClientMsgId = "c", ToUserId = "alice", Content = "hi", MsgFormat = 1 }, null, default));
+        Assert.NotNull(await h.Send.SendAsync("bob", new SendRequest { ClientMsgId = "c", ToUserId = "alice", Content = "hi", MsgFormat = 1 }, null, default));
     }
 
     private sealed class CountingBlockStore : IBlockStore

@@ -145,38 +145,38 @@ internal sealed class FakeLog(FakeStore store) : IMessageLog
 /// <summary>Records pushes.</summary>
 internal sealed class RecordingPusher : IMessagePusher
 {
-    public ConcurrentQueue<MessageDto> ToRecipient { get; } = new();
-    public ConcurrentQueue<MessageDto> ToSender { get; } = new();
-    public ConcurrentQueue<MessageStatusEvent> Statuses { get; } = new();
-    public ConcurrentQueue<(string To, TypingEvent Typing)> Typing { get; } = new();
+    public ConcurrentQueue<ImMessage> ToRecipient { get; } = new();
+    public ConcurrentQueue<ImMessage> ToSender { get; } = new();
+    public ConcurrentQueue<MessageStatusUpdate> Statuses { get; } = new();
+    public ConcurrentQueue<(string To, TypingNotice Typing)> Typing { get; } = new();
 
-    public ConcurrentQueue<(IReadOnlyList<string> To, MessageRecalledEvent Recalled)> Recalled { get; } = new();
+    public ConcurrentQueue<(IReadOnlyList<string> To, MessageRecall Recalled)> Recalled { get; } = new();
 
-    public Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecalledEvent recalled, CancellationToken cancellationToken)
+    public Task PushRecalledAsync(IReadOnlyList<string> userIds, MessageRecall recalled, CancellationToken cancellationToken)
     {
         Recalled.Enqueue((userIds, recalled));
         return Task.CompletedTask;
     }
 
-    public Task PushTypingAsync(string toUserId, TypingEvent typing, CancellationToken cancellationToken)
+    public Task PushTypingAsync(string toUserId, TypingNotice typing, CancellationToken cancellationToken)
     {
         Typing.Enqueue((toUserId, typing));
         return Task.CompletedTask;
     }
 
-    public Task PushToRecipientAsync(MessageDto message, CancellationToken cancellationToken)
+    public Task PushToRecipientAsync(ImMessage message, CancellationToken cancellationToken)
     {
         ToRecipient.Enqueue(message);
         return Task.CompletedTask;
     }
 
-    public Task PushToSenderDevicesAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken)
+    public Task PushToSenderDevicesAsync(ImMessage message, string? exceptConnectionId, CancellationToken cancellationToken)
     {
         ToSender.Enqueue(message);
         return Task.CompletedTask;
     }
 
-    public Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusEvent> events, CancellationToken cancellationToken)
+    public Task PushStatusAsync(string senderUserId, IReadOnlyList<MessageStatusUpdate> events, CancellationToken cancellationToken)
     {
         foreach (var e in events)
         {

@@ -14,7 +14,7 @@ public sealed class LiveStatusServiceTests
         return (h, new LiveStatusService(h.Presence, h.Store, h.Pusher, blocks, h.Time), blocks);
     }
 
-    private static SendC2CRequest Text(string to) => new() { ClientMsgId = Guid.NewGuid().ToString("N"), ToUserId = to, Content = "x", MsgFormat = 1 };
+    private static SendRequest Text(string to) => new() { ClientMsgId = Guid.NewGuid().ToString("N"), ToUserId = to, Content = "x", MsgFormat = 1 };
 
     [Fact]
     public async Task TypingReachesThePeerOncePerIntervalAndOnlyInAConversationThatExists()
@@ -60,7 +60,7 @@ public sealed class LiveStatusServiceTests
 
         var seen = await live.GetPresenceAsync("alice", new PresenceRequest { UserIds = ["bob", "carol", "mallory"] }, default);
 
-        Assert.Equal(new PresenceDto { UserId = "bob", Online = true }, seen[0], PresenceComparer.Instance);
+        Assert.Equal(new PresenceInfo { UserId = "bob", Online = true }, seen[0], PresenceComparer.Instance);
         Assert.False(seen[1].Online);
         Assert.NotNull(seen[1].LastSeen);
         Assert.False(seen[2].Online); // online, but a stranger to alice
@@ -70,11 +70,11 @@ public sealed class LiveStatusServiceTests
         await Assert.ThrowsAsync<ImException>(() => live.GetPresenceAsync("alice", null, default));
     }
 
-    private sealed class PresenceComparer : IEqualityComparer<PresenceDto>
+    private sealed class PresenceComparer : IEqualityComparer<PresenceInfo>
     {
         public static PresenceComparer Instance { get; } = new();
-        public bool Equals(PresenceDto? x, PresenceDto? y) => x!.UserId == y!.UserId && x.Online == y.Online && x.LastSeen == y.LastSeen;
-        public int GetHashCode(PresenceDto obj) => obj.UserId.GetHashCode(StringComparison.Ordinal);
+        public bool Equals(PresenceInfo? x, PresenceInfo? y) => x!.UserId == y!.UserId && x.Online == y.Online && x.LastSeen == y.LastSeen;
+        public int GetHashCode(PresenceInfo obj) => obj.UserId.GetHashCode(StringComparison.Ordinal);
     }
 
     private sealed class MemoryBlocks : ImSignalR.Domain.Ports.IBlockStore

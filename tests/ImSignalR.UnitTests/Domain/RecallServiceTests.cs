@@ -13,8 +13,8 @@ public sealed class RecallServiceTests
     private static RecallService Recall(ServiceHarness h) =>
         new(h.Log, h.Store, h.Retry, h.Pusher, h.Options, new MessagingMetrics(new Meter("t" + Guid.NewGuid())), h.Time, NullLogger<RecallService>.Instance);
 
-    private static async Task<SendC2CResult> SendAsync(ServiceHarness h, string ext = "{\"k\":1}") =>
-        await h.Send.SendAsync("alice", new SendC2CRequest { ClientMsgId = Guid.NewGuid().ToString("N"), ToUserId = "bob", Content = "oops", MsgFormat = 1, Ext = ext }, null, default);
+    private static async Task<SendResult> SendAsync(ServiceHarness h, string ext = "{\"k\":1}") =>
+        await h.Send.SendAsync("alice", new SendRequest { ClientMsgId = Guid.NewGuid().ToString("N"), ToUserId = "bob", Content = "oops", MsgFormat = 1, Ext = ext }, null, default);
 
     [Fact]
     public async Task TheSenderRecallsWithinTheWindowTheRowAndSeqStayTheContentGoesAndBothSidesHear()

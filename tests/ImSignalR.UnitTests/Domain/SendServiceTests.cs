@@ -8,7 +8,7 @@ namespace ImSignalR.UnitTests.Domain;
 
 public sealed class SendServiceTests
 {
-    private static SendC2CRequest Request(string clientMsgId = "c1", string to = "bob", string content = "hi") =>
+    private static SendRequest Request(string clientMsgId = "c1", string to = "bob", string content = "hi") =>
         new() { ClientMsgId = clientMsgId, ToUserId = to, Content = content, MsgFormat = 1 };
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class SendServiceTests
     public async Task InvalidRequestsAreRefusedWithTheirCodeAndWriteNothing(string? clientMsgId, string to, string content, int? format, string code)
     {
         var h = new ServiceHarness();
-        var request = new SendC2CRequest { ClientMsgId = clientMsgId, ToUserId = to, Content = content, MsgFormat = format };
+        var request = new SendRequest { ClientMsgId = clientMsgId, ToUserId = to, Content = content, MsgFormat = format };
         var error = await Assert.ThrowsAsync<ImException>(() => h.Send.SendAsync("alice", request, null, default));
         Assert.Equal(code, error.Code.ToWire());
         Assert.Empty(h.Store.Applied);
@@ -174,7 +174,7 @@ public sealed class SendServiceTests
     {
         // Not an InlineData: attribute strings are stored as UTF-8, which would replace the surrogate.
         var h = new ServiceHarness();
-        var request = new SendC2CRequest { ClientMsgId = "c1", ToUserId = "bob", Content = "a\ud800b", MsgFormat = 1 };
+        var request = new SendRequest { ClientMsgId = "c1", ToUserId = "bob", Content = "a\ud800b", MsgFormat = 1 };
         var error = await Assert.ThrowsAsync<ImException>(() => h.Send.SendAsync("alice", request, null, default));
         Assert.Equal(ImErrorCode.InvalidArgument, error.Code);
         Assert.Empty(h.Store.Applied);

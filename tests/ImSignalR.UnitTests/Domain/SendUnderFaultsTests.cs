@@ -11,13 +11,13 @@ namespace ImSignalR.UnitTests.Domain;
 /// <summary>Issue 14 items 1, 2 and 4: a crashed holder of a dedupe key, the replay scheduled before the commit, Redis away.</summary>
 public sealed class SendUnderFaultsTests
 {
-    private static SendC2CRequest Request(string clientMsgId = "c1") =>
+    private static SendRequest Request(string clientMsgId = "c1") =>
         new() { ClientMsgId = clientMsgId, ToUserId = "bob", Content = "hi", MsgFormat = 1 };
 
     private static MessagingOptions DirectLog() =>
         new() { RetryDelays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)], StoreIsTheLog = true };
 
-    private static long Id(SendC2CResult result) => long.Parse(result.MsgId, CultureInfo.InvariantCulture);
+    private static long Id(SendResult result) => long.Parse(result.MsgId, CultureInfo.InvariantCulture);
 
     [Theory]
     [InlineData(true)]

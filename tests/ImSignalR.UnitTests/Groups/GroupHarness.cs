@@ -70,26 +70,26 @@ internal sealed class RecordingGroupPusher : IGroupPusher
 {
     public ConcurrentQueue<string> Calls { get; } = new();
 
-    public ConcurrentQueue<MessageDto> Messages { get; } = new();
+    public ConcurrentQueue<ImMessage> Messages { get; } = new();
 
-    public ConcurrentQueue<GroupReadEvent> Reads { get; } = new();
+    public ConcurrentQueue<GroupReadNotice> Reads { get; } = new();
 
-    public Task PushMessageAsync(long groupId, MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken)
+    public Task PushMessageAsync(long groupId, ImMessage message, string? exceptConnectionId, CancellationToken cancellationToken)
     {
         Messages.Enqueue(message);
         Calls.Enqueue($"push {message.MsgFormat}");
         return Task.CompletedTask;
     }
 
-    public Task PushReadAsync(long groupId, GroupReadEvent read, CancellationToken cancellationToken)
+    public Task PushReadAsync(long groupId, GroupReadNotice read, CancellationToken cancellationToken)
     {
         Reads.Enqueue(read);
         return Task.CompletedTask;
     }
 
-    public ConcurrentQueue<MessageRecalledEvent> Recalls { get; } = new();
+    public ConcurrentQueue<MessageRecall> Recalls { get; } = new();
 
-    public Task PushRecalledAsync(long groupId, MessageRecalledEvent recalled, CancellationToken cancellationToken)
+    public Task PushRecalledAsync(long groupId, MessageRecall recalled, CancellationToken cancellationToken)
     {
         Recalls.Enqueue(recalled);
         return Task.CompletedTask;

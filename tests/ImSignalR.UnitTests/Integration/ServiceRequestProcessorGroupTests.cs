@@ -10,14 +10,14 @@ namespace ImSignalR.UnitTests.Integration;
 public class ServiceRequestProcessorGroupTests
 {
     private static readonly long Born = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    private readonly List<(string User, SendC2CRequest Request)> _c2c = [];
+    private readonly List<(string User, SendRequest Request)> _c2c = [];
     private readonly List<(string User, SendGroupRequest Request)> _groups = [];
 
     private ServiceRequestProcessor Processor(bool groups = true) => new(
         (user, request, _) =>
         {
             _c2c.Add((user, request));
-            return Task.FromResult(new SendC2CResult { MsgId = "1", ChatId = "c2c:a:b", Seq = 1, ServerTime = 1, Duplicate = false });
+            return Task.FromResult(new SendResult { MsgId = "1", ChatId = "c2c:a:b", Seq = 1, ServerTime = 1, Duplicate = false });
         },
         (_, _, _) => Task.FromResult(new HistoryResult { Messages = [], HasMore = false }),
         TimeSpan.FromSeconds(10), TimeProvider.System,
@@ -26,7 +26,7 @@ public class ServiceRequestProcessorGroupTests
             {
                 _groups.Add((user, request));
                 return request.GroupId == "42"
-                    ? Task.FromResult(new SendC2CResult { MsgId = "88", ChatId = "grp:42", Seq = 9, ServerTime = 5, Duplicate = false })
+                    ? Task.FromResult(new SendResult { MsgId = "88", ChatId = "grp:42", Seq = 9, ServerTime = 5, Duplicate = false })
                     : throw new ImException(ImErrorCode.Forbidden, "You are not a member of this group.");
             }
             : null);

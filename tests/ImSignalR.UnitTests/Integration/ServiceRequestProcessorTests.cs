@@ -15,8 +15,8 @@ public class ServiceRequestProcessorTests
     }
 
     private readonly Clock _clock = new(DateTimeOffset.FromUnixTimeMilliseconds(1_764_590_000_000));
-    private readonly List<(string User, SendC2CRequest Request)> _sends = [];
-    private Func<SendC2CRequest, SendC2CResult>? _sendResult;
+    private readonly List<(string User, SendRequest Request)> _sends = [];
+    private Func<SendRequest, SendResult>? _sendResult;
 
     private ServiceRequestProcessor Processor() => new(
         (user, request, _) =>
@@ -25,7 +25,7 @@ public class ServiceRequestProcessorTests
             {
                 _sends.Add((user, request));
             }
-            return Task.FromResult(_sendResult?.Invoke(request) ?? new SendC2CResult { MsgId = "77", ChatId = "c2c:a:b", Seq = 3, ServerTime = 5, Duplicate = false });
+            return Task.FromResult(_sendResult?.Invoke(request) ?? new SendResult { MsgId = "77", ChatId = "c2c:a:b", Seq = 3, ServerTime = 5, Duplicate = false });
         },
         (user, request, _) => request.ChatId == "c2c:a:b" && user == "a"
             ? Task.FromResult(new HistoryResult { Messages = [], HasMore = false })

@@ -8,7 +8,7 @@ namespace ImSignalR.UnitTests.Moderation;
 
 public sealed class ModeratedSendTests
 {
-    private static SendC2CRequest Request(string content, int format = 1, string id = "c1") =>
+    private static SendRequest Request(string content, int format = 1, string id = "c1") =>
         new() { ClientMsgId = id, ToUserId = "bob", Content = content, MsgFormat = format };
 
     [Fact]

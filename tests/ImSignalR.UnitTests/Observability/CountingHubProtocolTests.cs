@@ -80,7 +80,7 @@ public sealed class CountingHubProtocolTests
 
         public IReadOnlyList<Type> GetParameterTypes(string methodName) => methodName switch
         {
-            HubMethods.SendC2C => [typeof(SendC2CRequest)],
+            HubMethods.SendC2C => [typeof(SendRequest)],
             HubMethods.GetConversations => [],
             _ => throw new HubException($"Method '{methodName}' does not exist."),
         };

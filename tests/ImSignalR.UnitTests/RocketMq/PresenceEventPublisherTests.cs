@@ -156,7 +156,7 @@ public sealed class PresenceEventPublisherTests
 
         public bool Blocked { get; set; }
 
-        public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        public async Task<BrokerSendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
         {
             if (Blocked)
             {
@@ -168,7 +168,7 @@ public sealed class PresenceEventPublisherTests
                 throw new RocketMqProtocolException("broker away");
             }
             Sent.Enqueue(message);
-            return new SendResult("id", null, new MessageQueue(message.Topic, "b", 0), Sent.Count, 0);
+            return new BrokerSendResult("id", null, new MessageQueue(message.Topic, "b", 0), Sent.Count, 0);
         }
 
         public Task<(ProbeStatus Status, string Description)> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult((ProbeStatus.Healthy, "ok"));

@@ -1,5 +1,5 @@
 using ImSignalR.Client.Connections;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client.Reliability;
 
 namespace ImSignalR.Client;
@@ -8,11 +8,12 @@ public sealed partial class ImChatClient
 {
     /// <summary>
     /// Sends a message through the outbox and completes with the server's result once it is durable.
-    /// A null <see cref="SendRequest.ClientMsgId"/> is assigned here (an empty one goes to the server, which refuses it). The message is resent with the
+    /// A null <see cref="SendRequest.ClientMsgId"/> is assigned here (an empty one goes to the server, which refuses it), a null <see cref="SendRequest.MsgFormat"/> becomes 1 (text). The message is resent with the
     /// same clientMsgId after a lost connection, a timeout or a retriable error, until the server confirms
     /// it (a resend of an accepted message comes back with <see cref="SendResult.Duplicate"/> set); messages
     /// to one recipient are accepted in call order.
     /// </summary>
+    /// <exception cref="ArgumentException"><see cref="SendRequest.ToUserId"/> or <see cref="SendRequest.Content"/> is null.</exception>
     /// <exception cref="ImServerException">The server refused the message for good (e.g. <c>IM_CONTENT_TOO_LARGE</c>).</exception>
     /// <exception cref="ImProtocolException">The server's answer does not fit the SDK's model (a server of another version).</exception>
     /// <exception cref="OperationCanceledException">Cancelled; if it was already sent once, it may have been accepted.</exception>
@@ -21,10 +22,13 @@ public sealed partial class ImChatClient
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-        if (request.ClientMsgId is null)
+        // The wire model leaves these optional (the hub answers a missing one with an IM_ code); the
+        // outbox needs the recipient for its lane, so the SDK refuses them before anything is queued.
+        if (request.ToUserId is null || request.Content is null)
         {
-            request = request with { ClientMsgId = Guid.NewGuid().ToString("N") };
+            throw new ArgumentException("A SendRequest needs ToUserId and Content.", nameof(request));
         }
+        request = request with { ClientMsgId = request.ClientMsgId ?? Guid.NewGuid().ToString("N"), MsgFormat = request.MsgFormat ?? SendDefaults.MsgFormat };
         // Stored sends of the last session go first (per recipient, order is kept across restarts).
         // Already done once connected, so concurrent calls then keep their call order.
         var restored = _restored.Value;

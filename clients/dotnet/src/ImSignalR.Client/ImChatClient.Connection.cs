@@ -1,4 +1,4 @@
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client.Reliability;
 using ImSignalR.Client.Connections;
 using Microsoft.AspNetCore.SignalR.Client;

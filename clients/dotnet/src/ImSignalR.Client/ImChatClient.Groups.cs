@@ -1,5 +1,6 @@
 using ImSignalR.Client.Connections;
-using ImSignalR.Client.Models;
+using ImSignalR.Client.Reliability;
+using ImSignalR.Contracts;
 
 namespace ImSignalR.Client;
 
@@ -12,15 +13,17 @@ public sealed partial class ImChatClient
     /// get it by <c>ReceiveGroup</c>; this client records its seq without handing it to the app.
     /// </summary>
     /// <exception cref="ImServerException">Refused for good: <c>IM_FORBIDDEN</c> (not a member, or a dismissed group), <c>IM_NOT_FOUND</c>, <c>IM_CONTENT_TOO_LARGE</c>…</exception>
+    /// <exception cref="ArgumentException"><see cref="SendGroupRequest.GroupId"/> or <see cref="SendGroupRequest.Content"/> is null.</exception>
     /// <exception cref="NotSupportedException">The state store does not store group sends.</exception>
     public async Task<SendResult> SendGroupAsync(SendGroupRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-        if (request.ClientMsgId is null)
+        if (request.GroupId is null || request.Content is null)
         {
-            request = request with { ClientMsgId = Guid.NewGuid().ToString("N") };
+            throw new ArgumentException("A SendGroupRequest needs GroupId and Content.", nameof(request));
         }
+        request = request with { ClientMsgId = request.ClientMsgId ?? Guid.NewGuid().ToString("N"), MsgFormat = request.MsgFormat ?? SendDefaults.MsgFormat };
         var restored = _restored.Value;
         if (!restored.IsCompletedSuccessfully)
         {

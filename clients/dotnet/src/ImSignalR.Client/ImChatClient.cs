@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client.Reliability;
 using ImSignalR.Client.Connections;
 using ImSignalR.Client.State;

@@ -131,11 +131,11 @@ internal sealed class RocketMqGroupHarness : IAsyncDisposable
     /// <summary>Push is not under test here: the store and the topic are.</summary>
     private sealed class SilentGroupPusher : IGroupPusher
     {
-        public Task PushMessageAsync(long groupId, MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task PushMessageAsync(long groupId, ImMessage message, string? exceptConnectionId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task PushReadAsync(long groupId, GroupReadEvent read, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task PushReadAsync(long groupId, GroupReadNotice read, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task PushRecalledAsync(long groupId, MessageRecalledEvent recalled, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task PushRecalledAsync(long groupId, MessageRecall recalled, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task JoinAsync(long groupId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -14,9 +14,9 @@ public class RocketMqGroupTopicTests
     private static SendGroupRequest Text(string groupId, string clientMsgId, string content) =>
         new() { GroupId = groupId, ClientMsgId = clientMsgId, Content = content, MsgFormat = 1 };
 
-    private static async Task<List<MessageDto>> SyncAllAsync(RocketMqGroupHarness h, string userId, string chatId)
+    private static async Task<List<ImMessage>> SyncAllAsync(RocketMqGroupHarness h, string userId, string chatId)
     {
-        var all = new List<MessageDto>();
+        var all = new List<ImMessage>();
         SyncResult page;
         do
         {
@@ -37,7 +37,7 @@ public class RocketMqGroupTopicTests
         await using var mq = RocketMqDouble.Start(brokers: 2);
         await using var h = await RocketMqGroupHarness.StartAsync(mq, localConsumer);
         var group = await h.Service.CreateAsync("alice", new CreateGroupRequest { Name = "team", MemberIds = ["bob", "carol"] }, CancellationToken.None);
-        var sent = new List<SendC2CResult>();
+        var sent = new List<SendResult>();
         for (var i = 0; i < 20; i++)
         {
             var from = i % 2 == 0 ? "alice" : "bob";
@@ -71,7 +71,7 @@ public class RocketMqGroupTopicTests
     {
         await using var mq = RocketMqDouble.Start(brokers: 2);
         await using var h = await RocketMqGroupHarness.StartAsync(mq);
-        var groups = new List<GroupDto>();
+        var groups = new List<GroupInfo>();
         for (var i = 0; i < 12; i++)
         {
             groups.Add(await h.Service.CreateAsync("alice", new CreateGroupRequest { Name = $"g{i}", MemberIds = ["bob"] }, CancellationToken.None));
@@ -115,7 +115,7 @@ public class RocketMqGroupTopicTests
         await using var h = await RocketMqGroupHarness.StartAsync(mq);
         var group = await h.Service.CreateAsync("alice", new CreateGroupRequest { Name = "team", MemberIds = ["bob", "carol"] }, CancellationToken.None);
         var groupId = long.Parse(group.GroupId, CultureInfo.InvariantCulture);
-        var sends = new List<SendC2CResult>();
+        var sends = new List<SendResult>();
         for (var i = 0; i < 5; i++)
         {
             sends.Add(await h.Service.SendAsync("bob", Text(group.GroupId, $"b{i}", $"m{i}"), null, CancellationToken.None));

@@ -24,11 +24,11 @@ public sealed class MessagePackArgumentTests
     private const string JsSendC2CResult = "85A56D73674964A23939A6636861744964A7635F75315F7532A373657108AA73657276657254696D65CF0000019AAB019901A96475706C6963617465C3";
 
     private static readonly FakeInvocationBinder Binder = new FakeInvocationBinder()
-        .Method(HubMethods.SendC2C, typeof(SendC2CRequest))
+        .Method(HubMethods.SendC2C, typeof(SendRequest))
         .Method(HubMethods.Ack, typeof(AckRequest))
         .Method(HubMethods.SyncMessages, typeof(SyncRequest));
 
-    private static MessageDto SampleMessage() => new()
+    private static ImMessage SampleMessage() => new()
     {
         MsgId = "1234567890123",
         ClientMsgId = "c-1",
@@ -53,17 +53,17 @@ public sealed class MessagePackArgumentTests
     [Fact]
     public void SendC2CRequestBindsFromCamelCaseKeysAndSkipsUnknownOnes()
     {
-        var request = Bound<SendC2CRequest>(HubMethods.SendC2C, JsSendC2C);
+        var request = Bound<SendRequest>(HubMethods.SendC2C, JsSendC2C);
         Assert.Equal(("c-1", "u2", "hi", 1, (string?)null), (request.ClientMsgId, request.ToUserId, request.Content, request.MsgFormat, request.Ext));
     }
 
     [Fact]
     public void NilMembersAnEmptyMapAndANilArgumentBindToNulls()
     {
-        var request = Bound<SendC2CRequest>(HubMethods.SendC2C, "82A7636F6E74656E74C0A96D7367466F726D6174C0");
+        var request = Bound<SendRequest>(HubMethods.SendC2C, "82A7636F6E74656E74C0A96D7367466F726D6174C0");
         Assert.Null(request.Content);
         Assert.Null(request.MsgFormat);
-        Assert.Null(Bound<SendC2CRequest>(HubMethods.SendC2C, "80").ClientMsgId);
+        Assert.Null(Bound<SendRequest>(HubMethods.SendC2C, "80").ClientMsgId);
         Assert.Null(Assert.IsType<InvocationMessage>(Invoke(HubMethods.SendC2C, [0xC0])).Arguments[0]);
     }
 
@@ -81,7 +81,7 @@ public sealed class MessagePackArgumentTests
     public void PascalCaseKeysAreNotTheWireNamesAndBindNothing()
     {
         // {"ClientMsgId":"x"}: the official resolver matches keys exactly (the JSON names), unlike the old codec.
-        Assert.Null(Bound<SendC2CRequest>(HubMethods.SendC2C, "81AB436C69656E744D73674964A178").ClientMsgId);
+        Assert.Null(Bound<SendRequest>(HubMethods.SendC2C, "81AB436C69656E744D73674964A178").ClientMsgId);
     }
 
     [Theory]
@@ -129,9 +129,9 @@ public sealed class MessagePackArgumentTests
         byte[] argument = [0x81, 0xA7, .. "content"u8, 0xD9, (byte)utf8.Length, .. utf8];
         var framed = Frames.Invocation(HubMethods.SendC2C, argument);
 
-        Assert.Equal(text, Assert.IsType<SendC2CRequest>(Assert.IsType<InvocationMessage>(Frames.ParseOne(framed, Binder)).Arguments[0]).Content);
+        Assert.Equal(text, Assert.IsType<SendRequest>(Assert.IsType<InvocationMessage>(Frames.ParseOne(framed, Binder)).Arguments[0]).Content);
         var fragmented = Assert.IsType<InvocationMessage>(Frames.ParseOne(Hex.Fragmented(framed), Binder));
-        Assert.Equal(text, Assert.IsType<SendC2CRequest>(fragmented.Arguments[0]).Content);
+        Assert.Equal(text, Assert.IsType<SendRequest>(fragmented.Arguments[0]).Content);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class MessagePackArgumentTests
         var thread = new Thread(() => message = Invoke(HubMethods.SendC2C, argument), 256 * 1024);
         thread.Start();
         thread.Join();
-        Assert.Equal("x", Assert.IsType<SendC2CRequest>(Assert.IsType<InvocationMessage>(message).Arguments[0]).Content);
+        Assert.Equal("x", Assert.IsType<SendRequest>(Assert.IsType<InvocationMessage>(message).Arguments[0]).Content);
     }
 
     [Theory]
@@ -186,7 +186,7 @@ public sealed class MessagePackArgumentTests
     public void ResultsAndPushesAreWrittenExactlyAsJsEncodesTheSameObjects()
     {
         Assert.Equal(JsMessageDto, Encode(SampleMessage()));
-        Assert.Equal(JsSendC2CResult, Encode(new SendC2CResult { MsgId = "99", ChatId = "c_u1_u2", Seq = 8, ServerTime = 1763805600001, Duplicate = true }));
+        Assert.Equal(JsSendC2CResult, Encode(new SendResult { MsgId = "99", ChatId = "c_u1_u2", Seq = 8, ServerTime = 1763805600001, Duplicate = true }));
         Assert.Equal(JsSyncResult, Encode(new SyncResult
         {
             Messages = [SampleMessage()],

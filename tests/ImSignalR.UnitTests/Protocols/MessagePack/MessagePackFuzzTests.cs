@@ -19,12 +19,12 @@ public sealed class MessagePackFuzzTests(ITestOutputHelper output)
 
     private static readonly FakeInvocationBinder Binder = new FakeInvocationBinder()
         .Method("method", typeof(int))
-        .Method(HubMethods.SendC2C, typeof(SendC2CRequest))
+        .Method(HubMethods.SendC2C, typeof(SendRequest))
         .Method(HubMethods.Ack, typeof(AckRequest))
         .Method(HubMethods.SyncMessages, typeof(SyncRequest))
         .Method("Mixed", typeof(object), typeof(SyncResult), typeof(DateTime?), typeof(byte[]))
         .Returns("xyz", typeof(SyncResult))
-        .StreamItem("xyz", typeof(MessageDto));
+        .StreamItem("xyz", typeof(ImMessage));
 
     private static readonly string[] ValidPayloads =
     [

@@ -10,7 +10,7 @@ namespace ImSignalR.UnitTests.Protocols.MessagePack;
 public sealed class OfficialTsClientFramesTests
 {
     private static readonly FakeInvocationBinder Binder = new FakeInvocationBinder()
-        .Method(HubMethods.SendC2C, typeof(SendC2CRequest))
+        .Method(HubMethods.SendC2C, typeof(SendRequest))
         .Method(HubMethods.SyncMessages, typeof(SyncRequest))
         .Returns("5", typeof(AckResult));
 
@@ -41,7 +41,7 @@ public sealed class OfficialTsClientFramesTests
 
         var send = Assert.IsType<InvocationMessage>(messages[0]);
         Assert.Equal("0", send.InvocationId);
-        var request = Assert.IsType<SendC2CRequest>(send.Arguments[0]);
+        var request = Assert.IsType<SendRequest>(send.Arguments[0]);
         Assert.Equal(("c-1", "u2", "hi", 1), (request.ClientMsgId, request.ToUserId, request.Content, request.MsgFormat));
 
         var sync = Assert.IsType<InvocationMessage>(messages[1]);

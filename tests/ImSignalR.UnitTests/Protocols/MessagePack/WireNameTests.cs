@@ -41,11 +41,11 @@ public sealed class WireNameTests
     public void DiscoveryFindsTheHubsArgumentsResultsAndEvents()
     {
         var types = DiscoverWireTypes();
-        Assert.Contains(typeof(SendC2CRequest), types);
-        Assert.Contains(typeof(ConversationDto), types);
-        Assert.Contains(typeof(MessageStatusEvent), types);
-        // Reached only through SyncResult/HistoryResult/ConversationDto members, not as a method signature.
-        Assert.Contains(typeof(MessageDto), types);
+        Assert.Contains(typeof(SendRequest), types);
+        Assert.Contains(typeof(Conversation), types);
+        Assert.Contains(typeof(MessageStatusUpdate), types);
+        // Reached only through SyncResult/HistoryResult/Conversation members, not as a method signature.
+        Assert.Contains(typeof(ImMessage), types);
     }
 
     [Fact]
@@ -104,8 +104,8 @@ public sealed class WireNameTests
 
     private static HashSet<Type> DiscoverWireTypes()
     {
-        var contracts = typeof(MessageDto).Assembly.GetTypes()
-            .Where(t => t.Namespace == typeof(MessageDto).Namespace && t.IsPublic && t.IsClass && !(t.IsAbstract && t.IsSealed));
+        var contracts = typeof(ImMessage).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(ImMessage).Namespace && t.IsPublic && t.IsClass && !(t.IsAbstract && t.IsSealed));
         var hubMethods = typeof(ChatHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => !m.IsSpecialName && m.GetBaseDefinition().DeclaringType == typeof(ChatHub));
         var signatures = hubMethods.Concat(typeof(IChatClient).GetMethods())

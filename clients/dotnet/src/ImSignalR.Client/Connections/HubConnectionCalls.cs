@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 using ImSignalR.Client.Reliability;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -1,4 +1,4 @@
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 
 namespace ImSignalR.Client.Reliability;
 

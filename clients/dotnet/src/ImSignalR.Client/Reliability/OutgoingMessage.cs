@@ -1,4 +1,4 @@
-using ImSignalR.Client.Models;
+using ImSignalR.Contracts;
 
 namespace ImSignalR.Client.Reliability;
 
@@ -21,7 +21,7 @@ internal sealed record OutgoingMessage
 
     /// <summary>The queue it waits in: one per recipient or group. User ids cannot contain ':', so a
     /// group's queue never meets a peer's.</summary>
-    public string Lane => Group is null ? Direct!.ToUserId : "grp:" + Group.GroupId;
+    public string Lane => Group is null ? Direct!.ToUserId! : "grp:" + Group.GroupId;
 
     public static OutgoingMessage Of(SendRequest request) => new(request, null);
 

@@ -1,4 +1,5 @@
-using ImSignalR.Client.Models;
+using ImSignalR.Client.Reliability;
+using ImSignalR.Contracts;
 using Microsoft.Data.Sqlite;
 
 namespace ImSignalR.Client.State;
@@ -126,11 +127,14 @@ public sealed class SqliteClientStateStore : IClientStateStore
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(request.ClientMsgId);
+        // ImChatClient refuses a send without these; a row without them could not be resent.
+        ArgumentNullException.ThrowIfNull(request.ToUserId);
+        ArgumentNullException.ThrowIfNull(request.Content);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(
             connection,
             "INSERT INTO outbox (user_id, client_msg_id, to_user_id, content, msg_format, ext) VALUES ($u, $c, $t, $b, $f, $e) ON CONFLICT (user_id, client_msg_id) DO NOTHING",
-            ("$u", userId), ("$c", request.ClientMsgId), ("$t", request.ToUserId), ("$b", request.Content), ("$f", request.MsgFormat), ("$e", (object?)request.Ext ?? DBNull.Value));
+            ("$u", userId), ("$c", request.ClientMsgId), ("$t", request.ToUserId), ("$b", request.Content), ("$f", request.MsgFormat ?? SendDefaults.MsgFormat), ("$e", (object?)request.Ext ?? DBNull.Value));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -139,12 +143,14 @@ public sealed class SqliteClientStateStore : IClientStateStore
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(request.ClientMsgId);
+        ArgumentNullException.ThrowIfNull(request.GroupId);
+        ArgumentNullException.ThrowIfNull(request.Content);
         var mentions = request.Mentions is { Count: > 0 } list ? string.Join(',', list) : null;
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(
             connection,
             "INSERT INTO group_outbox (user_id, client_msg_id, group_id, content, msg_format, ext, mentions) VALUES ($u, $c, $g, $b, $f, $e, $m) ON CONFLICT (user_id, client_msg_id) DO NOTHING",
-            ("$u", userId), ("$c", request.ClientMsgId), ("$g", request.GroupId), ("$b", request.Content), ("$f", request.MsgFormat),
+            ("$u", userId), ("$c", request.ClientMsgId), ("$g", request.GroupId), ("$b", request.Content), ("$f", request.MsgFormat ?? SendDefaults.MsgFormat),
             ("$e", (object?)request.Ext ?? DBNull.Value), ("$m", (object?)mentions ?? DBNull.Value));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
