@@ -10,19 +10,38 @@ import {
   parseCSharpConstants,
   parseCSharpEnum,
   parseTsInterfaces,
+  renameShapes,
   wireName,
 } from "./contracts/contractModel.js";
 
 // Type drift guard: the TS models must say what the hub's C# DTOs say.
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..", "..", "..");
-const contractsDir = join(repo, "src", "Domain", "Contracts");
+const contractsDir = join(repo, "src", "Contracts");
 const csFiles = readdirSync(contractsDir).filter((f) => f.endsWith(".cs"));
 const csSources = csFiles.map((f) => readFileSync(join(contractsDir, f), "utf8"));
 const tsSource = readFileSync(join(here, "..", "src", "models.ts"), "utf8");
 
+// ImSignalR.Contracts name → the TS SDK's exported name, where they differ.
+const csToTs: Record<string, string> = {
+  ImMessage: "MessageDto",
+  SendRequest: "SendC2CRequest",
+  SendResult: "SendC2CResult",
+  Conversation: "ConversationDto",
+  MessageStatusUpdate: "MessageStatusEvent",
+  TypingNotice: "TypingEvent",
+  PresenceInfo: "PresenceDto",
+  MessageRecall: "MessageRecalledEvent",
+  GroupInfo: "GroupDto",
+  GroupMember: "GroupMemberDto",
+  GroupMembersPage: "GroupMembersResult",
+  GroupReadReceipts: "GroupReadReceiptsResult",
+  GroupReadNotice: "GroupReadEvent",
+  GroupMembersQuery: "GetGroupMembersRequest",
+};
+
 describe("TS models match the hub's C# contracts", () => {
-  const cs = parseCSharpClasses(csSources);
+  const cs = renameShapes(parseCSharpClasses(csSources), csToTs);
 
   it("finds the C# DTOs (the parser still understands the C# files)", () => {
     expect(cs.size).toBeGreaterThanOrEqual(11);
@@ -40,7 +59,7 @@ describe("TS models match the hub's C# contracts", () => {
   });
 
   it("error codes and their retriability are the same", () => {
-    const errorsDir = join(repo, "src", "Domain", "Errors");
+    const errorsDir = contractsDir;
     const enumNames = parseCSharpEnum(readFileSync(join(errorsDir, "ImErrorCode.cs"), "utf8"), "ImErrorCode");
     expect([...ServerErrorCodes].sort()).toEqual(enumNames.map(wireName).sort());
     const codes = readFileSync(join(errorsDir, "ImErrorCodes.cs"), "utf8");

@@ -32,11 +32,11 @@ function csType(raw: string): { type: string; nullable: boolean } {
 
 const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
-/** Public properties of every `public sealed class` in C# sources (camelCased, as on the wire). */
+/** Public properties of every `public sealed class` or `record` in C# sources (camelCased, as on the wire). */
 export function parseCSharpClasses(sources: string[]): Shapes {
   const shapes: Shapes = new Map();
   for (const source of sources) {
-    const classMatch = /public\s+sealed\s+class\s+(\w+)/.exec(source);
+    const classMatch = /public\s+sealed\s+(?:class|record)\s+(\w+)/.exec(source);
     if (classMatch?.[1] === undefined) continue;
     const members: Member[] = [];
     const prop = /public\s+(required\s+)?([\w<>,?\[\]\s]+?)\s+(\w+)\s*\{\s*get;\s*(?:init|set);\s*\}/g;
@@ -47,6 +47,19 @@ export function parseCSharpClasses(sources: string[]): Shapes {
     shapes.set(classMatch[1], members);
   }
   return shapes;
+}
+
+/**
+ * The C# shapes under the TS SDK's names: the contracts took the .NET SDK's names (ImMessage, Conversation, …) and
+ * the TS SDK keeps the names it has always exported, so both the type names and the DTO-typed members are mapped.
+ */
+export function renameShapes(shapes: Shapes, csToTs: Record<string, string>): Shapes {
+  const rename = (type: string) => type.replace(/\w+/g, (word) => csToTs[word] ?? word);
+  const out: Shapes = new Map();
+  for (const [name, members] of shapes) {
+    out.set(csToTs[name] ?? name, members.map((m) => ({ ...m, type: rename(m.type) })));
+  }
+  return out;
 }
 
 /** `public const string X = "…";` members of a C# static class. */
