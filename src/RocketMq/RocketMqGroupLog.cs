@@ -30,9 +30,9 @@ internal sealed class RocketMqGroupLog : IGroupLog
     private readonly IRocketMqProducer _producer;
     private readonly RocketMqOptions _options;
     private readonly ReadYourWritesBarrier _barrier;
-    private readonly IMessageStore _store;
+    private readonly IMessageQueries _store;
 
-    public RocketMqGroupLog(IRocketMqProducer producer, IOptions<RocketMqOptions> options, ReadYourWritesBarrier barrier, IMessageStore store)
+    public RocketMqGroupLog(IRocketMqProducer producer, IOptions<RocketMqOptions> options, ReadYourWritesBarrier barrier, IMessageQueries store)
     {
         _producer = producer;
         _options = options.Value;

@@ -14,7 +14,7 @@ namespace ImSignalR.RocketMq;
 
 /// <summary>
 /// The <c>im-business</c> role (SPEC §6): consumes ClusterEvents and applies each pulled batch, in queue order,
-/// to <see cref="IMessageStore.ApplyAsync"/>; the offset is committed only after the batch is applied. The store
+/// to <see cref="IMessageEventStore.ApplyAsync"/>; the offset is committed only after the batch is applied. The store
 /// is idempotent, so a batch redelivered after a crash changes nothing. While the store is unavailable the batch
 /// is retried in place (with backoff) rather than sent to the retry topic, which would break per-chat order.
 /// A body that is not a ClusterEvent is logged and skipped: no retry can fix it.
@@ -23,7 +23,7 @@ internal sealed partial class RocketMqPersistenceConsumer : IHostedService, IAsy
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
-    private readonly IMessageStore _store;
+    private readonly IMessageEventStore _store;
     private readonly RocketMqOptions _options;
     private readonly ILogger _logger;
     private readonly LocalConsumerRegistry? _registry;
@@ -33,7 +33,7 @@ internal sealed partial class RocketMqPersistenceConsumer : IHostedService, IAsy
     private RocketMqPushConsumer? _groupConsumer;
 
     public RocketMqPersistenceConsumer(
-        IMessageStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger,
+        IMessageEventStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger,
         LocalConsumerRegistry? registry = null, IRocketMqProducer? producer = null, RocketMqMetrics? metrics = null)
     {
         _store = store;

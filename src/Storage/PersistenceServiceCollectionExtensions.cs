@@ -48,6 +48,11 @@ public static class PersistenceServiceCollectionExtensions
         // A factory delegate, not an instance: the container then disposes what the factory holds (the MySQL pool).
         services.TryAddSingleton(createFactory);
         services.TryAddSingleton(sp => createStore(sp.GetRequiredService<IDbConnectionFactory>()));
+        // The store's three roles, so a consumer asks only for the one it uses. They forward to IMessageStore when
+        // resolved, so a decorator that replaces it (RocketMQ's read-your-writes store) serves them too.
+        services.TryAddSingleton<IMessageEventStore>(sp => sp.GetRequiredService<IMessageStore>());
+        services.TryAddSingleton<IMessageQueries>(sp => sp.GetRequiredService<IMessageStore>());
+        services.TryAddSingleton<ISequenceReads>(sp => sp.GetRequiredService<IMessageStore>());
         services.TryAddSingleton<IBlockStore>(sp => new SqlBlockStore(sp.GetRequiredService<IDbConnectionFactory>(), dialect));
         services.TryAddSingleton<IGroupStore>(sp => new SqlGroupStore(sp.GetRequiredService<IDbConnectionFactory>(), dialect));
         services.TryAddSingleton<IStatsStore>(sp => new SqlStatsStore(sp.GetRequiredService<IDbConnectionFactory>(), dialect));

@@ -6,13 +6,13 @@ namespace ImSignalR.Domain.Direct;
 
 /// <summary>
 /// <see cref="IGroupLog"/> over the store: a group commit queue of its own (a <see cref="DirectMessageLog"/>) into the
-/// same <see cref="IMessageStore.ApplyAsync"/> write path as every other event, whatever the C2C log is.
+/// same <see cref="IMessageEventStore.ApplyAsync"/> write path as every other event, whatever the C2C log is.
 /// </summary>
 public sealed class DirectGroupLog : IGroupLog, IAsyncDisposable
 {
     private readonly DirectMessageLog _log;
 
-    public DirectGroupLog(IMessageStore store, DirectLogOptions options, ILogger<DirectMessageLog> logger)
+    public DirectGroupLog(IMessageEventStore store, DirectLogOptions options, ILogger<DirectMessageLog> logger)
     {
         _log = new DirectMessageLog(store, options, logger);
     }

@@ -16,12 +16,12 @@ namespace ImSignalR.Domain.Direct;
 public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
 {
     private readonly Channel<Pending> _queue;
-    private readonly IMessageStore _store;
+    private readonly IMessageEventStore _store;
     private readonly DirectLogOptions _options;
     private readonly ILogger<DirectMessageLog> _logger;
     private readonly Task _writer;
 
-    public DirectMessageLog(IMessageStore store, DirectLogOptions options, ILogger<DirectMessageLog> logger)
+    public DirectMessageLog(IMessageEventStore store, DirectLogOptions options, ILogger<DirectMessageLog> logger)
     {
         _store = store;
         _options = options;

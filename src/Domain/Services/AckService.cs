@@ -15,7 +15,7 @@ namespace ImSignalR.Domain.Services;
 public sealed class AckService
 {
     private readonly IMessageLog _log;
-    private readonly IMessageStore _store;
+    private readonly IMessageQueries _store;
     private readonly IRetryQueue _retry;
     private readonly IMessagePusher _pusher;
     private readonly MessagingOptions _options;
@@ -26,7 +26,7 @@ public sealed class AckService
 
     public AckService(
         IMessageLog log,
-        IMessageStore store,
+        IMessageQueries store,
         IRetryQueue retry,
         IMessagePusher pusher,
         MessagingOptions options,

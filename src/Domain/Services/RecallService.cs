@@ -16,7 +16,7 @@ namespace ImSignalR.Domain.Services;
 public sealed class RecallService
 {
     private readonly IMessageLog _log;
-    private readonly IMessageStore _store;
+    private readonly IMessageQueries _store;
     private readonly IRetryQueue _retry;
     private readonly IMessagePusher _pusher;
     private readonly MessagingOptions _options;
@@ -24,7 +24,7 @@ public sealed class RecallService
     private readonly TimeProvider _time;
     private readonly DegradedSteps _degraded;
 
-    public RecallService(IMessageLog log, IMessageStore store, IRetryQueue retry, IMessagePusher pusher, MessagingOptions options,
+    public RecallService(IMessageLog log, IMessageQueries store, IRetryQueue retry, IMessagePusher pusher, MessagingOptions options,
         MessagingMetrics metrics, TimeProvider time, ILogger<RecallService> logger, GroupService? groups = null)
     {
         _groups = groups;

@@ -13,7 +13,7 @@ namespace ImSignalR.Domain.Services;
 public sealed class RetrySweeper
 {
     private readonly IRetryQueue _retry;
-    private readonly IMessageStore _store;
+    private readonly IMessageQueries _store;
     private readonly IPresence _presence;
     private readonly IMessagePusher _pusher;
     private readonly OfflineMarker _offline;
@@ -24,7 +24,7 @@ public sealed class RetrySweeper
 
     public RetrySweeper(
         IRetryQueue retry,
-        IMessageStore store,
+        IMessageQueries store,
         IPresence presence,
         IMessagePusher pusher,
         OfflineMarker offline,

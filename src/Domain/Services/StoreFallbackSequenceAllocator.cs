@@ -26,11 +26,11 @@ public sealed class StoreFallbackSequenceAllocator : ISequenceAllocator
     internal const int MaxTrackedChats = 100_000;
 
     private readonly ISequenceAllocator _cluster;
-    private readonly IMessageStore _store;
+    private readonly ISequenceReads _store;
     private readonly DegradedSteps _degraded;
     private readonly ConcurrentDictionary<string, long> _issued = new(StringComparer.Ordinal);
 
-    public StoreFallbackSequenceAllocator(ISequenceAllocator cluster, IMessageStore store, MessagingMetrics metrics, TimeProvider time, ILogger<StoreFallbackSequenceAllocator> logger)
+    public StoreFallbackSequenceAllocator(ISequenceAllocator cluster, ISequenceReads store, MessagingMetrics metrics, TimeProvider time, ILogger<StoreFallbackSequenceAllocator> logger)
     {
         _cluster = cluster;
         _store = store;

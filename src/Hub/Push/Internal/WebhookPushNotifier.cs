@@ -25,7 +25,7 @@ internal sealed class WebhookPushNotifier : BackgroundService, IOfflineNotifier
     private readonly Channel<ChatMessage> _queue;
     private readonly PushOptions _options;
     private readonly IPresence _presence;
-    private readonly IMessageStore _store;
+    private readonly IMessageQueries _store;
     private readonly WebhookSender _sender;
     private readonly PushMetrics _metrics;
     private readonly ILogger<WebhookPushNotifier> _logger;
@@ -34,7 +34,7 @@ internal sealed class WebhookPushNotifier : BackgroundService, IOfflineNotifier
     public WebhookPushNotifier(
         IOptions<PushOptions> options,
         IPresence presence,
-        IMessageStore store,
+        IMessageQueries store,
         IHttpClientFactory clients,
         Meter meter,
         TimeProvider time,
