@@ -99,25 +99,25 @@ public sealed partial class ImChatClient : IHubCallsSource
         var connection = calls.Connection;
         // The official client runs these one at a time in arrival order; both only queue (the inbox
         // and the status pump do the rest), so a slow app handler never holds up the connection.
-        connection.On<ImMessage>("ReceiveC2C", OnPushAsync);
+        connection.On<ImMessage>(HubMethods.ReceiveC2C, OnPushAsync);
         // A group is one more conversation (grp:{groupId}) of the same ordered, deduplicated inbox.
-        connection.On<ImMessage>("ReceiveGroup", OnPushAsync);
-        connection.On<GroupReadNotice>("GroupRead", read =>
+        connection.On<ImMessage>(HubMethods.ReceiveGroup, OnPushAsync);
+        connection.On<GroupReadNotice>(HubMethods.GroupRead, read =>
         {
             _statuses.Writer.TryWrite(read);
             return Task.CompletedTask;
         });
-        connection.On<MessageStatusUpdate>("MessageStatus", status =>
+        connection.On<MessageStatusUpdate>(HubMethods.MessageStatus, status =>
         {
             _statuses.Writer.TryWrite(status);
             return Task.CompletedTask;
         });
-        connection.On<MessageRecall>("MessageRecalled", recall =>
+        connection.On<MessageRecall>(HubMethods.MessageRecalled, recall =>
         {
             _statuses.Writer.TryWrite(recall);
             return Task.CompletedTask;
         });
-        connection.On<TypingNotice>("Typing", typing =>
+        connection.On<TypingNotice>(HubMethods.Typing, typing =>
         {
             _statuses.Writer.TryWrite(typing);
             return Task.CompletedTask;

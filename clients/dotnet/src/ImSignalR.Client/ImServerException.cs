@@ -1,3 +1,5 @@
+using ImSignalR.Contracts;
+
 namespace ImSignalR.Client;
 
 /// <summary>
@@ -6,10 +8,9 @@ namespace ImSignalR.Client;
 /// </summary>
 public sealed partial class ImServerException : Exception
 {
-    private static readonly HashSet<string> RetriableCodes = new(StringComparer.Ordinal)
-    {
-        "IM_STORE_UNAVAILABLE", "IM_LOG_UNAVAILABLE", "IM_STATE_UNAVAILABLE", "IM_SEND_IN_PROGRESS", "IM_RATE_LIMITED", "IM_SHUTTING_DOWN",
-    };
+    // The server's own list (ImErrorCodes.IsRetriable), so the SDK cannot disagree with the hub about what to resend.
+    private static readonly HashSet<string> RetriableCodes = new(
+        Enum.GetValues<ImErrorCode>().Where(code => code.IsRetriable()).Select(code => code.ToWire()), StringComparer.Ordinal);
 
     /// <summary>Creates the exception from the server's error text.</summary>
     public ImServerException(string serverMessage)

@@ -45,50 +45,50 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
     }
 
     public Task<SendResult> SendC2CAsync(SendRequest request, CancellationToken cancellationToken) =>
-        InvokeAsync<SendResult>("SendC2C", [request], cancellationToken);
+        InvokeAsync<SendResult>(HubMethods.SendC2C, [request], cancellationToken);
 
     public Task<SendResult> SendGroupAsync(SendGroupRequest request, CancellationToken cancellationToken) =>
-        InvokeAsync<SendResult>("SendGroup", [request], cancellationToken);
+        InvokeAsync<SendResult>(HubMethods.SendGroup, [request], cancellationToken);
 
     public Task<AckResult> AckAsync(IReadOnlyList<string> msgIds, string status, CancellationToken cancellationToken) =>
-        InvokeAsync<AckResult>("Ack", [new AckRequest { MsgIds = msgIds, Status = status }], cancellationToken);
+        InvokeAsync<AckResult>(HubMethods.Ack, [new AckRequest { MsgIds = msgIds, Status = status }], cancellationToken);
 
     public Task<SyncResult> SyncAsync(string? chatId, long? afterSeq, int? limit, CancellationToken cancellationToken) =>
-        InvokeAsync<SyncResult>("SyncMessages", [new SyncRequest { ChatId = chatId, AfterSeq = afterSeq, Limit = limit }], cancellationToken);
+        InvokeAsync<SyncResult>(HubMethods.SyncMessages, [new SyncRequest { ChatId = chatId, AfterSeq = afterSeq, Limit = limit }], cancellationToken);
 
     public Task<HistoryResult> GetHistoryAsync(string chatId, long? beforeSeq, int? limit, CancellationToken cancellationToken) =>
-        InvokeAsync<HistoryResult>("GetHistory", [new HistoryRequest { ChatId = chatId, BeforeSeq = beforeSeq, Limit = limit }], cancellationToken);
+        InvokeAsync<HistoryResult>(HubMethods.GetHistory, [new HistoryRequest { ChatId = chatId, BeforeSeq = beforeSeq, Limit = limit }], cancellationToken);
 
     public Task<BlockResult> SetBlockedAsync(string userId, bool blocked, CancellationToken cancellationToken) =>
-        InvokeAsync<BlockResult>(blocked ? "BlockUser" : "UnblockUser", [new BlockRequest { UserId = userId }], cancellationToken);
+        InvokeAsync<BlockResult>(blocked ? HubMethods.BlockUser : HubMethods.UnblockUser, [new BlockRequest { UserId = userId }], cancellationToken);
 
     public Task<RecallResult> RecallAsync(string msgId, CancellationToken cancellationToken) =>
-        InvokeAsync<RecallResult>("RecallMessage", [new RecallRequest { MsgId = msgId }], cancellationToken);
+        InvokeAsync<RecallResult>(HubMethods.RecallMessage, [new RecallRequest { MsgId = msgId }], cancellationToken);
 
     public Task<BlockedUsersResult> GetBlockedUsersAsync(CancellationToken cancellationToken) =>
-        InvokeAsync<BlockedUsersResult>("GetBlockedUsers", [], cancellationToken);
+        InvokeAsync<BlockedUsersResult>(HubMethods.GetBlockedUsers, [], cancellationToken);
 
     /// <summary>The hub's <c>Typing</c> returns nothing: sent without waiting for a result.</summary>
     public Task TypingAsync(string chatId, CancellationToken cancellationToken) =>
-        Connection.SendAsync("Typing", new TypingRequest { ChatId = chatId }, cancellationToken);
+        Connection.SendAsync(HubMethods.Typing, new TypingRequest { ChatId = chatId }, cancellationToken);
 
     public async Task<IReadOnlyList<PresenceInfo>> GetPresenceAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
-        await InvokeAsync<List<PresenceInfo>>("GetPresence", [new PresenceRequest { UserIds = userIds }], cancellationToken).ConfigureAwait(false);
+        await InvokeAsync<List<PresenceInfo>>(HubMethods.GetPresence, [new PresenceRequest { UserIds = userIds }], cancellationToken).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<Conversation>> GetConversationsAsync(CancellationToken cancellationToken) =>
-        await InvokeAsync<List<Conversation>>("GetConversations", [], cancellationToken).ConfigureAwait(false);
+        await InvokeAsync<List<Conversation>>(HubMethods.GetConversations, [], cancellationToken).ConfigureAwait(false);
 
     public Task<GroupInfo> CreateGroupAsync(string name, IReadOnlyList<string> memberIds, CancellationToken cancellationToken) =>
-        InvokeAsync<GroupInfo>("CreateGroup", [new CreateGroupRequest { Name = name, MemberIds = memberIds }], cancellationToken);
+        InvokeAsync<GroupInfo>(HubMethods.CreateGroup, [new CreateGroupRequest { Name = name, MemberIds = memberIds }], cancellationToken);
 
     public Task<AddGroupMembersResult> AddGroupMembersAsync(string groupId, IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
-        InvokeAsync<AddGroupMembersResult>("AddGroupMembers", [new GroupMembersRequest { GroupId = groupId, UserIds = userIds }], cancellationToken);
+        InvokeAsync<AddGroupMembersResult>(HubMethods.AddGroupMembers, [new GroupMembersRequest { GroupId = groupId, UserIds = userIds }], cancellationToken);
 
     public Task<RemoveGroupMembersResult> RemoveGroupMembersAsync(string groupId, IReadOnlyList<string> userIds, CancellationToken cancellationToken) =>
-        InvokeAsync<RemoveGroupMembersResult>("RemoveGroupMembers", [new GroupMembersRequest { GroupId = groupId, UserIds = userIds }], cancellationToken);
+        InvokeAsync<RemoveGroupMembersResult>(HubMethods.RemoveGroupMembers, [new GroupMembersRequest { GroupId = groupId, UserIds = userIds }], cancellationToken);
 
     public Task<GroupInfo> UpdateGroupAsync(string groupId, string name, CancellationToken cancellationToken) =>
-        InvokeAsync<GroupInfo>("UpdateGroup", [new UpdateGroupRequest { GroupId = groupId, Name = name }], cancellationToken);
+        InvokeAsync<GroupInfo>(HubMethods.UpdateGroup, [new UpdateGroupRequest { GroupId = groupId, Name = name }], cancellationToken);
 
     /// <summary>A group call that returns nothing (<c>LeaveGroup</c>, <c>DismissGroup</c>, <c>SetGroupRole</c>): it has
     /// succeeded when the completion comes without an error.</summary>
@@ -96,13 +96,13 @@ internal sealed class HubConnectionCalls : IHubCalls, IAsyncDisposable
         InvokeCoreAsync<object>(method, [argument], cancellationToken);
 
     public async Task<IReadOnlyList<GroupInfo>> GetGroupsAsync(CancellationToken cancellationToken) =>
-        await InvokeAsync<List<GroupInfo>>("GetGroups", [], cancellationToken).ConfigureAwait(false);
+        await InvokeAsync<List<GroupInfo>>(HubMethods.GetGroups, [], cancellationToken).ConfigureAwait(false);
 
     public Task<GroupMembersPage> GetGroupMembersAsync(GroupMembersQuery query, CancellationToken cancellationToken) =>
-        InvokeAsync<GroupMembersPage>("GetGroupMembers", [query], cancellationToken);
+        InvokeAsync<GroupMembersPage>(HubMethods.GetGroupMembers, [query], cancellationToken);
 
     public Task<GroupReadReceipts> GetGroupReadReceiptsAsync(string chatId, long seq, CancellationToken cancellationToken) =>
-        InvokeAsync<GroupReadReceipts>("GetGroupReadReceipts", [new GroupReadReceiptsRequest { ChatId = chatId, Seq = seq }], cancellationToken);
+        InvokeAsync<GroupReadReceipts>(HubMethods.GetGroupReadReceipts, [new GroupReadReceiptsRequest { ChatId = chatId, Seq = seq }], cancellationToken);
 
     /// <summary>One invocation and its result, with the SDK's timeout and exceptions.</summary>
     public async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken) =>
