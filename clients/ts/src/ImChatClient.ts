@@ -145,7 +145,6 @@ export class ImChatClient extends ImChatClientGroupCalls {
       },
       {
         dedupeCapacity: this.dedupeCapacity,
-        ...(options.holeRetryDelaysMs !== undefined ? { holeRetryDelaysMs: options.holeRetryDelaysMs } : {}),
       },
     );
     this.groups = new GroupCursors({

@@ -36,13 +36,6 @@ export interface ImChatClientOptions {
   /** Page size of sync calls (at most 200). */
   syncPageSize?: number;
   /**
-   * Waits (ms) before each re-sync of a conversation whose sync page lacks a seq below messages it returned.
-   * Seqs are allocated before the message is committed and hub nodes commit independently, so the missing
-   * seq may still be in flight: the messages above it are held until its push or a later page fills it, and
-   * only after the last wait is it taken as a seq jump. Default `[250, 1000]`.
-   */
-  holeRetryDelaysMs?: readonly number[];
-  /**
    * How often (ms) a connected client compares its group cursors with the hub's newest seqs (one small
    * `SyncMessages` overview) and syncs a group that is behind. A lost push is otherwise seen only when a later
    * one arrives; a group's *last* message has no later one, and unlike C2C it is never pushed again (read
