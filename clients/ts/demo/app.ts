@@ -2,6 +2,7 @@
 // by `npm run build:demo`.
 import { groupIdOf, ImChatClient, ImError, peerOf, StoredStatus, type ConnectionState, type MessageDto } from "../src/index.js";
 import { isSystemFormat, onGroupRead, readLabel, refreshGroups, seedReceipts, systemText, wireGroupForms, type GroupHost } from "./groups.js";
+import { fetchToken, toast } from "./page.js";
 import { $, lastTime, PRESENCE_POLL_MS, previewOf, RECALL_OFFERED_MS, tickFor, TYPING_SHOWN_MS, type Conversation, type View } from "./model.js";
 
 const protocol = new URLSearchParams(location.search).get("protocol") === "messagepack" ? "messagepack" : "json";
@@ -11,16 +12,6 @@ let client: ImChatClient | undefined;
 let me = "";
 let openChatId: string | undefined;
 const onlineByUser = new Map<string, boolean>();
-
-async function fetchToken(userId: string): Promise<{ token: string; expiresAt: number }> {
-  const res = await fetch("/api/dev/token", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ userId }),
-  });
-  if (!res.ok) throw new Error(`sign-in failed: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as { token: string; expiresAt: number };
-}
 
 function conversation(chatId: string): Conversation {
   let c = conversations.get(chatId);
@@ -304,15 +295,6 @@ function setConnectionState(state: ConnectionState): void {
   const el = $("conn-state");
   el.dataset["state"] = state;
   el.textContent = state;
-}
-
-let toastTimer: ReturnType<typeof setTimeout> | undefined;
-function toast(text: string): void {
-  const el = $("toast");
-  el.textContent = text;
-  el.hidden = false;
-  if (toastTimer !== undefined) clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (el.hidden = true), 4000);
 }
 
 async function signIn(userId: string): Promise<void> {

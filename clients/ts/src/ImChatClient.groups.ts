@@ -1,4 +1,4 @@
-import type { ImChatClientEvents } from "./ImChatClientEvents.js";
+import { ImChatClientCalls } from "./ImChatClient.calls.js";
 import {
   chatIdForGroup,
   HubMethods,
@@ -9,16 +9,13 @@ import {
   type GroupRole,
   type RemoveGroupMembersResult,
 } from "./models.js";
-import { TypedEmitter } from "./TypedEmitter.js";
 import { normalizeGroup, normalizeMembersPage, normalizeReceipts, stripUndefined } from "./wire.js";
 
 /**
  * The group management calls of {@link ImChatClient}, in a file of their own so the client stays readable.
  * Not used on its own: {@link ImChatClient} extends it and supplies the hub connection.
  */
-export abstract class ImChatClientGroupCalls extends TypedEmitter<ImChatClientEvents> {
-  /** One hub call; a failure rejects with an `ImError`. */
-  protected abstract invoke<T>(method: string, ...args: unknown[]): Promise<T>;
+export abstract class ImChatClientGroupCalls extends ImChatClientCalls {
 
   /** Creates a group with this user as owner and `memberIds` as members. */
   async createGroup(name: string, memberIds: readonly string[] = []): Promise<GroupDto> {

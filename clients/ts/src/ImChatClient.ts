@@ -16,17 +16,12 @@ import {
   StoredStatus,
   type AckResult,
   type AckStatus,
-  type BlockResult,
-  type BlockedUsersResult,
-  type ConversationDto,
   type GroupReadEvent,
   type SendGroupRequest,
   type HistoryResult,
   type MessageDto,
   type MessageStatusEvent,
   type MessageRecalledEvent,
-  type PresenceDto,
-  type RecallResult,
   type SendC2CRequest,
   type SendC2CResult,
   type SyncResult,
@@ -282,11 +277,6 @@ export class ImChatClient extends ImChatClientGroupCalls {
     await this.acks.flush();
   }
 
-  /** The caller's conversations with unread counts. */
-  getConversations(): Promise<ConversationDto[]> {
-    return this.invoke<ConversationDto[]>(HubMethods.GetConversations);
-  }
-
   /** A page of older messages (ascending); `hasMore` means older ones exist. Peer messages count as unread until marked. */
   async getHistory(chatId: string, beforeSeq?: number, limit?: number): Promise<HistoryResult> {
     const result = await this.invoke<HistoryResult>(
@@ -298,27 +288,6 @@ export class ImChatClient extends ImChatClientGroupCalls {
     return { messages, hasMore: result.hasMore };
   }
 
-  /** Recalls one of this user's messages within the hub's recall window (default 2 minutes); idempotent. */
-  async recall(msgId: string): Promise<RecallResult> {
-    const result = await this.invoke<RecallResult>(HubMethods.RecallMessage, { msgId });
-    return { ...result, seq: Number(result.seq) };
-  }
-
-  /** Blocks `userId`: their sends to this user fail with `IM_BLOCKED` (idempotent). */
-  block(userId: string): Promise<BlockResult> {
-    return this.invoke<BlockResult>(HubMethods.BlockUser, { userId });
-  }
-
-  /** Unblocks `userId` (idempotent). */
-  unblock(userId: string): Promise<BlockResult> {
-    return this.invoke<BlockResult>(HubMethods.UnblockUser, { userId });
-  }
-
-  /** The users this user blocked, oldest first. */
-  async getBlockedUsers(): Promise<string[]> {
-    return (await this.invoke<BlockedUsersResult>(HubMethods.GetBlockedUsers)).userIds;
-  }
-
   /**
    * Tells the peer of `chatId` that this user is typing. Throttled here to one call per chat per 2 s (the hub
    * drops more anyway); call it on every keystroke. Best effort: failures are ignored.
@@ -326,11 +295,6 @@ export class ImChatClient extends ImChatClientGroupCalls {
   typing(chatId: string): void {
     if (!this.typingThrottle.pass(chatId) || this.currentState !== "connected") return;
     this.transport.invoke<void>(HubMethods.Typing, { chatId }).catch(() => undefined);
-  }
-
-  /** Online state and last-seen time of up to 200 users; people this user has no conversation with always read offline. */
-  getPresence(userIds: readonly string[]): Promise<PresenceDto[]> {
-    return this.invoke<PresenceDto[]>(HubMethods.GetPresence, { userIds: [...userIds] });
   }
 
   /** The conversation id of this user and `peerUserId`. */
