@@ -33,7 +33,7 @@ internal sealed partial class RocketMqPersistenceConsumer
     private static bool IsStoredAsItself(ChatMessage message, AppendOutcome outcome) => outcome.Status switch
     {
         AppendStatus.Appended => true,
-        AppendStatus.Duplicate => outcome.Existing?.MsgId == message.MsgId,
+        AppendStatus.Duplicate => outcome.Stored?.MsgId == message.MsgId,
         _ => false,
     };
 }

@@ -1,5 +1,6 @@
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Sequencing;
 using Microsoft.Extensions.Logging;
 
 namespace ImSignalR.Domain.Direct;
@@ -12,9 +13,9 @@ public sealed class DirectGroupLog : IGroupLog, IAsyncDisposable
 {
     private readonly DirectMessageLog _log;
 
-    public DirectGroupLog(IMessageEventStore store, DirectLogOptions options, ILogger<DirectMessageLog> logger)
+    public DirectGroupLog(IMessageEventStore store, SeqConflictResolver conflicts, DirectLogOptions options, ILogger<DirectMessageLog> logger)
     {
-        _log = new DirectMessageLog(store, options, logger);
+        _log = new DirectMessageLog(store, conflicts, options, logger);
     }
 
     public ValueTask<Task<AppendOutcome>> BeginAppendAsync(LogEvent logEvent, CancellationToken cancellationToken) =>

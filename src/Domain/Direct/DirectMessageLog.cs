@@ -3,6 +3,7 @@ using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Sequencing;
 using Microsoft.Extensions.Logging;
 
 namespace ImSignalR.Domain.Direct;
@@ -12,18 +13,22 @@ namespace ImSignalR.Domain.Direct;
 /// through one queue drained by one writer that applies everything waiting as one transaction
 /// (group commit): under load a batch grows while the previous one commits, so the cost of a
 /// commit (an fsync for SQLite, a round trip for MySQL) is shared instead of paid per message.
+/// A send whose seq the store refuses (another message holds it) is given a new one by the writer and applied again
+/// (<see cref="SeqConflictResolver"/>), so callers only ever see it appended, moved or not, or a duplicate.
 /// </summary>
 public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
 {
     private readonly Channel<Pending> _queue;
     private readonly IMessageEventStore _store;
+    private readonly SeqConflictResolver _conflicts;
     private readonly DirectLogOptions _options;
     private readonly ILogger<DirectMessageLog> _logger;
     private readonly Task _writer;
 
-    public DirectMessageLog(IMessageEventStore store, DirectLogOptions options, ILogger<DirectMessageLog> logger)
+    public DirectMessageLog(IMessageEventStore store, SeqConflictResolver conflicts, DirectLogOptions options, ILogger<DirectMessageLog> logger)
     {
         _store = store;
+        _conflicts = conflicts;
         _options = options;
         _logger = logger;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
@@ -85,11 +90,23 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
         {
             // No caller token: a batch is shared by many callers, and shutdown drains it.
             var outcomes = await _store.ApplyAsync(events, CancellationToken.None).ConfigureAwait(false);
+            List<int>? conflicted = null;
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Completion.TrySetResult(outcomes[i]);
+                if (outcomes[i].Status == AppendStatus.SeqConflict)
+                {
+                    (conflicted ??= []).Add(i);
+                }
+                else
+                {
+                    batch[i].Completion.TrySetResult(outcomes[i]);
+                }
             }
             DirectLogLog.BatchCommitted(_logger, batch.Count);
+            if (conflicted is not null)
+            {
+                await ResequenceAsync(conflicted.ConvertAll(i => batch[i])).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
@@ -102,10 +119,75 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
         }
     }
 
-    private sealed class Pending(LogEvent logEvent)
+    /// <summary>
+    /// Gives each conflicted send a new seq and applies them again, before the next batch: in their order, one round
+    /// per attempt. Those still refused after <see cref="SeqConflictResolver.MaxAttempts"/> fail retriably.
+    /// </summary>
+    private async Task ResequenceAsync(List<Pending> conflicted)
     {
+        try
+        {
+            conflicted = await ResequenceRoundsAsync(conflicted).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nothing of these was stored: the counter or the store is away, and the callers' retries start over.
+            var error = ex as ImException ?? new ImException(ImErrorCode.StoreUnavailable, "The store did not commit the message; retry.", ex);
+            DirectLogLog.BatchFailed(_logger, conflicted.Count, ex);
+            foreach (var pending in conflicted)
+            {
+                pending.Completion.TrySetException(error);
+            }
+            return;
+        }
+        foreach (var pending in conflicted)
+        {
+            pending.Completion.TrySetException(SeqConflictResolver.GaveUp());
+        }
+    }
+
+    /// <returns>Those still refused after the last attempt.</returns>
+    private async Task<List<Pending>> ResequenceRoundsAsync(List<Pending> conflicted)
+    {
+        for (var attempt = 1; attempt < SeqConflictResolver.MaxAttempts && conflicted.Count > 0; attempt++)
+        {
+            var moved = new List<LogEvent>(conflicted.Count);
+            foreach (var pending in conflicted)
+            {
+                moved.Add(await _conflicts.ResequenceAsync(pending.Event, CancellationToken.None).ConfigureAwait(false));
+            }
+            var outcomes = await _store.ApplyAsync(moved, CancellationToken.None).ConfigureAwait(false);
+            var still = new List<Pending>();
+            for (var i = 0; i < conflicted.Count; i++)
+            {
+                var pending = conflicted[i];
+                switch (outcomes[i].Status)
+                {
+                    case AppendStatus.SeqConflict:
+                        still.Add(new Pending(moved[i], pending.Completion));
+                        break;
+                    case AppendStatus.Appended:
+                        pending.Completion.TrySetResult(AppendOutcome.AppendedAs(SeqConflictResolver.TimelineMessageOf(moved[i])!));
+                        break;
+                    default:
+                        pending.Completion.TrySetResult(outcomes[i]);
+                        break;
+                }
+            }
+            conflicted = still;
+        }
+        return conflicted;
+    }
+
+    private sealed class Pending(LogEvent logEvent, TaskCompletionSource<AppendOutcome> completion)
+    {
+        public Pending(LogEvent logEvent)
+            : this(logEvent, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously))
+        {
+        }
+
         public LogEvent Event { get; } = logEvent;
 
-        public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<AppendOutcome> Completion { get; } = completion;
     }
 }

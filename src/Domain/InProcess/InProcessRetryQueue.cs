@@ -47,10 +47,22 @@ public sealed class InProcessRetryQueue : IRetryQueue
                 return ValueTask.FromResult(false);
             }
             Unlink(claimed.Message.MsgId, slot);
-            _slots[claimed.Message.MsgId] = slot with { Replays = claimed.Replays + 1, At = due, Leased = false };
+            _slots[claimed.Message.MsgId] = slot with { Message = claimed.Message, Replays = claimed.Replays + 1, At = due, Leased = false };
             _queued.Add((due, claimed.Message.MsgId));
             return ValueTask.FromResult(true);
         }
+    }
+
+    public ValueTask ReplaceMessageAsync(ChatMessage message, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (_slots.TryGetValue(message.MsgId, out var slot))
+            {
+                _slots[message.MsgId] = slot with { Message = message };
+            }
+        }
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask RemoveAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)

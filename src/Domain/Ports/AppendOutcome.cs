@@ -7,18 +7,28 @@ public enum AppendStatus
 {
     /// <summary>The event is durable: a new send, or an offline mark or ack (redelivered ones included, they change nothing).</summary>
     Appended,
-    /// <summary>A send whose <c>(fromUserId, clientMsgId)</c> is already stored; <see cref="AppendOutcome.Existing"/> is the first message.</summary>
+    /// <summary>A send whose <c>(fromUserId, clientMsgId)</c> is already stored; <see cref="AppendOutcome.Stored"/> is the first message.</summary>
     Duplicate,
-    /// <summary>A send whose <c>(chatId, seq)</c> is taken by another message: the sequence allocator is behind the store.</summary>
+    /// <summary>
+    /// A send whose <c>(chatId, seq)</c> is taken by another message: the sequence allocator is behind the store. Only
+    /// <see cref="IMessageEventStore.ApplyAsync"/> answers it; the log that met it gives the message a new seq
+    /// (<see cref="Sequencing.SeqConflictResolver"/>), so <see cref="IMessageLog"/> and <see cref="IGroupLog"/> never do.
+    /// </summary>
     SeqConflict,
 }
 
-/// <param name="Existing">For <see cref="AppendStatus.Duplicate"/>, the message stored first.</param>
-public readonly record struct AppendOutcome(AppendStatus Status, ChatMessage? Existing = null)
+/// <param name="Stored">
+/// For <see cref="AppendStatus.Duplicate"/>, the message stored first. For <see cref="AppendStatus.Appended"/>, the
+/// message as stored when the log had to move it to another seq (a seq conflict); null when it was stored as given.
+/// </param>
+public readonly record struct AppendOutcome(AppendStatus Status, ChatMessage? Stored = null)
 {
     public static AppendOutcome Appended { get; } = new(AppendStatus.Appended);
 
     public static AppendOutcome Conflict { get; } = new(AppendStatus.SeqConflict);
 
     public static AppendOutcome DuplicateOf(ChatMessage existing) => new(AppendStatus.Duplicate, existing);
+
+    /// <summary>Appended, at the seq of <paramref name="stored"/> instead of the one it was given.</summary>
+    public static AppendOutcome AppendedAs(ChatMessage stored) => new(AppendStatus.Appended, stored);
 }

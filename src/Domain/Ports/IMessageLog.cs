@@ -9,7 +9,12 @@ namespace ImSignalR.Domain.Ports;
 /// </summary>
 public interface IMessageLog
 {
-    /// <summary>Makes <paramref name="logEvent"/> durable.</summary>
+    /// <summary>
+    /// Makes <paramref name="logEvent"/> durable. The outcome is <see cref="AppendStatus.Appended"/> (with
+    /// <see cref="AppendOutcome.Stored"/> set when the log had to move a send to another seq) or, for a log that knows
+    /// the store's answer, <see cref="AppendStatus.Duplicate"/>; never <see cref="AppendStatus.SeqConflict"/>: a log
+    /// whose store refuses a seq resolves it (<see cref="Sequencing.SeqConflictResolver"/>) or throws.
+    /// </summary>
     /// <exception cref="Errors.ImException">
     /// <c>IM_LOG_UNAVAILABLE</c> or <c>IM_STORE_UNAVAILABLE</c> (retriable) when durability could not be reached.
     /// </exception>

@@ -19,10 +19,16 @@ public interface IRetryQueue
     ValueTask<IReadOnlyList<RetryEntry>> ClaimDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Puts a claimed entry back with <see cref="RetryEntry.Replays"/> + 1, due at <paramref name="due"/> —
-    /// only if it still exists (an ack may have removed it meanwhile). Returns whether it did.
+    /// Puts a claimed entry back with <see cref="RetryEntry.Replays"/> + 1 and its <see cref="RetryEntry.Message"/>,
+    /// due at <paramref name="due"/> — only if it still exists (an ack may have removed it meanwhile). Returns whether it did.
     /// </summary>
     ValueTask<bool> RescheduleAsync(RetryEntry claimed, DateTimeOffset due, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Rewrites the message of <paramref name="message"/>'s entry (queued or leased), keeping its replays, due time and
+    /// lease; no entry: nothing. For a send whose log moved it to another seq after its entry was scheduled.
+    /// </summary>
+    ValueTask ReplaceMessageAsync(ChatMessage message, CancellationToken cancellationToken);
 
     /// <summary>Removes the entries (queued or leased) of <paramref name="msgIds"/>; unknown ids are ignored.</summary>
     ValueTask RemoveAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken);

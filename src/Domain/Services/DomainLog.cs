@@ -5,8 +5,7 @@ namespace ImSignalR.Domain.Services;
 /// <summary>Domain log messages: event ids 1000–1999 (registry: docs/operations.md). Never message contents.</summary>
 internal static partial class DomainLog
 {
-    [LoggerMessage(1001, LogLevel.Warning, "Seq conflict in {ChatId} at seq {Seq}; the store holds up to {StoreMaxSeq}. Reseeding the allocator.")]
-    public static partial void SeqConflict(ILogger logger, string chatId, long seq, long storeMaxSeq);
+    // 1001 (seq conflict) moved to SequencingLog with the code that meets it.
 
     [LoggerMessage(1002, LogLevel.Warning, "Send step '{Step}' failed; sends go on without it ({Suppressed} more failures of this step since the last warning, logged at Debug).")]
     public static partial void StepDegraded(ILogger logger, string step, long suppressed, Exception exception);

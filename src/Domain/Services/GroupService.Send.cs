@@ -55,7 +55,7 @@ public sealed partial class GroupService
         }
         if (outcome.Status == AppendStatus.Duplicate)
         {
-            var first = outcome.Existing!;
+            var first = outcome.Stored!;
             var firstRecord = new DedupeRecord(first.MsgId, first.ChatId, first.Seq, first.SendTime);
             await CompleteQuietlyAsync(draft, firstRecord).ConfigureAwait(false);
             _metrics.SendsDuplicate.Add(1);

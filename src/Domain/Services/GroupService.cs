@@ -17,8 +17,6 @@ namespace ImSignalR.Domain.Services;
 /// </summary>
 public sealed partial class GroupService
 {
-    private const int MaxSeqConflictRetries = 3;
-
     private readonly IGroupStore _groups;
     private readonly IMessageStore _messages;
     private readonly IGroupLog _log;
@@ -31,7 +29,6 @@ public sealed partial class GroupService
     private readonly MessagingOptions _messaging;
     private readonly MessagingMetrics _metrics;
     private readonly TimeProvider _time;
-    private readonly ILogger<GroupService> _logger;
     private readonly DegradedSteps _degraded;
     // Seq allocation and the place in the log, per timeline (as SendService's).
     private readonly ChatLocks _seqLocks = new();
@@ -66,7 +63,6 @@ public sealed partial class GroupService
         _messaging = messaging;
         _metrics = metrics;
         _time = time;
-        _logger = logger;
         _moderator = moderator ?? new Moderation.NoModeration();
         _degraded = new DegradedSteps(metrics, time, logger);
         _readThrottle = new GroupReadThrottle(options.ReadEventInterval, time);
@@ -102,44 +98,37 @@ public sealed partial class GroupService
 
     /// <summary>
     /// Takes the next seq of the group's timeline and the event's place in the log, then waits until it is durable.
-    /// A seq conflict (the allocator was behind the store: Redis lost its data) reseeds and allocates again.
+    /// A seq the store refuses is the log's to move (<see cref="Sequencing.SeqConflictResolver"/>): the message
+    /// returned is the one stored.
     /// </summary>
     private async Task<(ChatMessage Message, AppendOutcome Outcome)> AppendAsync(
         long groupId, Func<long, ChatMessage> create, Func<ChatMessage, LogEvent> wrap, CancellationToken cancellationToken)
     {
         var chatId = GroupChatIds.For(groupId);
-        for (var attempt = 0; ; attempt++)
+        ChatMessage message;
+        Task<AppendOutcome> durable;
+        using (await _seqLocks.AcquireAsync(chatId, cancellationToken).ConfigureAwait(false))
         {
-            ChatMessage message;
-            Task<AppendOutcome> durable;
-            using (await _seqLocks.AcquireAsync(chatId, cancellationToken).ConfigureAwait(false))
-            {
-                var seq = await _sequences.NextAsync(chatId, cancellationToken).ConfigureAwait(false);
-                message = create(seq);
-                durable = await _log.BeginAppendAsync(wrap(message), cancellationToken).ConfigureAwait(false);
-            }
-            AppendOutcome outcome;
-            try
-            {
-                outcome = await durable.ConfigureAwait(false);
-            }
-            catch (ImException)
-            {
-                _metrics.LogErrors.Add(1);
-                throw;
-            }
-            if (outcome.Status != AppendStatus.SeqConflict)
-            {
-                return (message, outcome);
-            }
-            var storeMax = await _messages.GetMaxSeqAsync(chatId, cancellationToken).ConfigureAwait(false);
-            DomainLog.SeqConflict(_logger, chatId, message.Seq, storeMax);
-            await _sequences.ReseedAsync(chatId, storeMax, cancellationToken).ConfigureAwait(false);
-            if (attempt + 1 >= MaxSeqConflictRetries)
-            {
-                throw new ImException(ImErrorCode.StoreUnavailable, "The group's sequence could not be allocated; retry.");
-            }
+            var seq = await _sequences.NextAsync(chatId, cancellationToken).ConfigureAwait(false);
+            message = create(seq);
+            durable = await _log.BeginAppendAsync(wrap(message), cancellationToken).ConfigureAwait(false);
         }
+        AppendOutcome outcome;
+        try
+        {
+            outcome = await durable.ConfigureAwait(false);
+        }
+        catch (ImException)
+        {
+            _metrics.LogErrors.Add(1);
+            throw;
+        }
+        if (outcome.Status == AppendStatus.SeqConflict)
+        {
+            // A log that breaks its contract: failing loudly (IM_INTERNAL) beats answering accepted for a refused event.
+            throw new InvalidOperationException("The group log reported a seq conflict; a log resolves those itself (SeqConflictResolver).");
+        }
+        return (outcome.Status == AppendStatus.Appended && outcome.Stored is { } moved ? moved : message, outcome);
     }
 
     /// <summary>Writes a system message with its change (one event: both or neither) and returns the message.</summary>

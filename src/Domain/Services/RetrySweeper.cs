@@ -65,7 +65,7 @@ public sealed class RetrySweeper
     /// be removed. Such entries are pushed only once the store has their message; an entry of a message the
     /// store has already seen acked is dropped. Not found yet: the entry stays leased and comes back when the lease
     /// runs out (the RocketMQ consumer may lag), until <see cref="MessagingOptions.RetryUnconfirmedGrace"/> after
-    /// the send, when it is dropped.
+    /// the send, when it is dropped. A confirmed entry is replayed with the message as stored.
     /// </summary>
     private async Task<IReadOnlyList<RetryEntry>> ConfirmAsync(IReadOnlyList<RetryEntry> claimed, CancellationToken cancellationToken)
     {
@@ -85,7 +85,7 @@ public sealed class RetrySweeper
             DomainLog.ReplayConfirmFailed(_logger, unconfirmed.Length, ex);
             return claimed.Where(e => e.Replays > 0).ToArray();
         }
-        var statusById = stored.ToDictionary(m => m.MsgId, m => m.Status);
+        var storedById = stored.ToDictionary(m => m.MsgId);
         var replayable = new List<RetryEntry>(claimed.Count);
         var drop = new List<long>();
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -95,15 +95,17 @@ public sealed class RetrySweeper
             {
                 replayable.Add(entry);
             }
-            else if (statusById.TryGetValue(entry.Message.MsgId, out var status))
+            else if (storedById.TryGetValue(entry.Message.MsgId, out var message))
             {
-                if (status >= MessageStatus.Delivered)
+                if (message.Status >= MessageStatus.Delivered)
                 {
                     drop.Add(entry.Message.MsgId);
                 }
                 else
                 {
-                    replayable.Add(entry);
+                    // The stored message, not the scheduled one: the log may have moved it to another seq (a seq
+                    // conflict) after the entry was written, and the reschedule keeps what is replayed here.
+                    replayable.Add(entry with { Message = message });
                 }
             }
             else if (now - entry.Message.SendTime > (long)_options.RetryUnconfirmedGrace.TotalMilliseconds)

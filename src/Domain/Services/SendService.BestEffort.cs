@@ -57,6 +57,19 @@ public sealed partial class SendService
         }
     }
 
+    private async Task ReplaceEntryQuietlyAsync(ChatMessage stored)
+    {
+        try
+        {
+            await _retry.ReplaceMessageAsync(stored, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The sweeper's first claim reads the message back from the store and replays that.
+            _degraded.Note("retry", ex);
+        }
+    }
+
     /// <returns>Whether the sender has a live connection besides <paramref name="senderConnectionId"/>; true when unknown.</returns>
     private async Task<bool> HasOtherDeviceQuietlyAsync(string userId, string? senderConnectionId, CancellationToken cancellationToken)
     {

@@ -15,10 +15,6 @@ namespace ImSignalR.Domain.Services;
 /// </summary>
 public sealed partial class SendService
 {
-    // A seq conflict means the allocator was behind the store (state lost); after a reseed the
-    // next try succeeds, so a small bound only guards against a misbehaving adapter.
-    private const int MaxSeqConflictRetries = 3;
-
     private readonly IMessageLog _log;
     private readonly IMessageStore _store;
     private readonly ISequenceAllocator _sequences;
@@ -126,7 +122,7 @@ public sealed partial class SendService
         if (outcome.Status == AppendStatus.Duplicate)
         {
             // The dedupe cache had forgotten (restart, Redis data loss or outage); the store's unique key caught it.
-            var first = outcome.Existing!;
+            var first = outcome.Stored!;
             var firstRecord = new DedupeRecord(first.MsgId, first.ChatId, first.Seq, first.SendTime);
             await CompleteQuietlyAsync(draft, firstRecord).ConfigureAwait(false);
             _metrics.SendsDuplicate.Add(1);
@@ -196,91 +192,100 @@ public sealed partial class SendService
         throw new ImException(ImErrorCode.SendInProgress, "A send with this clientMsgId is in progress; retry shortly.");
     }
 
+    /// <summary>
+    /// Allocates the seq, schedules the replay and appends. The log answers appended or duplicate: a seq the store
+    /// refuses is the log's to move (<see cref="Sequencing.SeqConflictResolver"/>), and the message it reports is the
+    /// one the rest of the send uses.
+    /// </summary>
     private async Task<Appended> AppendWithSeqAsync(Draft draft, Task<bool?> recipientOnline, CancellationToken cancellationToken)
     {
         var chatId = ChatIds.ForPair(draft.From, draft.To);
-        for (var attempt = 0; ; attempt++)
+        ChatMessage? message = null;
+        Task<AppendOutcome> durable;
+        Task<bool>? scheduled = null;
+        bool? online;
+        var started = Stopwatch.GetTimestamp();
+        // Spans the seq allocation and the wait for durability: the cost of G1.
+        using var activity = MessagingTracing.Source.StartActivity("im.log.append");
+        try
         {
-            ChatMessage? message = null;
-            Task<AppendOutcome> durable;
-            Task<bool>? scheduled = null;
-            bool? online;
-            var started = Stopwatch.GetTimestamp();
-            // Spans the seq allocation and the wait for durability: the cost of G1.
-            using var activity = MessagingTracing.Source.StartActivity("im.log.append");
-            try
+            // The lock covers allocating the seq and taking the place in the log, so the log
+            // holds a conversation's messages in seq order; the durable write itself happens
+            // outside it, and many messages of one conversation share one commit.
+            using (await _locks.AcquireAsync(chatId, cancellationToken).ConfigureAwait(false))
             {
-                // The lock covers allocating the seq and taking the place in the log, so the log
-                // holds a conversation's messages in seq order; the durable write itself happens
-                // outside it, and many messages of one conversation share one commit.
-                using (await _locks.AcquireAsync(chatId, cancellationToken).ConfigureAwait(false))
+                var seq = await _sequences.NextAsync(chatId, cancellationToken).ConfigureAwait(false);
+                online = await recipientOnline.ConfigureAwait(false);
+                message = new ChatMessage(
+                    _ids.Next(), draft.ClientMsgId, chatId, seq, draft.From, draft.To, draft.Content, draft.MsgFormat, draft.Ext,
+                    _time.GetUtcNow().ToUnixTimeMilliseconds(), InitialStatus(online));
+                if (online != false)
                 {
-                    var seq = await _sequences.NextAsync(chatId, cancellationToken).ConfigureAwait(false);
-                    online = await recipientOnline.ConfigureAwait(false);
-                    message = new ChatMessage(
-                        _ids.Next(), draft.ClientMsgId, chatId, seq, draft.From, draft.To, draft.Content, draft.MsgFormat, draft.Ext,
-                        _time.GetUtcNow().ToUnixTimeMilliseconds(), InitialStatus(online));
-                    if (online != false)
-                    {
-                        // Sent before the message goes to the log, so a node that dies after the commit leaves the entry
-                        // behind and another node's sweeper pushes the message (G4). An entry whose append then fails is
-                        // removed below; one that survives that (Redis away) is never pushed: the sweeper first checks
-                        // that the store has the message.
-                        scheduled = ScheduleQuietlyAsync(message);
-                    }
-                    durable = await _log.BeginAppendAsync(new MessageSent(message), cancellationToken).ConfigureAwait(false);
+                    // Sent before the message goes to the log, so a node that dies after the commit leaves the entry
+                    // behind and another node's sweeper pushes the message (G4). An entry whose append then fails is
+                    // removed below; one that survives that (Redis away) is never pushed: the sweeper first checks
+                    // that the store has the message.
+                    scheduled = ScheduleQuietlyAsync(message);
                 }
-            }
-            catch (Exception ex)
-            {
-                if (ex is ImException im)
-                {
-                    _metrics.LogErrors.Add(1);
-                    MessagingTracing.Fail(activity, im.Code.ToWire());
-                }
-                if (scheduled is not null)
-                {
-                    await RemoveEntryQuietlyAsync(message!, await scheduled.ConfigureAwait(false)).ConfigureAwait(false);
-                }
-                throw;
-            }
-
-            var hasEntry = scheduled is not null && await scheduled.ConfigureAwait(false);
-            AppendOutcome outcome;
-            try
-            {
-                outcome = await durable.ConfigureAwait(false);
-            }
-            catch (ImException ex)
-            {
-                _metrics.LogErrors.Add(1);
-                MessagingTracing.Fail(activity, ex.Code.ToWire());
-                await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
-                throw;
-            }
-            catch
-            {
-                await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
-                throw;
-            }
-            _metrics.DurableWriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            if (outcome.Status != AppendStatus.Appended)
-            {
-                await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
-            }
-            if (outcome.Status != AppendStatus.SeqConflict)
-            {
-                return new Appended(message, outcome, online);
-            }
-
-            var storeMax = await _store.GetMaxSeqAsync(chatId, cancellationToken).ConfigureAwait(false);
-            DomainLog.SeqConflict(_logger, chatId, message.Seq, storeMax);
-            await _sequences.ReseedAsync(chatId, storeMax, cancellationToken).ConfigureAwait(false);
-            if (attempt + 1 >= MaxSeqConflictRetries)
-            {
-                throw new ImException(ImErrorCode.StoreUnavailable, "The conversation's sequence could not be allocated; retry.");
+                durable = await _log.BeginAppendAsync(new MessageSent(message), cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (Exception ex)
+        {
+            if (ex is ImException im)
+            {
+                _metrics.LogErrors.Add(1);
+                MessagingTracing.Fail(activity, im.Code.ToWire());
+            }
+            if (scheduled is not null)
+            {
+                await RemoveEntryQuietlyAsync(message!, await scheduled.ConfigureAwait(false)).ConfigureAwait(false);
+            }
+            throw;
+        }
+
+        var hasEntry = scheduled is not null && await scheduled.ConfigureAwait(false);
+        AppendOutcome outcome;
+        try
+        {
+            outcome = await durable.ConfigureAwait(false);
+        }
+        catch (ImException ex)
+        {
+            _metrics.LogErrors.Add(1);
+            MessagingTracing.Fail(activity, ex.Code.ToWire());
+            await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
+            throw;
+        }
+        catch
+        {
+            await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
+            throw;
+        }
+        _metrics.DurableWriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (outcome.Status == AppendStatus.SeqConflict)
+        {
+            // A log that breaks its contract: failing loudly (IM_INTERNAL) beats answering accepted for a refused send.
+            await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
+            throw new InvalidOperationException("The message log reported a seq conflict; a log resolves those itself (SeqConflictResolver).");
+        }
+        if (outcome.Status != AppendStatus.Appended)
+        {
+            await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
+            return new Appended(message, outcome, online);
+        }
+        if (outcome.Stored is { } moved)
+        {
+            // The log gave it another seq: the entry, scheduled with the first one, must replay (and answer acks)
+            // with the stored one. A node that dies before this leaves the old seq behind; the sweeper's store
+            // check replaces it.
+            if (hasEntry)
+            {
+                await ReplaceEntryQuietlyAsync(moved).ConfigureAwait(false);
+            }
+            message = moved;
+        }
+        return new Appended(message, outcome, online);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using ImSignalR.Domain.Direct;
 using ImSignalR.Domain.Groups;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Sequencing;
 using ImSignalR.Domain.Services;
 using ImSignalR.Hub.Hubs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,7 +31,7 @@ internal static class GroupRegistration
         }
         services.AddSingleton(options);
         // The direct log unless the message log registered its own (RocketMQ: the group topic).
-        services.TryAddSingleton<IGroupLog>(sp => new DirectGroupLog(sp.GetRequiredService<IMessageStore>(), new DirectLogOptions(),
+        services.TryAddSingleton<IGroupLog>(sp => new DirectGroupLog(sp.GetRequiredService<IMessageStore>(), sp.GetRequiredService<SeqConflictResolver>(), new DirectLogOptions(),
             sp.GetRequiredService<ILogger<DirectMessageLog>>()));
         services.AddSingleton<IGroupPusher, SignalRGroupPusher>();
         services.AddSingleton<GroupService>();

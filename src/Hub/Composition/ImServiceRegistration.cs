@@ -136,6 +136,8 @@ internal static class ImServiceRegistration
             return;
         }
         services.AddSingleton(new DirectLogOptions());
+        // What a log does when the store refuses a seq (every log that can meet one: the direct logs, the group topic).
+        services.AddSingleton<SeqConflictResolver>();
         services.AddSingleton<IMessageLog, DirectMessageLog>();
     }
 

@@ -60,6 +60,19 @@ internal sealed class RedisRetryQueue(IConnectionMultiplexer redis, RedisKeys ke
         return 1
         """;
 
+    // KEYS: payload. ARGV: id, the payload read, the new payload. Sets only over what was read: a sweeper that
+    // rescheduled the entry meanwhile (one more replay) makes the caller read again.
+    private const string CompareAndSet = """
+        if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+          return 1
+        end
+        return 0
+        """;
+
+    // Reads per replace: each lost race means a sweeper rescheduled the entry, which happens seconds apart.
+    private const int ReplaceAttempts = 3;
+
     // KEYS: due, lease, payload. ARGV: ids.
     private const string Remove = """
         redis.call('ZREM', KEYS[1], unpack(ARGV))
@@ -105,6 +118,26 @@ internal sealed class RedisRetryQueue(IConnectionMultiplexer redis, RedisKeys ke
             [Id(claimed.Message.MsgId), Serialize(new RetryPayload(claimed.Message, claimed.Replays + 1)), due.ToUnixTimeMilliseconds()]))
             .ConfigureAwait(false);
         return (long)reply == 1;
+    }
+
+    public async ValueTask ReplaceMessageAsync(ChatMessage message, CancellationToken cancellationToken)
+    {
+        var id = Id(message.MsgId);
+        for (var attempt = 0; attempt < ReplaceAttempts; attempt++)
+        {
+            var current = await RedisStateCalls.RunAsync(Db.HashGetAsync(keys.RetryPayload, id)).ConfigureAwait(false);
+            if (current.IsNull)
+            {
+                return;
+            }
+            var replaced = Serialize(Deserialize((byte[])current!) with { Message = message });
+            var reply = await RedisStateCalls.RunAsync(Db.ScriptEvaluateAsync(CompareAndSet, [keys.RetryPayload], [id, current, replaced]))
+                .ConfigureAwait(false);
+            if ((long)reply == 1)
+            {
+                return;
+            }
+        }
     }
 
     public async ValueTask RemoveAsync(IReadOnlyCollection<long> msgIds, CancellationToken cancellationToken)

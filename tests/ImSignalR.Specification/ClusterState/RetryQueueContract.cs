@@ -155,6 +155,28 @@ public abstract class RetryQueueContract<TFixture>(TFixture fixture) : IClassFix
         Assert.Single(await queue.ClaimDueAsync(T0, 10, Lease, default));
     }
 
+    [Fact]
+    public async Task ReplacingTheMessageKeepsReplaysDueTimeAndLeaseAndIgnoresAMissingEntry()
+    {
+        var queue = (await fixture.CreateAsync(1))[0];
+        await queue.ScheduleAsync(Msg(1), T0.AddSeconds(5), default);
+        await queue.ScheduleAsync(Msg(2), T0, default);
+        var claimed = Assert.Single(await queue.ClaimDueAsync(T0, 10, Lease, default));
+        Assert.True(await queue.RescheduleAsync(claimed, T0.AddSeconds(1), default));
+        Assert.Single(await queue.ClaimDueAsync(T0.AddSeconds(1), 1, Lease, default)); // 2 is leased again, replays 1
+
+        await queue.ReplaceMessageAsync(Msg(1) with { Seq = 901 }, default);
+        await queue.ReplaceMessageAsync(Msg(2) with { Seq = 902 }, default);
+        await queue.ReplaceMessageAsync(Msg(3) with { Seq = 903 }, default);
+
+        Assert.Empty(await queue.ClaimDueAsync(T0.AddSeconds(4), 10, Lease, default)); // 1 not due yet, 2 still leased
+        var due = Assert.Single(await queue.ClaimDueAsync(T0.AddSeconds(5), 10, Lease, default));
+        Assert.Equal((Msg(1) with { Seq = 901 }, 0), (due.Message, due.Replays));
+        var back = Assert.Single(await queue.ClaimDueAsync(T0.AddSeconds(1) + Lease, 10, Lease, default));
+        Assert.Equal((Msg(2) with { Seq = 902 }, 1), (back.Message, back.Replays));
+        Assert.Equal(2, await queue.CountAsync(default));
+    }
+
     private static ChatMessage Msg(long id) => new(
         id, $"c-{id}", "chat:a:b", id, "a", "b", $"hello {id} ✓", 0, id % 2 == 0 ? null : "{\"x\":1}", 1_700_000_000_000 + id, MessageStatus.Reached);
 }

@@ -19,4 +19,8 @@ public static class TestSequences
             StoreMayLag = recoveryWindow is not null,
             RecoveryWindow = recoveryWindow ?? TimeSpan.FromMinutes(10),
         }, NullLogger<SequenceAllocator>.Instance);
+
+    /// <summary>What a log asks when the store refuses a seq; give it the allocator the caller allocates from.</summary>
+    public static SeqConflictResolver Resolver(ISequenceAllocator sequences, ISequenceReads store) =>
+        new(sequences, store, NullLogger<SeqConflictResolver>.Instance);
 }

@@ -55,7 +55,7 @@ public abstract class GroupStoreContract<TFixture> : IClassFixture<TFixture>
 
         var again = await Apply(sent); // a redelivered event
         Assert.Equal(AppendStatus.Duplicate, again.Status);
-        Assert.Equal(sent.Message.MsgId, again.Existing!.MsgId);
+        Assert.Equal(sent.Message.MsgId, again.Stored!.MsgId);
         var sameKey = GroupEvents.Send(groupId, bob, 3, 2_100, clientMsgId: sent.Message.ClientMsgId);
         Assert.Equal(AppendStatus.Duplicate, (await Apply(sameKey)).Status); // G2 on the store's unique key
         var conflict = GroupEvents.Send(groupId, owner, 2, 2_200);

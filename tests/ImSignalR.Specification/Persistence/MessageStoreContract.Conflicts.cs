@@ -20,7 +20,7 @@ public abstract partial class MessageStoreContract<TFixture>
         Assert.All(outcomes, o =>
         {
             Assert.Equal(AppendStatus.Duplicate, o.Status);
-            Assert.Equal(first, o.Existing);
+            Assert.Equal(first, o.Stored);
         });
         Assert.Equal(first, await Bounded(Store.FindByClientMsgIdAsync(a, "same-key", default)));
         Assert.Equal(1, await Bounded(Store.GetMaxSeqAsync(first.ChatId, default)));
@@ -45,7 +45,7 @@ public abstract partial class MessageStoreContract<TFixture>
         var inOneBatch = await Apply([new MessageSent(fresh), new MessageSent(freshClash)]);
 
         Assert.Equal(AppendStatus.SeqConflict, outcomes[0].Status);
-        Assert.Null(outcomes[0].Existing);
+        Assert.Null(outcomes[0].Stored);
         Assert.Equal(AppendOutcome.DuplicateOf(first), redelivered[0]);
         Assert.Equal([AppendStatus.Appended, AppendStatus.SeqConflict], inOneBatch.Select(o => o.Status));
         Assert.Equal([fresh], await Bounded(Store.GetAfterSeqAsync(fresh.ChatId, 0, 10, default)));
@@ -83,7 +83,7 @@ public abstract partial class MessageStoreContract<TFixture>
         ]);
 
         Assert.Equal([AppendStatus.SeqConflict, AppendStatus.Appended, AppendStatus.Appended], outcomes.Select(o => o.Status));
-        Assert.Null(outcomes[0].Existing);
+        Assert.Null(outcomes[0].Stored);
         var stored = await Bounded(Store.GetAfterSeqAsync(m1.ChatId, 0, 10, default));
         Assert.Equal([m1.MsgId, m2.MsgId], stored.Select(m => m.MsgId));
         Assert.Equal(MessageStatus.Read, stored[0].Status);

@@ -83,7 +83,7 @@ public abstract partial class MessageStoreContract<TFixture> : IClassFixture<TFi
         Assert.All(first, o => Assert.Equal(AppendStatus.Appended, o.Status));
         Assert.Equal([AppendStatus.Duplicate, AppendStatus.Duplicate, AppendStatus.Duplicate, AppendStatus.Appended, AppendStatus.Appended],
             second.Select(o => o.Status));
-        Assert.Equal(m2.MsgId, second[1].Existing!.MsgId);
+        Assert.Equal(m2.MsgId, second[1].Stored!.MsgId);
         Assert.Equal(before, after);
         Assert.Equal([MessageStatus.Read, MessageStatus.Read, MessageStatus.Offline], after.Select(m => m.Status));
         var bView = Assert.Single(await Bounded(Store.GetConversationsAsync(b, 10, default)));
@@ -108,7 +108,7 @@ public abstract partial class MessageStoreContract<TFixture> : IClassFixture<TFi
         ]);
 
         Assert.Equal([AppendStatus.Duplicate, AppendStatus.Appended, AppendStatus.Appended], outcomes.Select(o => o.Status));
-        Assert.Equal(m1, outcomes[0].Existing);
+        Assert.Equal(m1, outcomes[0].Stored);
         var stored = await Bounded(Store.GetAfterSeqAsync(m1.ChatId, 0, 10, default));
         Assert.Equal([(m1.MsgId, MessageStatus.Read), (m2.MsgId, MessageStatus.Reached)], stored.Select(m => (m.MsgId, m.Status)));
         var aView = Assert.Single(await Bounded(Store.GetConversationsAsync(a, 10, default)));

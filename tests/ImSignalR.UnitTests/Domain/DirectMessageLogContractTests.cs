@@ -1,6 +1,7 @@
 using ImSignalR.Domain.Direct;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Specification.ClusterState;
 using ImSignalR.Specification.Logs;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,7 +19,8 @@ public sealed class DirectMessageLogFixture : IMessageLogFixture
 
         public UnderTest()
         {
-            _log = new DirectMessageLog(_store, new DirectLogOptions(), NullLogger<DirectMessageLog>.Instance);
+            _log = new DirectMessageLog(_store, TestSequences.Resolver(TestSequences.InProcess(_store), _store), new DirectLogOptions(),
+                NullLogger<DirectMessageLog>.Instance);
         }
 
         public IMessageLog Log => _log;

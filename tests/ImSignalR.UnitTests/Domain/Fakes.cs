@@ -128,6 +128,9 @@ internal sealed class FakeLog(FakeStore store) : IMessageLog
     /// <summary>Runs as an event reaches the log, before it is durable.</summary>
     public Func<LogEvent, Task>? OnAppend { get; set; }
 
+    /// <summary>What the log stores instead of the event it was given, as a log that moved a send to another seq.</summary>
+    public Func<LogEvent, LogEvent>? Rewrite { get; set; }
+
     public async ValueTask<AppendOutcome> AppendAsync(LogEvent logEvent, CancellationToken cancellationToken)
     {
         if (OnAppend is { } hook)
@@ -138,7 +141,11 @@ internal sealed class FakeLog(FakeStore store) : IMessageLog
         {
             throw new ImException(ImErrorCode.LogUnavailable, "broker away");
         }
-        return (await store.ApplyAsync([logEvent], cancellationToken))[0];
+        var stored = Rewrite?.Invoke(logEvent) ?? logEvent;
+        var outcome = (await store.ApplyAsync([stored], cancellationToken))[0];
+        return stored is MessageSent moved && !ReferenceEquals(stored, logEvent) && outcome.Status == AppendStatus.Appended
+            ? AppendOutcome.AppendedAs(moved.Message)
+            : outcome;
     }
 }
 

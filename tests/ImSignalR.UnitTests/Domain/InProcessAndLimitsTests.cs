@@ -117,7 +117,8 @@ public sealed class InProcessAndLimitsTests
     public async Task TheDirectLogCommitsConcurrentAppendsInBatchesAndFailsABatchAsAWhole()
     {
         var store = new CountingStore();
-        await using (var log = new DirectMessageLog(store, new DirectLogOptions { MaxBatchSize = 64 }, NullLogger<DirectMessageLog>.Instance))
+        await using (var log = new DirectMessageLog(store, TestSequences.Resolver(TestSequences.InProcess(store), store), new DirectLogOptions { MaxBatchSize = 64 },
+            NullLogger<DirectMessageLog>.Instance))
         {
             var appends = Enumerable.Range(0, 500).Select(i => log.AppendAsync(Sent(i), default).AsTask()).ToArray();
             var outcomes = await Task.WhenAll(appends);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Messaging;
@@ -126,19 +127,37 @@ public sealed class SendServiceTests
     }
 
     [Fact]
-    public async Task ASeqConflictReseedsFromTheStoreAndTakesTheNextFreeSeq()
+    public async Task ASendTheLogMovedToAnotherSeqAnswersPushesDedupesAndReplaysTheStoredSeq()
     {
         var h = new ServiceHarness();
-        // The store already holds seq 1..5 that this allocator never saw (state lost): the first
-        // attempt collides, the allocator jumps past the store and the retry lands on 6.
-        h.Store.Messages[1] = new ChatMessage(1, "old", "c2c:alice:bob", 5, "alice", "bob", "x", 1, null, 1, MessageStatus.Read);
-        var calls = 0;
-        h.Store.Override = e => e is MessageSent s && s.Message.Seq <= 5 && ++calls > 0 ? AppendOutcome.Conflict : null;
-        await h.Sequences.ReseedAsync("c2c:alice:bob", 0, default);
+        await h.Presence.AddConnectionAsync("bob", "c-bob", default);
+        // What the direct log does after a seq conflict: the same message, stored at a new seq.
+        h.Log.Rewrite = e => e is MessageSent s ? new MessageSent(s.Message with { Seq = 42 }) : e;
 
         var result = await h.Send.SendAsync("alice", Request(), null, default);
 
-        Assert.Equal(6, result.Seq);
+        Assert.Equal(42, result.Seq);
+        Assert.Equal(42, Assert.Single(h.Pusher.ToRecipient).Seq);
+        var msgId = long.Parse(result.MsgId, CultureInfo.InvariantCulture);
+        Assert.Equal(42, Assert.Single(await h.Retry.GetPendingAsync([msgId], default)).Seq);
+        h.Log.Rewrite = null;
+        var again = await h.Send.SendAsync("alice", Request(), null, default);
+        Assert.True(again.Duplicate);
+        Assert.Equal(42, again.Seq);
+    }
+
+    [Fact]
+    public async Task ASeqConflictThatReachesTheSendFailsItAndLeavesNoReplay()
+    {
+        var h = new ServiceHarness();
+        await h.Presence.AddConnectionAsync("bob", "c-bob", default);
+        // A log that breaks its contract and passes the store's refusal up: never answered accepted.
+        h.Store.Override = e => e is MessageSent ? AppendOutcome.Conflict : null;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Send.SendAsync("alice", Request(), null, default));
+
+        Assert.Empty(h.Pusher.ToRecipient);
+        Assert.Equal(0, await h.Retry.CountAsync(default));
     }
 
     [Fact]

@@ -85,4 +85,21 @@ public sealed class SweeperConfirmationTests
         Assert.Equal(6, h.Pusher.ToRecipient.Count);
         Assert.Single(h.Store.ByIdReads);
     }
+
+    [Fact]
+    public async Task AnEntryScheduledBeforeTheLogMovedItsSeqIsReplayedAndKeptWithTheStoredSeq()
+    {
+        var h = new ServiceHarness();
+        await h.Presence.AddConnectionAsync("bob", "c", default);
+        // Scheduled at seq 43, stored at seq 1043 after a seq conflict; the node died before it could fix the entry.
+        var scheduled = Message(43, h.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        await h.Retry.ScheduleAsync(scheduled, h.Time.GetUtcNow() + TimeSpan.FromSeconds(5), default);
+        h.Store.Messages[scheduled.MsgId] = scheduled with { Seq = 1043 };
+
+        h.Time.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(1, await h.Sweeper.SweepOnceAsync(default));
+
+        Assert.Equal(1043, Assert.Single(h.Pusher.ToRecipient).Seq);
+        Assert.Equal(1043, Assert.Single(await h.Retry.GetPendingAsync([scheduled.MsgId], default)).Seq);
+    }
 }

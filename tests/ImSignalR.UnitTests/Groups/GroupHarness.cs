@@ -30,9 +30,10 @@ internal sealed class GroupHarness : IAsyncDisposable
         _provider = new ServiceCollection().AddImSqliteStore($"Data Source={_path}").BuildServiceProvider();
         Store = _provider.GetRequiredService<IMessageStore>();
         Groups = _provider.GetRequiredService<IGroupStore>();
-        _log = new DirectGroupLog(Store, new DirectLogOptions(), NullLogger<DirectMessageLog>.Instance);
+        var sequences = TestSequences.InProcess(Store);
+        _log = new DirectGroupLog(Store, TestSequences.Resolver(sequences, Store), new DirectLogOptions(), NullLogger<DirectMessageLog>.Instance);
         var metrics = new MessagingMetrics(new Meter("test-" + Guid.NewGuid()));
-        Service = new GroupService(Groups, Store, _log, TestSequences.InProcess(Store), new InProcessDedupeCache(Time), Pusher,
+        Service = new GroupService(Groups, Store, _log, sequences, new InProcessDedupeCache(Time), Pusher,
             new SnowflakeIdGenerator(1, Time), options, new MessagingOptions(), metrics, Time, NullLogger<GroupService>.Instance);
     }
 

@@ -91,6 +91,25 @@ public sealed class GroupServiceTests
     }
 
     [Fact]
+    public async Task ASendWhoseSeqTheStoreHoldsIsStoredPushedAndAnsweredAtTheNextFreeSeq()
+    {
+        await using var h = await GroupHarness.StartAsync();
+        var group = await h.Service.CreateAsync("a", new CreateGroupRequest { Name = "g", MemberIds = ["b"] }, default);
+        var groupId = long.Parse(group.GroupId);
+        // Seq 2 is taken behind the allocator's back (another node allocated from counters Redis then lost).
+        var foreign = new ChatMessage(9_400_000_000_001, "foreign", group.ChatId, 2, "b", string.Empty, "elsewhere", 1, null, 1, MessageStatus.Reached);
+        await h.Store.ApplyAsync([new GroupMessageSent(foreign, groupId)], default);
+
+        var sent = await h.Service.SendAsync("a", Text(group.GroupId, "moved"), null, default);
+
+        Assert.Equal(3, sent.Seq);
+        Assert.Equal(3, Assert.Single(h.Pusher.Messages, m => m.Content == "moved").Seq);
+        var timeline = await h.Service.SyncAsync("b", group.ChatId, 0, 50, default);
+        Assert.Equal([(1L, ""), (2L, "elsewhere"), (3L, "moved")], timeline.Messages.Select(m => (m.Seq, m.MsgFormat == 1 ? m.Content : "")));
+        Assert.Equal(4, (await h.Service.SendAsync("a", Text(group.GroupId, "after"), null, default)).Seq);
+    }
+
+    [Fact]
     public async Task NewMembersJoinBeforeTheirAnnouncementAndRemovedOnesLeaveAfterTheirs()
     {
         await using var h = await GroupHarness.StartAsync();

@@ -50,8 +50,9 @@ internal sealed class RocketMqGroupHarness : IAsyncDisposable
         _barrier = new ReadYourWritesBarrier(Options, logRegistry, NullLogger<ReadYourWritesBarrier>.Instance);
         Consumer = new RocketMqPersistenceConsumer(Store, Microsoft.Extensions.Options.Options.Create(Options),
             NullLogger<RocketMqPersistenceConsumer>.Instance, consumerRegistry);
-        var log = new RocketMqGroupLog(Producer, Microsoft.Extensions.Options.Options.Create(Options), _barrier, Store);
         Sequences = new RewindableSequences(TestSequences.InProcess(Store));
+        var log = new RocketMqGroupLog(Producer, Microsoft.Extensions.Options.Options.Create(Options), _barrier, Store,
+            TestSequences.Resolver(Sequences, Store));
         Service = new GroupService(Groups, Store, log, Sequences, new InProcessDedupeCache(TimeProvider.System),
             new SilentGroupPusher(), new SnowflakeIdGenerator(1, TimeProvider.System), new GroupOptions(), new MessagingOptions(),
             new MessagingMetrics(new Meter("test-" + Guid.NewGuid())), TimeProvider.System, NullLogger<GroupService>.Instance);

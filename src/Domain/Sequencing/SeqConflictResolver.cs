@@ -1,0 +1,71 @@
+using ImSignalR.Contracts;
+using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Messaging;
+using ImSignalR.Domain.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace ImSignalR.Domain.Sequencing;
+
+/// <summary>
+/// What a log does when the store refuses a message's seq because another message holds it (the allocator was behind
+/// the store: Redis lost its counters, or a node allocated from a stale fallback): reseed the chat's counter above the
+/// store's max and give the message the next seq. The message keeps its msgId, clientMsgId and send time, so the
+/// caller's dedupe and the retry entry (keyed by msgId) still find it; only its seq moves, and the log reports the
+/// message as stored (<see cref="AppendOutcome.AppendedAs"/>).
+/// </summary>
+/// <remarks>
+/// The new seq is taken outside the caller's per-chat lock, so a send allocated meanwhile may become durable just
+/// after it with a lower seq. Both are stored, each seq is used once (G3), and readers order by seq; only the two
+/// places in the log are swapped, which is what concurrent sends may see anyway.
+/// </remarks>
+public sealed class SeqConflictResolver
+{
+    /// <summary>Tries per event: the first append plus two new seqs. Past it the send fails retriably.</summary>
+    public const int MaxAttempts = 3;
+
+    private readonly ISequenceAllocator _sequences;
+    private readonly ISequenceReads _store;
+    private readonly ILogger<SeqConflictResolver> _logger;
+
+    public SeqConflictResolver(ISequenceAllocator sequences, ISequenceReads store, ILogger<SeqConflictResolver> logger)
+    {
+        _sequences = sequences;
+        _store = store;
+        _logger = logger;
+    }
+
+    /// <summary>The timeline message of <paramref name="logEvent"/>: the events that take a seq (sends, group changes).</summary>
+    public static ChatMessage? TimelineMessageOf(LogEvent logEvent) => logEvent switch
+    {
+        MessageSent s => s.Message,
+        GroupMessageSent g => g.Message,
+        GroupChanged c => c.Message,
+        _ => null,
+    };
+
+    /// <summary>
+    /// <paramref name="conflicted"/> with its message at a fresh seq above what the store holds. Store and counter
+    /// failures are thrown as they come (retriable: nothing was stored).
+    /// </summary>
+    public async ValueTask<LogEvent> ResequenceAsync(LogEvent conflicted, CancellationToken cancellationToken)
+    {
+        var message = TimelineMessageOf(conflicted)
+            ?? throw new ArgumentException($"A {conflicted.GetType().Name} takes no seq, so it cannot conflict.", nameof(conflicted));
+        var storeMax = await _store.GetMaxSeqAsync(message.ChatId, cancellationToken).ConfigureAwait(false);
+        SequencingLog.SeqConflict(_logger, message.ChatId, message.Seq, storeMax);
+        await _sequences.ReseedAsync(message.ChatId, storeMax, cancellationToken).ConfigureAwait(false);
+        var seq = await _sequences.NextAsync(message.ChatId, cancellationToken).ConfigureAwait(false);
+        var moved = message with { Seq = seq };
+        return conflicted switch
+        {
+            MessageSent => new MessageSent(moved),
+            GroupMessageSent g => new GroupMessageSent(moved, g.GroupId),
+            GroupChanged c => new GroupChanged(moved, c.Change),
+            _ => throw new InvalidOperationException("unreachable"),
+        };
+    }
+
+    /// <summary>What a send that still conflicts after <see cref="MaxAttempts"/> is answered (retriable).</summary>
+    public static ImException GaveUp() =>
+        new(ImErrorCode.StoreUnavailable, "The conversation's sequence could not be allocated; retry.");
+}
