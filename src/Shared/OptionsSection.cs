@@ -25,6 +25,22 @@ internal static class OptionsSection
     }
 
     /// <summary>
+    /// Refuses the children of <paramref name="section"/> that are not in <paramref name="known"/>: for the root
+    /// <c>Im</c> section, whose sections different assemblies bind (a misspelt <c>Im:Retyr</c> would be bound by none).
+    /// </summary>
+    public static void RequireKnownKeys(IConfigurationSection section, string path, IReadOnlyCollection<string> known)
+    {
+        var allowed = new HashSet<string>(known, StringComparer.OrdinalIgnoreCase);
+        var unknown = section.GetChildren().Select(c => c.Key).Where(k => !allowed.Contains(k)).Order(StringComparer.Ordinal)
+            .Select(k => $"{path}:{k} is not a setting; the settings are {string.Join(", ", known.Order(StringComparer.Ordinal))}.")
+            .ToList();
+        if (unknown.Count > 0)
+        {
+            throw new OptionsValidationException(path, typeof(object), unknown);
+        }
+    }
+
+    /// <summary>
     /// <see cref="Bind{T}"/>, then <paramref name="validator"/> at once: composition reads these values before the host
     /// starts (and before <c>ValidateOnStart</c> would run), so a wrong one must stop it here.
     /// </summary>

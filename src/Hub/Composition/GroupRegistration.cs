@@ -20,7 +20,8 @@ internal static class GroupRegistration
 
     public static IServiceCollection AddImGroups(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = Bind(configuration.GetSection(Section));
+        // A key that is not a setting (a misspelt Im:Groups:MaxMembers) stops the start, as in every section.
+        var options = OptionsSection.Bind<GroupOptions>(configuration.GetSection(Section), Section);
         services.AddOptions<GroupOptions>().Bind(configuration.GetSection(Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GroupOptions>, GroupOptionsValidator>();
         // Validate now as well: the singleton below is what the group service reads.
@@ -36,21 +37,5 @@ internal static class GroupRegistration
         services.AddSingleton<IGroupPusher, SignalRGroupPusher>();
         services.AddSingleton<GroupService>();
         return services;
-    }
-
-    /// <summary>
-    /// Binds the section; a key that is not a setting (a misspelt <c>Im:Groups:MaxMembers</c>) stops the start instead of
-    /// leaving the default silently in force, and a value of the wrong type is named with its key.
-    /// </summary>
-    private static GroupOptions Bind(IConfigurationSection section)
-    {
-        var known = typeof(GroupOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var unknown = section.GetChildren().Select(c => c.Key).Where(k => !known.Contains(k)).Order(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new OptionsValidationException(Section, typeof(GroupOptions), unknown.ConvertAll(k =>
-                $"{Section}:{k} is not a setting; the settings are {string.Join(", ", known.Order(StringComparer.Ordinal))}."));
-        }
-        return section.Get<GroupOptions>() ?? new GroupOptions();
     }
 }

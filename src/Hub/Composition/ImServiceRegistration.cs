@@ -65,12 +65,24 @@ internal static class ImServiceRegistration
         return options;
     }
 
+    /// <summary>The keys directly under <c>Im</c>: the Hub's own, then the sections each adapter and feature binds.</summary>
+    private static readonly string[] RootKeys =
+    [
+        nameof(ImOptions.NodeId), nameof(ImOptions.Roles), nameof(ImOptions.Auth), nameof(ImOptions.Limits), nameof(ImOptions.Retry),
+        nameof(ImOptions.Faults), nameof(ImOptions.Moderation), nameof(ImOptions.Messaging),
+        LastPart(ImSignalR.Storage.ImStoreOptions.Section), LastPart(ImRedisOptions.Section), LastPart(RocketMqServiceCollectionExtensions.SectionName),
+        LastPart(GroupRegistration.Section), LastPart(PushOptions.Section),
+    ];
+
+    private static string LastPart(string section) => section[(section.LastIndexOf(':') + 1)..];
+
     /// <summary>
     /// The Hub's own sections: unknown keys in each stop the start, then the whole <c>Im</c> section is validated now
     /// (composition below depends on these values) and again on start.
     /// </summary>
     private static ImOptions BindHubOptions(IServiceCollection services, IConfiguration configuration, ImTopology topology)
     {
+        OptionsSection.RequireKnownKeys(configuration.GetSection(ImOptions.Section), ImOptions.Section, RootKeys);
         OptionsSection.Bind<AuthSettings>(configuration.GetSection("Im:Auth"), "Im:Auth");
         OptionsSection.Bind<LimitSettings>(configuration.GetSection("Im:Limits"), "Im:Limits");
         OptionsSection.Bind<RetrySettings>(configuration.GetSection("Im:Retry"), "Im:Retry");

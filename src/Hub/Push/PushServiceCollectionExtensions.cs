@@ -20,7 +20,7 @@ public static class PushServiceCollectionExtensions
         var section = configuration.GetSection(PushOptions.Section);
         services.AddOptions<PushOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PushOptions>, PushOptionsValidator>();
-        var options = section.Get<PushOptions>() ?? new PushOptions();
+        var options = OptionsSection.Bind<PushOptions>(section, PushOptions.Section);
         // Validate now as well: a bad setting stops the node here, with its name, before any service is built.
         var validation = new PushOptionsValidator().Validate(null, options);
         if (validation.Failed)

@@ -103,6 +103,9 @@ public sealed class OptionsRegimeTests
     [InlineData("Im:Groups:MaxIdsPerCall", "0", "Im:Groups:MaxIdsPerCall must be between 1 and 10000")]
     [InlineData("Im:Limits:MaxPagSize", "10", "Im:Limits:MaxPagSize is not a setting")]
     [InlineData("Im:Retry:ClaimBatchSize", "10", "Im:Retry:ClaimBatchSize is not a setting")]
+    [InlineData("Im:Retyr:ClaimBatch", "10", "Im:Retyr is not a setting; the settings are Auth, Faults, Groups, Limits")]
+    [InlineData("Im:Nodeid2", "3", "Im:Nodeid2 is not a setting")]
+    [InlineData("Im:Push:WebhookUrll", "http://x", "Im:Push:WebhookUrll is not a setting")]
     public void AWrongHubSettingStopsTheStartNamingTheKey(string key, string value, string message)
     {
         var ex = Assert.Throws<OptionsValidationException>(() => Builder((key, value)).AddImSignalR());
