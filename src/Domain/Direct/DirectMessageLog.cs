@@ -110,7 +110,7 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            var error = ex as ImException ?? new ImException(ImErrorCode.StoreUnavailable, "The store did not commit the message; retry.", ex);
+            var error = AsRetriable(ex);
             DirectLogLog.BatchFailed(_logger, batch.Count, ex);
             foreach (var pending in batch)
             {
@@ -132,7 +132,7 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
         catch (Exception ex)
         {
             // Nothing of these was stored: the counter or the store is away, and the callers' retries start over.
-            var error = ex as ImException ?? new ImException(ImErrorCode.StoreUnavailable, "The store did not commit the message; retry.", ex);
+            var error = AsRetriable(ex);
             DirectLogLog.BatchFailed(_logger, conflicted.Count, ex);
             foreach (var pending in conflicted)
             {
@@ -178,6 +178,9 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
         }
         return conflicted;
     }
+
+    private static ImException AsRetriable(Exception ex) =>
+        ex as ImException ?? new ImException(ImErrorCode.StoreUnavailable, "The store did not commit the message; retry.", ex);
 
     private sealed class Pending(LogEvent logEvent, TaskCompletionSource<AppendOutcome> completion)
     {
