@@ -1,5 +1,6 @@
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
+using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using Microsoft.Extensions.Logging;
@@ -7,11 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace ImSignalR.Domain.Sequencing;
 
 /// <summary>
-/// What a log does when the store refuses a message's seq because another message holds it (the allocator was behind
-/// the store: Redis lost its counters, or a node allocated from a stale fallback): reseed the chat's counter above the
-/// store's max and give the message the next seq. The message keeps its msgId, clientMsgId and send time, so the
-/// caller's dedupe and the retry entry (keyed by msgId) still find it; only its seq moves, and the log reports the
-/// message as stored (<see cref="AppendOutcome.AppendedAs"/>).
+/// What a log does when the store refuses a send as a conflict (<see cref="AppendStatus.SeqConflict"/>): another
+/// message holds its seq (the allocator was behind the store: Redis lost its counters, or a node allocated from a stale
+/// fallback), or, far rarer, its msgId (two nodes minting from one node id). Reseed the chat's counter above the
+/// store's max and give the message the next seq, and a new msgId only if its own is taken. The message keeps its
+/// clientMsgId and send time, so the caller's dedupe still finds it, and the log reports it as stored
+/// (<see cref="AppendOutcome.AppendedAs"/>).
 /// </summary>
 /// <remarks>
 /// The new seq is taken outside the caller's per-chat lock, so a send allocated meanwhile may become durable just
@@ -25,12 +27,17 @@ public sealed class SeqConflictResolver
 
     private readonly ISequenceAllocator _sequences;
     private readonly ISequenceReads _store;
+    private readonly IMessageQueries _messages;
+    private readonly SnowflakeIdGenerator _ids;
     private readonly ILogger<SeqConflictResolver> _logger;
 
-    public SeqConflictResolver(ISequenceAllocator sequences, ISequenceReads store, ILogger<SeqConflictResolver> logger)
+    public SeqConflictResolver(
+        ISequenceAllocator sequences, ISequenceReads store, IMessageQueries messages, SnowflakeIdGenerator ids, ILogger<SeqConflictResolver> logger)
     {
         _sequences = sequences;
         _store = store;
+        _messages = messages;
+        _ids = ids;
         _logger = logger;
     }
 
@@ -55,7 +62,8 @@ public sealed class SeqConflictResolver
         SequencingLog.SeqConflict(_logger, message.ChatId, message.Seq, storeMax);
         await _sequences.ReseedAsync(message.ChatId, storeMax, cancellationToken).ConfigureAwait(false);
         var seq = await _sequences.NextAsync(message.ChatId, cancellationToken).ConfigureAwait(false);
-        var moved = message with { Seq = seq };
+        var idTaken = (await _messages.GetByIdsAsync([message.MsgId], cancellationToken).ConfigureAwait(false)).Count > 0;
+        var moved = message with { Seq = seq, MsgId = idTaken ? _ids.Next() : message.MsgId };
         return conflicted switch
         {
             MessageSent => new MessageSent(moved),

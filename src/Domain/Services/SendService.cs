@@ -278,10 +278,15 @@ public sealed partial class SendService
         {
             // The log gave it another seq: the entry, scheduled with the first one, must replay (and answer acks)
             // with the stored one. A node that dies before this leaves the old seq behind; the sweeper's store
-            // check replaces it.
-            if (hasEntry)
+            // check replaces it. A new msgId (its own was taken) needs a new entry, the old one names no message.
+            if (hasEntry && moved.MsgId == message.MsgId)
             {
                 await ReplaceEntryQuietlyAsync(moved).ConfigureAwait(false);
+            }
+            else if (hasEntry)
+            {
+                await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
+                await ScheduleQuietlyAsync(moved).ConfigureAwait(false);
             }
             message = moved;
         }

@@ -13,7 +13,7 @@ namespace ImSignalR.Storage.Internal;
 /// later ones follow its fate — except another send under the leader's msg_id (an id collision), which conflicts;</item>
 /// <item>leaders go in INSERTs that skip unique-key conflicts;</item>
 /// <item>a leader whose msg_id was stored before the batch is a redelivery → Duplicate of the stored row, unless the
-/// stored row is another send (an id collision) → SeqConflict, retried under a new msg_id;
+/// stored row is another send (an id collision) → SeqConflict, which the log retries under a new msg_id (SeqConflictResolver);
 /// one the INSERT wrote → Appended; one it skipped lost to a unique key: the same (from_user_id,
 /// client_msg_id) → Duplicate of that message, otherwise (chat_id, seq) is taken by a different message
 /// → SeqConflict;</item>
@@ -188,7 +188,7 @@ internal sealed class SendBatch(DbConnection connection, DbTransaction transacti
             if (stored.TryGetValue(message.MsgId, out var earlier))
             {
                 // The same send again is a redelivery; another send under a stored msgId is an id collision (two nodes
-                // minting from one node id), which the caller retries under a new msgId instead of losing it as a "duplicate".
+                // minting from one node id), which the log retries under a new msgId instead of losing it as a "duplicate".
                 outcomes[index] = IsSameSend(earlier, message) ? AppendOutcome.DuplicateOf(earlier) : AppendOutcome.Conflict;
             }
             else if (written.Contains(message.MsgId))

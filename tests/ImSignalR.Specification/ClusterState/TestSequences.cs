@@ -1,3 +1,4 @@
+using ImSignalR.Domain.Identity;
 using ImSignalR.Domain.InProcess;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Sequencing;
@@ -21,6 +22,9 @@ public static class TestSequences
         }, NullLogger<SequenceAllocator>.Instance);
 
     /// <summary>What a log asks when the store refuses a seq; give it the allocator the caller allocates from.</summary>
-    public static SeqConflictResolver Resolver(ISequenceAllocator sequences, ISequenceReads store) =>
-        new(sequences, store, NullLogger<SeqConflictResolver>.Instance);
+    public static SeqConflictResolver Resolver(ISequenceAllocator sequences, IMessageStore store) => Resolver(sequences, store, store);
+
+    /// <param name="seqReads">Where the store's max seq is read (a test may make it fail).</param>
+    public static SeqConflictResolver Resolver(ISequenceAllocator sequences, ISequenceReads seqReads, IMessageQueries messages) =>
+        new(sequences, seqReads, messages, new SnowflakeIdGenerator(1023, TimeProvider.System), NullLogger<SeqConflictResolver>.Instance);
 }

@@ -4,6 +4,8 @@ using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Specification.ClusterState;
+using ImSignalR.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImSignalR.UnitTests.Domain;
@@ -113,7 +115,7 @@ public sealed class DirectMessageLogConflictTests : IAsyncDisposable
     {
         await _store.ApplyAsync([Sent(1, "old-1")], default);
         var failingReads = new FailingMaxSeq(_store);
-        await using var log = new DirectMessageLog(_store, TestSequences.Resolver(_sequences, failingReads), new DirectLogOptions(),
+        await using var log = new DirectMessageLog(_store, TestSequences.Resolver(_sequences, failingReads, _store), new DirectLogOptions(),
             NullLogger<DirectMessageLog>.Instance);
         var conflicted = await log.BeginAppendAsync(Sent(1, "n1"), default);
         var fine = await log.BeginAppendAsync(Sent(5, "n5"), default);
@@ -123,6 +125,39 @@ public sealed class DirectMessageLogConflictTests : IAsyncDisposable
         Assert.True(error.IsRetriable);
         Assert.Equal(AppendStatus.Appended, (await fine).Status);
         Assert.Equal(2, _store.Messages.Count);
+    }
+
+    [Fact]
+    public async Task ASendWhoseMsgIdIsTakenByAnotherSendIsStoredUnderANewIdOnTheRealStore()
+    {
+        // Two nodes minting from one node id: the SQL store tells this collision from a redelivery by the client key.
+        var path = Path.Combine(Path.GetTempPath(), $"im-conflict-{Guid.NewGuid():N}.db");
+        await using (var provider = new ServiceCollection().AddImSqliteStore($"Data Source={path}").BuildServiceProvider())
+        {
+            await provider.GetRequiredService<StoreMigrator>().MigrateAsync(default);
+            var store = provider.GetRequiredService<IMessageStore>();
+            var sequences = TestSequences.InProcess(store);
+            await using var log = new DirectMessageLog(store, TestSequences.Resolver(sequences, store), new DirectLogOptions(),
+                NullLogger<DirectMessageLog>.Instance);
+            var other = Sent(1, "other");
+            await log.AppendAsync(other, default);
+            var colliding = new MessageSent(other.Message with { ClientMsgId = "mine", Seq = 2 });
+
+            var outcome = await log.AppendAsync(colliding, default);
+
+            Assert.Equal(AppendStatus.Appended, outcome.Status);
+            var stored = outcome.Stored!;
+            Assert.NotEqual(other.Message.MsgId, stored.MsgId);
+            // Seq 2 was free (only the id clashed): the next seq above the store's max 1 is 2 again.
+            Assert.Equal(("mine", 2L), (stored.ClientMsgId, stored.Seq));
+            Assert.Equal(stored, await store.FindByClientMsgIdAsync("alice", "mine", default));
+            Assert.Equal("other", (await store.GetByIdsAsync([other.Message.MsgId], default)).Single().ClientMsgId);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"))
+        {
+            File.Delete(file);
+        }
     }
 
     private static long NextId() => Interlocked.Increment(ref s_msgId);

@@ -147,6 +147,24 @@ public sealed class SendServiceTests
     }
 
     [Fact]
+    public async Task ASendTheLogStoredUnderANewMsgIdIsReplayedUnderThatIdOnly()
+    {
+        var h = new ServiceHarness();
+        await h.Presence.AddConnectionAsync("bob", "c-bob", default);
+        long scheduledId = 0;
+        // Its msgId was taken (two nodes minting from one node id): the log stored it under a new one.
+        h.Log.Rewrite = e => e is MessageSent s ? new MessageSent(s.Message with { MsgId = (scheduledId = s.Message.MsgId) + 7, Seq = 9 }) : e;
+
+        var result = await h.Send.SendAsync("alice", Request(), null, default);
+
+        var storedId = long.Parse(result.MsgId, CultureInfo.InvariantCulture);
+        Assert.Equal((scheduledId + 7, 9L), (storedId, result.Seq));
+        Assert.Equal(result.MsgId, Assert.Single(h.Pusher.ToRecipient).MsgId);
+        Assert.Equal(storedId, Assert.Single(await h.Retry.GetPendingAsync([scheduledId, storedId], default)).MsgId);
+        Assert.Equal(1, await h.Retry.CountAsync(default));
+    }
+
+    [Fact]
     public async Task ASeqConflictThatReachesTheSendFailsItAndLeavesNoReplay()
     {
         var h = new ServiceHarness();
