@@ -142,14 +142,14 @@ internal static class ImServiceRegistration
 
     private static void AddMessageLog(IServiceCollection services, ImOptions options, ImTopology topology, IConfiguration configuration)
     {
+        // What a log does when the store refuses a seq: every log that can meet one (the direct logs, the group topic).
+        services.AddSingleton<SeqConflictResolver>();
         if (topology.HasRocketMq)
         {
             services.AddImRocketMq(configuration, persistenceConsumer: options.HasRole("consumer"), serviceIntegration: options.HasRole("hub"));
             return;
         }
         services.AddSingleton(new DirectLogOptions());
-        // What a log does when the store refuses a seq (every log that can meet one: the direct logs, the group topic).
-        services.AddSingleton<SeqConflictResolver>();
         services.AddSingleton<IMessageLog, DirectMessageLog>();
     }
 

@@ -112,6 +112,26 @@ public sealed class OptionsRegimeTests
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BothLogsResolveInEachTopologyWithTheConflictResolverTheyNeed(bool rocketMq)
+    {
+        // CI caught this once: the resolver was registered only for the direct log, and RocketMQ nodes did not start.
+        var builder = rocketMq
+            ? Builder(("Im:Store:Provider", "MySql"), ("Im:RocketMq:NameServer", "127.0.0.1:1"), ("Im:Auth:SigningKey", SecretKey))
+            : Builder();
+        if (rocketMq)
+        {
+            builder.Configuration["Im:Store:ConnectionString"] = "Server=127.0.0.1;Port=1;Uid=x;Pwd=x;Database=x";
+        }
+        builder.AddImSignalR();
+        await using var provider = builder.Services.BuildServiceProvider();
+
+        Assert.NotNull(provider.GetRequiredService<ImSignalR.Domain.Ports.IMessageLog>());
+        Assert.Equal(rocketMq ? "RocketMqGroupLog" : "DirectGroupLog", provider.GetRequiredService<ImSignalR.Domain.Ports.IGroupLog>().GetType().Name);
+    }
+
     [Fact]
     public void ASqliteStoreWithRedisStopsTheStart()
     {
