@@ -216,6 +216,9 @@ public sealed class HubProcess : IAsyncDisposable
         {
             if (_process!.HasExited)
             {
+                // Without a timeout WaitForExit also waits for the redirected output to be read to its end: the last
+                // lines (the exception that stopped the node) arrive after HasExited turns true (clean CI of 4c9e372).
+                _process.WaitForExit();
                 throw new InvalidOperationException($"The hub exited with {_process.ExitCode}:\n{Output}");
             }
             try
