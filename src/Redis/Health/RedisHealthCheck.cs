@@ -4,7 +4,8 @@ using StackExchange.Redis;
 namespace ImSignalR.Redis.Health;
 
 /// <summary>
-/// Healthy only while the multiplexer is connected and Redis answers a PING within the bound. Otherwise the
+/// Healthy only while the multiplexer is connected and Redis answers a PING within the bound, on every master and on the
+/// subscription link the backplane uses. Otherwise the
 /// registration's failure status: unhealthy with the RocketMQ log; degraded in the direct-log modes, where the node
 /// goes on accepting sends without Redis (pushes across nodes and replays pause until it is back).
 /// </summary>
@@ -27,6 +28,10 @@ internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCh
                 return new HealthCheckResult(context.Registration.FailureStatus, "redis: a master is disconnected");
             }
             await Task.WhenAll(masters.Select(s => s.PingAsync())).WaitAsync(Timeout, cancellationToken);
+            // The subscription link reconnects on its own socket, after the command link: until it is back, the backplane
+            // cannot subscribe a new connection's channels and SignalR ends that connection with an error (seen right
+            // after a Redis restart while the command link already answered).
+            await redis.GetSubscriber().PingAsync().WaitAsync(Timeout, cancellationToken);
             return HealthCheckResult.Healthy("redis answers");
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
