@@ -33,6 +33,8 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
     /// <summary>User hashes live this many lease TTLs past the last refresh (refreshes come every third of one).</summary>
     private const int UserTtlLeases = 3;
 
+    private const int RestoreRetryDelayMs = 250;
+
     // User hashes refreshed per burst of concurrent scripts, so a node with many users does not flood its connection.
     private const int RefreshChunk = 512;
 
@@ -296,21 +298,47 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
         Volatile.Write(ref _awaitingRestore, 0); // after the window is set: no moment in between counts as sure
         Volatile.Write(ref _reconnectedSinceBeat, 1);
         Volatile.Write(ref _restorePending, 1);
-        _ = Task.Run(async () =>
+        _ = Task.Run(ReRegisterAfterRestoreAsync);
+    }
+
+    /// <summary>
+    /// Registers this node's connections again, retried every 250 ms within one refresh period: the link that was just
+    /// restored can fail again at once (a node thawed after a stall finds its old socket dead only now), and waiting for
+    /// the next beat left its users without an entry after the other nodes' unsure window had ended, so sends to them
+    /// were stored offline (failure suite, clean CI of a971e5b).
+    /// </summary>
+    private async Task ReRegisterAfterRestoreAsync()
+    {
+        var deadline = Environment.TickCount64 + _refreshPeriodMs;
+        while (true)
         {
             try
             {
                 await RefreshAsync(_stop.Token).ConfigureAwait(false);
                 RedisLog.PresenceReRegistered(_logger, _nodeId, _local.Count);
+                return;
             }
-            catch (Exception ex) when (!_stop.IsCancellationRequested)
+            catch (Exception ex) when (!_stop.IsCancellationRequested && ex is not OperationCanceledException)
             {
                 RedisLog.LeaseRefreshFailed(_logger, _nodeId, ex);
+                if (Environment.TickCount64 + RestoreRetryDelayMs > deadline)
+                {
+                    return; // the refresh loop's next beat takes over
+                }
             }
             catch (OperationCanceledException)
             {
+                return;
             }
-        });
+            try
+            {
+                await Task.Delay(RestoreRetryDelayMs, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     private async Task RefreshLoopAsync(TimeSpan period)
