@@ -103,13 +103,10 @@ internal sealed class RocketMqGroupLog : IGroupLog
         {
             return AppendOutcome.Appended;
         }
-        return logEvent switch
-        {
-            GroupMessageSent s => await StoredOutcomeAsync(s.Message).ConfigureAwait(false),
-            GroupChanged c => await StoredOutcomeAsync(c.Message).ConfigureAwait(false),
-            // Reads and recalls have no outcome but applied.
-            _ => AppendOutcome.Appended,
-        };
+        // Reads and recalls take no seq and have no outcome but applied.
+        return SeqConflictResolver.TimelineMessageOf(logEvent) is { } message
+            ? await StoredOutcomeAsync(message).ConfigureAwait(false)
+            : AppendOutcome.Appended;
     }
 
     /// <summary>

@@ -31,9 +31,8 @@ internal static class OptionsSection
     public static void RequireKnownKeys(IConfigurationSection section, string path, IReadOnlyCollection<string> known)
     {
         var allowed = new HashSet<string>(known, StringComparer.OrdinalIgnoreCase);
-        var unknown = section.GetChildren().Select(c => c.Key).Where(k => !allowed.Contains(k)).Order(StringComparer.Ordinal)
-            .Select(k => $"{path}:{k} is not a setting; the settings are {string.Join(", ", known.Order(StringComparer.Ordinal))}.")
-            .ToList();
+        var unknown = section.GetChildren().Where(c => !allowed.Contains(c.Key)).OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => NotASetting(path, c.Key, known)).ToList();
         if (unknown.Count > 0)
         {
             throw new OptionsValidationException(path, typeof(object), unknown);
@@ -66,7 +65,7 @@ internal static class OptionsSection
         {
             if (!properties.TryGetValue(child.Key, out var property))
             {
-                unknown.Add($"{path}:{child.Key} is not a setting; the settings are {string.Join(", ", properties.Keys.Order(StringComparer.Ordinal))}.");
+                unknown.Add(NotASetting(path, child.Key, properties.Keys));
             }
             else if (IsSection(property.PropertyType))
             {
@@ -74,6 +73,9 @@ internal static class OptionsSection
             }
         }
     }
+
+    private static string NotASetting(string path, string key, IEnumerable<string> known) =>
+        $"{path}:{key} is not a setting; the settings are {string.Join(", ", known.Order(StringComparer.Ordinal))}.";
 
     // A nested options class (Im:RocketMq:Service), not a value the binder converts from text.
     private static bool IsSection(Type type) =>

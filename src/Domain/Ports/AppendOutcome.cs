@@ -29,6 +29,14 @@ public readonly record struct AppendOutcome(AppendStatus Status, ChatMessage? St
 
     public static AppendOutcome DuplicateOf(ChatMessage existing) => new(AppendStatus.Duplicate, existing);
 
+    /// <summary>
+    /// This outcome as a log may give it: <see cref="AppendStatus.SeqConflict"/> never comes out of a log (the log resolves
+    /// it), so one that does is a bug, failed loudly (<c>IM_INTERNAL</c>) rather than answered as accepted.
+    /// </summary>
+    public AppendOutcome FromLog() => Status == AppendStatus.SeqConflict
+        ? throw new InvalidOperationException("A log reported a seq conflict; a log resolves those itself (SeqConflictResolver).")
+        : this;
+
     /// <summary>Appended, at the seq of <paramref name="stored"/> instead of the one it was given.</summary>
     public static AppendOutcome AppendedAs(ChatMessage stored) => new(AppendStatus.Appended, stored);
 }

@@ -116,17 +116,12 @@ public sealed partial class GroupService
         AppendOutcome outcome;
         try
         {
-            outcome = await durable.ConfigureAwait(false);
+            outcome = (await durable.ConfigureAwait(false)).FromLog();
         }
         catch (ImException)
         {
             _metrics.LogErrors.Add(1);
             throw;
-        }
-        if (outcome.Status == AppendStatus.SeqConflict)
-        {
-            // A log that breaks its contract: failing loudly (IM_INTERNAL) beats answering accepted for a refused event.
-            throw new InvalidOperationException("The group log reported a seq conflict; a log resolves those itself (SeqConflictResolver).");
         }
         return (outcome.Status == AppendStatus.Appended && outcome.Stored is { } moved ? moved : message, outcome);
     }

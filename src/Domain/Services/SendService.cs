@@ -248,7 +248,7 @@ public sealed partial class SendService
         AppendOutcome outcome;
         try
         {
-            outcome = await durable.ConfigureAwait(false);
+            outcome = (await durable.ConfigureAwait(false)).FromLog();
         }
         catch (ImException ex)
         {
@@ -263,12 +263,6 @@ public sealed partial class SendService
             throw;
         }
         _metrics.DurableWriteLatency.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        if (outcome.Status == AppendStatus.SeqConflict)
-        {
-            // A log that breaks its contract: failing loudly (IM_INTERNAL) beats answering accepted for a refused send.
-            await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);
-            throw new InvalidOperationException("The message log reported a seq conflict; a log resolves those itself (SeqConflictResolver).");
-        }
         if (outcome.Status != AppendStatus.Appended)
         {
             await RemoveEntryQuietlyAsync(message, hasEntry).ConfigureAwait(false);

@@ -310,34 +310,29 @@ internal sealed partial class RedisPresence : IPresence, IAsyncDisposable
     private async Task ReRegisterAfterRestoreAsync()
     {
         var deadline = Environment.TickCount64 + _refreshPeriodMs;
-        while (true)
+        try
         {
-            try
+            while (true)
             {
-                await RefreshAsync(_stop.Token).ConfigureAwait(false);
-                RedisLog.PresenceReRegistered(_logger, _nodeId, _local.Count);
-                return;
-            }
-            catch (Exception ex) when (!_stop.IsCancellationRequested && ex is not OperationCanceledException)
-            {
-                RedisLog.LeaseRefreshFailed(_logger, _nodeId, ex);
-                if (Environment.TickCount64 + RestoreRetryDelayMs > deadline)
+                try
                 {
-                    return; // the refresh loop's next beat takes over
+                    await RefreshAsync(_stop.Token).ConfigureAwait(false);
+                    RedisLog.PresenceReRegistered(_logger, _nodeId, _local.Count);
+                    return;
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            try
-            {
+                catch (Exception ex) when (!_stop.IsCancellationRequested && ex is not OperationCanceledException)
+                {
+                    RedisLog.LeaseRefreshFailed(_logger, _nodeId, ex);
+                    if (Environment.TickCount64 + RestoreRetryDelayMs > deadline)
+                    {
+                        return; // the refresh loop's next beat takes over
+                    }
+                }
                 await Task.Delay(RestoreRetryDelayMs, _stop.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
