@@ -128,7 +128,7 @@ summarize_dotnet_log() {
   awk '
     /^[[:space:]]*Failed [^!]/ { block = 1; shown = 0; print; next }
     /^[[:space:]]*(Passed|Skipped) / { block = 0 }
-    /^[[:space:]]*(Passed!|Failed!)|\[figure\]|hang|aborted/ { print; next }
+    /^[[:space:]]*(Passed!|Failed!)|\[figure\]|[Tt]est host|[Hh]ang dump|The active test|[Aa]borted/ { print; next }
     block && shown < 60 { print; shown++ }
   ' "$1" | head -400
 }
@@ -208,6 +208,47 @@ run_ts_suites() {
   done
 }
 
+# Repeats, right above the totals, which tests failed and the first lines of why: CI keeps only the tail of
+# the output, and the per-suite summaries above may have scrolled out of it.
+recap_failures() {
+  ((failed > 0)) || return 0
+  echo
+  echo "== failed tests"
+  local trx
+  for trx in "$RESULTS"/*.trx; do
+    [[ -f "$trx" ]] || continue
+    if ! command -v python3 >/dev/null; then
+      grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | sed -n 's/.* testName="\([^"]*\)".*/  x \1/p'
+      continue
+    fi
+    python3 - "$trx" <<'PY' || echo "!! could not read $trx"
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+root = ET.parse(sys.argv[1]).getroot()
+for result in root.iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
+    message = result.findtext(".//t:Message", default="", namespaces=ns).strip().splitlines()
+    print("  x " + result.get("testName", "?"))
+    for line in message[:6]:
+        print("      " + line[:300])
+PY
+  done
+  local report
+  for report in clients/ts/test-results/*.json; do
+    [[ -f "$report" ]] || continue
+    node -e '
+      const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      for (const file of r.testResults || []) {
+        if (file.status === "failed" && !(file.assertionResults || []).some(a => a.status === "failed"))
+          console.log(`  x ${file.name}: ${(file.message || "").split("\n").slice(0, 6).join(" | ").slice(0, 600)}`);
+        for (const a of file.assertionResults || []) {
+          if (a.status !== "failed") continue;
+          console.log(`  x ${a.fullName}`);
+          for (const line of (a.failureMessages || []).join("\n").split("\n").slice(0, 6)) console.log(`      ${line.slice(0, 300)}`);
+        }
+      }' "$report" || echo "!! could not read $report"
+  done
+}
+
 install_packages
 start_redis
 if ! start_redis_cluster; then
@@ -222,6 +263,7 @@ else
 fi
 run_dotnet_suites
 run_ts_suites
+recap_failures
 
 echo
 if ((skipped > 0)); then
