@@ -19,6 +19,9 @@ internal sealed record BenchResult
     public int? BenchGcs { get; init; }
     public double? LogAppendMeanMs { get; init; }
     public double? LogAppendP99BucketMs { get; init; }
+    /// <summary>The direct log's group commits (both nodes, C2C and group logs): mean duration and mean events per commit.</summary>
+    public double? CommitMeanMs { get; init; }
+    public double? BatchMeanEvents { get; init; }
     public double? SendMeanMs { get; init; }
     public double? SendP99BucketMs { get; init; }
     public double? ServerPushes { get; init; }
@@ -73,6 +76,8 @@ internal sealed record BenchResult
             BenchGcs = after.BenchGcs - before.BenchGcs,
             LogAppendMeanMs = Round(MetricsText.MeanBetween(before.Metrics, after.Metrics, "im_log_append_duration_milliseconds")),
             LogAppendP99BucketMs = Round(MetricsText.QuantileBoundBetween(before.Metrics, after.Metrics, "im_log_append_duration_milliseconds", 0.99)),
+            CommitMeanMs = Round(MetricsText.MeanBetween(before.Metrics, after.Metrics, "im_log_commit_duration_milliseconds")),
+            BatchMeanEvents = Round(MetricsText.MeanBetween(before.Metrics, after.Metrics, "im_log_batch_events")),
             SendMeanMs = Round(MetricsText.MeanBetween(before.Metrics, after.Metrics, "im_send_duration_milliseconds")),
             SendP99BucketMs = Round(MetricsText.QuantileBoundBetween(before.Metrics, after.Metrics, "im_send_duration_milliseconds", 0.99)),
             ServerPushes = Round(MetricsText.CountBetween(before.Metrics, after.Metrics, "im_pushes_total")),

@@ -1,6 +1,7 @@
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Sequencing;
+using ImSignalR.Domain.Services;
 using Microsoft.Extensions.Logging;
 
 namespace ImSignalR.Domain.Direct;
@@ -13,9 +14,10 @@ public sealed class DirectGroupLog : IGroupLog, IAsyncDisposable
 {
     private readonly DirectMessageLog _log;
 
-    public DirectGroupLog(IMessageEventStore store, SeqConflictResolver conflicts, DirectLogOptions options, ILogger<DirectMessageLog> logger)
+    public DirectGroupLog(
+        IMessageEventStore store, SeqConflictResolver conflicts, DirectLogOptions options, ILogger<DirectMessageLog> logger, MessagingMetrics? metrics = null)
     {
-        _log = new DirectMessageLog(store, conflicts, options, logger);
+        _log = new DirectMessageLog(store, conflicts, options, logger, metrics, "group");
     }
 
     public ValueTask<Task<AppendOutcome>> BeginAppendAsync(LogEvent logEvent, CancellationToken cancellationToken) =>

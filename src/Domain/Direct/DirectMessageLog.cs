@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using ImSignalR.Contracts;
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
 using ImSignalR.Domain.Sequencing;
+using ImSignalR.Domain.Services;
 using Microsoft.Extensions.Logging;
 
 namespace ImSignalR.Domain.Direct;
@@ -23,10 +25,17 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
     private readonly SeqConflictResolver _conflicts;
     private readonly DirectLogOptions _options;
     private readonly ILogger<DirectMessageLog> _logger;
+    private readonly MessagingMetrics? _metrics;
+    private readonly KeyValuePair<string, object?> _logTag;
     private readonly Task _writer;
 
-    public DirectMessageLog(IMessageEventStore store, SeqConflictResolver conflicts, DirectLogOptions options, ILogger<DirectMessageLog> logger)
+    /// <param name="name">The <c>log</c> tag of its metrics: <c>c2c</c> or <c>group</c>.</param>
+    public DirectMessageLog(
+        IMessageEventStore store, SeqConflictResolver conflicts, DirectLogOptions options, ILogger<DirectMessageLog> logger,
+        MessagingMetrics? metrics = null, string name = "c2c")
     {
+        _metrics = metrics;
+        _logTag = new("log", name);
         _store = store;
         _conflicts = conflicts;
         _options = options;
@@ -89,7 +98,10 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
         try
         {
             // No caller token: a batch is shared by many callers, and shutdown drains it.
+            var started = Stopwatch.GetTimestamp();
             var outcomes = await _store.ApplyAsync(events, CancellationToken.None).ConfigureAwait(false);
+            _metrics?.LogCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _logTag);
+            _metrics?.LogBatchEvents.Record(events.Count, _logTag);
             List<int>? conflicted = null;
             for (var i = 0; i < batch.Count; i++)
             {

@@ -33,6 +33,8 @@ public sealed class MessagingMetrics
         DegradedSteps = meter.CreateCounter<long>("im.send.degraded", description: "Send-path steps skipped or failed without failing the send, by step (dedupe, presence, push, retry, sequence).");
         SendLatency = meter.CreateHistogram<double>("im.send.duration", unit: "ms", description: "SendC2C from validation to result.");
         DurableWriteLatency = meter.CreateHistogram<double>("im.log.append.duration", unit: "ms", description: "Time to make one event durable.");
+        LogCommitDuration = meter.CreateHistogram<double>("im.log.commit.duration", unit: "ms", description: "One group commit of the direct log into the store, by log (c2c, group).");
+        LogBatchEvents = meter.CreateHistogram<int>("im.log.batch.events", unit: "{event}", description: "Events in one group commit of the direct log, by log (c2c, group).");
         // Exported from the start at 0: a series that appears only at the first failure reads as "No data" on a
         // dashboard and defeats rate() and absent() alerts until then.
         foreach (var counter in new[] { SendsAccepted, SendsDuplicate, PushErrors, Replays, ReplaysUnconfirmed, LogErrors, Recalls })
@@ -60,4 +62,9 @@ public sealed class MessagingMetrics
     public Counter<long> GroupChanges { get; }
     public Histogram<double> SendLatency { get; }
     public Histogram<double> DurableWriteLatency { get; }
+
+    /// <summary>With <see cref="LogBatchEvents"/>: whether appends wait on the store (long commits) or on the queue (many small ones).</summary>
+    public Histogram<double> LogCommitDuration { get; }
+
+    public Histogram<int> LogBatchEvents { get; }
 }

@@ -33,7 +33,7 @@ internal static class GroupRegistration
         services.AddSingleton(options);
         // The direct log unless the message log registered its own (RocketMQ: the group topic).
         services.TryAddSingleton<IGroupLog>(sp => new DirectGroupLog(sp.GetRequiredService<IMessageStore>(), sp.GetRequiredService<SeqConflictResolver>(), new DirectLogOptions(),
-            sp.GetRequiredService<ILogger<DirectMessageLog>>()));
+            sp.GetRequiredService<ILogger<DirectMessageLog>>(), sp.GetRequiredService<MessagingMetrics>()));
         services.AddSingleton<IGroupPusher, SignalRGroupPusher>();
         services.AddSingleton<GroupService>();
         return services;

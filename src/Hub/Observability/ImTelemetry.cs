@@ -31,6 +31,9 @@ internal static class ImTelemetry
     /// </summary>
     internal static readonly double[] DurationBucketsMs = [0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 
+    /// <summary>Events per group commit: 1 (no load) up to the batch limit (<c>DirectLogOptions.MaxBatchSize</c>, 512).</summary>
+    internal static readonly double[] BatchEventBuckets = [1, 2, 5, 10, 20, 50, 100, 200, 512];
+
     // Framework meters AddAspNetCoreInstrumentation does not enable by itself (new in .NET 10).
     private static readonly string[] FrameworkMeters =
     [
@@ -71,9 +74,10 @@ internal static class ImTelemetry
     }
 
     private static MetricStreamConfiguration? DurationView(Instrument instrument) =>
-        instrument.Meter.Name == MessagingMetrics.MeterName && instrument is Histogram<double>
-            ? new ExplicitBucketHistogramConfiguration { Boundaries = DurationBucketsMs }
-            : null;
+        instrument.Meter.Name != MessagingMetrics.MeterName ? null
+        : instrument is Histogram<double> ? new ExplicitBucketHistogramConfiguration { Boundaries = DurationBucketsMs }
+        : instrument is Histogram<int> ? new ExplicitBucketHistogramConfiguration { Boundaries = BatchEventBuckets }
+        : null;
 
     /// <summary>True when an OTLP endpoint is configured; a malformed one stops the start, naming the setting.</summary>
     private static bool OtlpConfigured(IConfiguration configuration)
