@@ -56,7 +56,7 @@ internal static class ImTelemetry
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddMeter(FrameworkMeters)
-                    .AddView(DurationView)
+                    .AddView(HistogramView)
                     .AddPrometheusExporter();
                 if (otlp)
                 {
@@ -73,7 +73,7 @@ internal static class ImTelemetry
         return services;
     }
 
-    private static MetricStreamConfiguration? DurationView(Instrument instrument) =>
+    private static MetricStreamConfiguration? HistogramView(Instrument instrument) =>
         instrument.Meter.Name != MessagingMetrics.MeterName ? null
         : instrument is Histogram<double> ? new ExplicitBucketHistogramConfiguration { Boundaries = DurationBucketsMs }
         : instrument is Histogram<int> ? new ExplicitBucketHistogramConfiguration { Boundaries = BatchEventBuckets }

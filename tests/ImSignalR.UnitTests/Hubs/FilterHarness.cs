@@ -64,12 +64,17 @@ internal sealed class MeterRecorder : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-            Measurements.Enqueue((instrument.Name, value, tags.ToArray().Select(t => (t.Key, t.Value?.ToString())).ToArray())));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        // Histograms: event counts as they are, durations to whole milliseconds (their values are asserted loosely).
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, (long)value, tags));
         _listener.Start();
     }
 
     public ConcurrentQueue<(string Instrument, long Value, (string Key, string? Value)[] Tags)> Measurements { get; } = new();
+
+    private void Record(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
+        Measurements.Enqueue((instrument.Name, value, tags.ToArray().Select(t => (t.Key, t.Value?.ToString())).ToArray()));
 
     /// <summary>The rejections counted, as <c>code/op</c>.</summary>
     public IEnumerable<string> Rejections => Measurements.Where(m => m.Instrument == "im.rejections")
