@@ -214,39 +214,34 @@ recap_failures() {
   ((failed > 0)) || return 0
   echo
   echo "== failed tests"
-  local trx
-  for trx in "$RESULTS"/*.trx; do
-    [[ -f "$trx" ]] || continue
-    if ! command -v python3 >/dev/null; then
-      grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | sed -n 's/.* testName="\([^"]*\)".*/  x \1/p'
-      continue
-    fi
-    python3 - "$trx" <<'PY' || echo "!! could not read $trx"
-import sys, xml.etree.ElementTree as ET
-ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
-root = ET.parse(sys.argv[1]).getroot()
-for result in root.iterfind(".//t:UnitTestResult[@outcome='Failed']", ns):
-    message = result.findtext(".//t:Message", default="", namespaces=ns).strip().splitlines()
-    print("  x " + result.get("testName", "?"))
-    for line in message[:6]:
-        print("      " + line[:300])
-PY
-  done
-  local report
-  for report in clients/ts/test-results/*.json; do
-    [[ -f "$report" ]] || continue
-    node -e '
-      const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-      for (const file of r.testResults || []) {
-        if (file.status === "failed" && !(file.assertionResults || []).some(a => a.status === "failed"))
-          console.log(`  x ${file.name}: ${(file.message || "").split("\n").slice(0, 6).join(" | ").slice(0, 600)}`);
-        for (const a of file.assertionResults || []) {
-          if (a.status !== "failed") continue;
-          console.log(`  x ${a.fullName}`);
-          for (const line of (a.failureMessages || []).join("\n").split("\n").slice(0, 6)) console.log(`      ${line.slice(0, 300)}`);
+  # One reader for both kinds of report: the TRX files of the .NET suites and the vitest JSON reports.
+  node -e '
+    const fs = require("fs");
+    const unescape = s => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&apos;/g, "\x27").replace(/&amp;/g, "&");
+    const show = (name, message) => {
+      console.log(`  x ${name}`);
+      for (const line of (message || "").trim().split("\n").filter(Boolean).slice(0, 6)) console.log(`      ${line.slice(0, 300)}`);
+    };
+    for (const path of process.argv.slice(1).filter(p => fs.existsSync(p))) {
+      try {
+        const text = fs.readFileSync(path, "utf8");
+        if (path.endsWith(".trx")) {
+          for (const [, attributes, body] of text.matchAll(/<UnitTestResult\b([^>]*)>([\s\S]*?)<\/UnitTestResult>/g)) {
+            if (!/\boutcome="Failed"/.test(attributes)) continue;
+            const message = /<Message>([\s\S]*?)<\/Message>/.exec(body);
+            show(unescape(/\btestName="([^"]*)"/.exec(attributes)?.[1] ?? "?"), message && unescape(message[1]));
+          }
+          continue;
         }
-      }' "$report" || echo "!! could not read $report"
-  done
+        for (const file of JSON.parse(text).testResults || []) {
+          const tests = (file.assertionResults || []).filter(a => a.status === "failed");
+          if (file.status === "failed" && tests.length === 0) show(file.name, file.message);
+          for (const a of tests) show(a.fullName, (a.failureMessages || []).join("\n"));
+        }
+      } catch (error) {
+        console.log(`!! could not read ${path}: ${error.message}`);
+      }
+    }' "$RESULTS"/*.trx clients/ts/test-results/*.json 2>/dev/null
 }
 
 install_packages
