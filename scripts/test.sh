@@ -226,9 +226,10 @@ recap_failures() {
       try {
         const text = fs.readFileSync(path, "utf8");
         if (path.endsWith(".trx")) {
-          for (const [, attributes, body] of text.matchAll(/<UnitTestResult\b([^>]*)>([\s\S]*?)<\/UnitTestResult>/g)) {
+          // Passed results are mostly self-closing: match those whole, so a body never runs on into the next result.
+          for (const [, attributes, , body] of text.matchAll(/<UnitTestResult\b([^>]*?)(\/>|>([\s\S]*?)<\/UnitTestResult>)/g)) {
             if (!/\boutcome="Failed"/.test(attributes)) continue;
-            const message = /<Message>([\s\S]*?)<\/Message>/.exec(body);
+            const message = /<Message>([\s\S]*?)<\/Message>/.exec(body ?? "");
             show(unescape(/\btestName="([^"]*)"/.exec(attributes)?.[1] ?? "?"), message && unescape(message[1]));
           }
           continue;

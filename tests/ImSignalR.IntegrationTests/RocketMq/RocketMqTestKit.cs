@@ -19,7 +19,9 @@ internal static class RocketMqTestKit
         Topic = topic,
         ConsumerGroup = group,
         RequestTimeout = TimeSpan.FromSeconds(2),
-        ConnectTimeout = TimeSpan.FromSeconds(1),
+        // The product's default: a loopback connect only runs this long when the test host is stalled (a clean CI run
+        // saw a 1 s bound cancel the first route fetch), and no test here waits on a connect timeout.
+        ConnectTimeout = TimeSpan.FromSeconds(3),
         SendTimeout = TimeSpan.FromSeconds(2),
         PullSuspendTimeout = TimeSpan.FromSeconds(2),
         PullErrorDelay = TimeSpan.FromMilliseconds(200),
