@@ -1,6 +1,7 @@
 using ImSignalR.Domain.Errors;
 using ImSignalR.Domain.Messaging;
 using ImSignalR.Domain.Ports;
+using ImSignalR.Domain.Sequencing;
 using ImSignalR.RocketMq.Consumer;
 using ImSignalR.RocketMq.Internal;
 using ImSignalR.RocketMq.Producer;
@@ -29,12 +30,14 @@ internal sealed partial class RocketMqPersistenceConsumer : IHostedService, IAsy
     private readonly LocalConsumerRegistry? _registry;
     private readonly IRocketMqProducer? _events;
     private readonly RocketMqMetrics? _metrics;
+    private readonly SeqConflictResolver? _conflicts;
     private RocketMqPushConsumer? _consumer;
     private RocketMqPushConsumer? _groupConsumer;
 
     public RocketMqPersistenceConsumer(
         IMessageEventStore store, IOptions<RocketMqOptions> options, ILogger<RocketMqPersistenceConsumer> logger,
-        LocalConsumerRegistry? registry = null, IRocketMqProducer? producer = null, RocketMqMetrics? metrics = null)
+        LocalConsumerRegistry? registry = null, IRocketMqProducer? producer = null, RocketMqMetrics? metrics = null,
+        SeqConflictResolver? conflicts = null)
     {
         _store = store;
         _options = options.Value;
@@ -44,6 +47,7 @@ internal sealed partial class RocketMqPersistenceConsumer : IHostedService, IAsy
         // durable, once per queue owner, and a crash before the commit publishes again (at least once).
         _events = _options.Service.Enabled ? producer : null;
         _metrics = metrics;
+        _conflicts = conflicts;
     }
 
     /// <summary>The underlying consumer (tests look at its queue assignment).</summary>
@@ -127,14 +131,7 @@ internal sealed partial class RocketMqPersistenceConsumer : IHostedService, IAsy
             try
             {
                 var outcomes = await _store.ApplyAsync(events, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < outcomes.Count; i++)
-                {
-                    if (outcomes[i].Status == AppendStatus.SeqConflict)
-                    {
-                        RocketMqLog.ApplyOutcome(_logger, i, queue.ToString(), outcomes[i].Status.ToString());
-                    }
-                }
-                applied = outcomes;
+                applied = await ResolveConflictsAsync(queue, events, outcomes, cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (ImException e) when (e.IsRetriable)
@@ -163,7 +160,8 @@ internal sealed partial class RocketMqPersistenceConsumer : IHostedService, IAsy
             var logEvent = events[i];
             var (body, type, msgId, userId) = logEvent switch
             {
-                MessageSent { Message: var m } => (ServiceEventCodec.MessageSent(m, service.EventsIncludeContent), ServiceEventCodec.MessageSentType, m.MsgId, m.FromUserId),
+                // A send still refused for its seq was not stored (no resolver here): nothing to announce.
+                MessageSent { Message: var m } when outcomes[i].Status != AppendStatus.SeqConflict => (ServiceEventCodec.MessageSent(m, service.EventsIncludeContent), ServiceEventCodec.MessageSentType, m.MsgId, m.FromUserId),
                 MessageRecalled r => (ServiceEventCodec.MessageRecalled(r), ServiceEventCodec.MessageRecalledType, r.MsgId, r.FromUserId),
                 _ => GroupServiceEvent(logEvent, outcomes[i]),
             };

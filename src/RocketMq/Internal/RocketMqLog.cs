@@ -44,6 +44,12 @@ internal static partial class RocketMqLog
     [LoggerMessage(7012, LogLevel.Warning, "Applying event {Index} of a batch from {Queue} gave {Status}")]
     public static partial void ApplyOutcome(ILogger logger, int index, string queue, string status);
 
+    [LoggerMessage(7022, LogLevel.Error, "Send {MsgId} from {Queue} was not stored: seq {Seq} of its chat is taken and this process has no sequence allocator to move it")]
+    public static partial void SendNotStored(ILogger logger, long msgId, string queue, long seq);
+
+    [LoggerMessage(7023, LogLevel.Warning, "Send {MsgId} from {Queue} moved from seq {Seq} to {StoredSeq}: the store held its seq")]
+    public static partial void SendMoved(ILogger logger, long msgId, string queue, long seq, long storedSeq);
+
     [LoggerMessage(7013, LogLevel.Information, "RocketMQ offset reset: {Queue} moves from {From} to {To}")]
     public static partial void OffsetReset(ILogger logger, string queue, long from, long to);
 

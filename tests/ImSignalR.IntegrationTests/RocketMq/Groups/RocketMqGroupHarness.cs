@@ -20,7 +20,8 @@ namespace ImSignalR.IntegrationTests.RocketMq.Groups;
 
 /// <summary>
 /// <see cref="GroupService"/> in RocketMQ mode against the broker double: <see cref="RocketMqGroupLog"/> producing to
-/// the group topic, the persistence consumer applying it to an embedded (SQLite) store. With
+/// the group topic, the persistence consumer applying it (and the C2C topic, <see cref="C2CTopic"/>) to an embedded
+/// (SQLite) store. With
 /// <c>localConsumer: false</c> the group log does not see the consumer's progress (as on a hub node without the
 /// consumer role) and waits on the group's committed offset instead.
 /// </summary>
@@ -48,9 +49,10 @@ internal sealed class RocketMqGroupHarness : IAsyncDisposable
         var logRegistry = localConsumer ? consumerRegistry : new LocalConsumerRegistry();
         Producer = new RocketMqProducer(Options, NullLogger<RocketMqProducer>.Instance);
         _barrier = new ReadYourWritesBarrier(Options, logRegistry, NullLogger<ReadYourWritesBarrier>.Instance);
-        Consumer = new RocketMqPersistenceConsumer(Store, Microsoft.Extensions.Options.Options.Create(Options),
-            NullLogger<RocketMqPersistenceConsumer>.Instance, consumerRegistry);
         Sequences = new RewindableSequences(TestSequences.InProcess(Store));
+        // As on a hub node: the consumer moves a C2C send whose seq the store refuses (the group log moves its own).
+        Consumer = new RocketMqPersistenceConsumer(Store, Microsoft.Extensions.Options.Options.Create(Options),
+            NullLogger<RocketMqPersistenceConsumer>.Instance, consumerRegistry, conflicts: TestSequences.Resolver(Sequences, Store));
         var log = new RocketMqGroupLog(Producer, Microsoft.Extensions.Options.Options.Create(Options), _barrier, Store,
             TestSequences.Resolver(Sequences, Store));
         Service = new GroupService(Groups, Store, log, Sequences, new InProcessDedupeCache(TimeProvider.System),
