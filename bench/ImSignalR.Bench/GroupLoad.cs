@@ -130,7 +130,8 @@ internal sealed class GroupLoad : IAsyncDisposable
             0,
             phase.SendErrors,
             phase.DuplicateResults,
-            Math.Round(drain.Elapsed.TotalSeconds, 2));
+            Math.Round(drain.Elapsed.TotalSeconds, 2),
+            warmup.TotalSeconds);
     }
 
     private void StartAll(Phase phase)

@@ -16,4 +16,5 @@ internal sealed record LoadPhaseResult(
     long Repushes,
     long SendErrors,
     long DuplicateResults,
-    double DrainSeconds);
+    double DrainSeconds,
+    double WarmupSeconds = 0);

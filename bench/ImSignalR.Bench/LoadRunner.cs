@@ -66,6 +66,9 @@ internal sealed class LoadRunner : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>When set, holds each phase's warm-up open until the servers stop compiling; else the warm-up is fixed.</summary>
+    public WarmupGate? Gate { get; set; }
+
     /// <summary>Closed loop: each sender keeps <paramref name="window"/> sends outstanding.</summary>
     public Task<LoadPhaseResult> RunClosedAsync(string prefix, int window, TimeSpan warmup, TimeSpan duration, TimeSpan drainTimeout, CancellationToken cancellationToken) =>
         RunAsync(prefix, "closed", window, 0, warmup, duration, drainTimeout, cancellationToken);
@@ -100,7 +103,15 @@ internal sealed class LoadRunner : IAsyncDisposable
                 tasks.Add(Task.Run(() => PacedLoopAsync(phase, pair, totalRate / _senders.Count, stop.Token), CancellationToken.None));
             }
         }
-        await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
+        var warmedFor = warmup;
+        if (Gate is null)
+        {
+            await Task.Delay(warmup, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            warmedFor = await Gate.WaitAsync(warmup, cancellationToken).ConfigureAwait(false);
+        }
         phase.Window.Open();
         await Task.Delay(duration, cancellationToken).ConfigureAwait(false);
         phase.Window.Close();
@@ -135,7 +146,8 @@ internal sealed class LoadRunner : IAsyncDisposable
             _receivers.Sum(r => r.Repushes) - repushesBefore,
             phase.SendErrors,
             phase.DuplicateResults,
-            Math.Round(drainSeconds, 2));
+            Math.Round(drainSeconds, 2),
+            Math.Round(warmedFor.TotalSeconds, 1));
     }
 
     private async Task ClosedLoopAsync(Phase phase, int pair, CancellationToken stop)

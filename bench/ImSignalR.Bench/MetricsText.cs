@@ -25,6 +25,10 @@ internal sealed class MetricsText
         return metrics;
     }
 
+    /// <summary>Whether any series named <paramref name="name"/> was scraped.</summary>
+    public bool Has(string name) =>
+        _values.Keys.Any(key => key == name || key.StartsWith(name + "{", StringComparison.Ordinal));
+
     /// <summary>Sum over every label set of the series named <paramref name="name"/>.</summary>
     public double Sum(string name) =>
         _values.Where(kv => kv.Key == name || kv.Key.StartsWith(name + "{", StringComparison.Ordinal)).Sum(kv => kv.Value);

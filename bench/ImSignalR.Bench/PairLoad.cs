@@ -11,6 +11,7 @@ internal static class PairLoad
         // run's users would be answered, correctly, as duplicates of the old messages — and never delivered.
         var run = Guid.NewGuid().ToString("N")[..6];
         await using var runner = await LoadRunner.ConnectAsync(target, $"{scenario}-{run}-", o.Pairs, o.ContentBytes, ct).ConfigureAwait(false);
+        runner.Gate = o.Settle > TimeSpan.Zero ? new WarmupGate(servers, o.Warmup + o.Settle) : null;
 
         var before = await ServerSample.TakeAsync(servers, ct).ConfigureAwait(false);
         var closed = await runner.RunClosedAsync($"{scenario}-c-", o.Window, o.Warmup, o.Duration, context.DrainTimeout, ct).ConfigureAwait(false);

@@ -29,7 +29,7 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 var context = new ScenarioContext(options, cancel.Token);
-Console.WriteLine($"ImSignalR.Bench {(options.Quick ? "--quick " : "")}pairs={options.Pairs} window={options.Window} warmup={options.Warmup.TotalSeconds}s duration={options.Duration.TotalSeconds}s content={options.ContentBytes}B; {Environment.ProcessorCount} cores; open files {fdLimit}; load {ServerSample.LoadAverage()}");
+Console.WriteLine($"ImSignalR.Bench {(options.Quick ? "--quick " : "")}pairs={options.Pairs} window={options.Window} warmup={options.Warmup.TotalSeconds}s(+{options.Settle.TotalSeconds}s while compiling) duration={options.Duration.TotalSeconds}s content={options.ContentBytes}B; {Environment.ProcessorCount} cores; open files {fdLimit}; load {ServerSample.LoadAverage()}");
 Console.WriteLine("latencies in ms (send → receive); acc/s = sends accepted per second; dlv/s = first deliveries per second");
 ResultReport.PrintHeader();
 

@@ -15,7 +15,7 @@ internal static class ResultReport
     };
 
     public static void PrintHeader() =>
-        Console.WriteLine($"{"scenario",-19} {"phase",-20} {"acc/s",8} {"dlv/s",8} {"×relay",6} {"p50",7} {"p95",7} {"p99",7} {"max",7} {"loss",5} {"dup",4} {"repush",6} {"err",5} {"srvCPU%",7} {"logMs",6} {"commit",6} {"batch",5} {"load1",5}");
+        Console.WriteLine($"{"scenario",-19} {"phase",-20} {"acc/s",8} {"dlv/s",8} {"×relay",6} {"p50",7} {"p95",7} {"p99",7} {"max",7} {"loss",5} {"dup",4} {"repush",6} {"err",5} {"srvCPU%",7} {"logMs",6} {"commit",6} {"batch",5} {"warm",5} {"load1",5}");
 
     public static void PrintRow(BenchResult r)
     {
@@ -38,7 +38,7 @@ internal static class ResultReport
         }
         var l = r.Load!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{r.Scenario,-19} {r.Phase,-20} {l.AcceptedPerSecond,8:0} {l.DeliveredPerSecond,8:0} {(r.RatioToRelay is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "-"),6} {l.Latency.P50,7:0.0} {l.Latency.P95,7:0.0} {l.Latency.P99,7:0.0} {l.Latency.Max,7:0.0} {l.Loss,5} {l.AppDuplicates,4} {l.Repushes,6} {l.SendErrors,5} {r.ServerCpuPercent,7:0} {r.LogAppendMeanMs,6:0.00} {r.CommitMeanMs,6:0.00} {r.BatchMeanEvents,5:0.0} {load1,5}"));
+            $"{r.Scenario,-19} {r.Phase,-20} {l.AcceptedPerSecond,8:0} {l.DeliveredPerSecond,8:0} {(r.RatioToRelay is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "-"),6} {l.Latency.P50,7:0.0} {l.Latency.P95,7:0.0} {l.Latency.P99,7:0.0} {l.Latency.Max,7:0.0} {l.Loss,5} {l.AppDuplicates,4} {l.Repushes,6} {l.SendErrors,5} {r.ServerCpuPercent,7:0} {r.LogAppendMeanMs,6:0.00} {r.CommitMeanMs,6:0.00} {r.BatchMeanEvents,5:0.0} {l.WarmupSeconds,5:0} {load1,5}"));
     }
 
     private static string Mb(long? bytes) => ((bytes ?? 0) / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture);
@@ -51,7 +51,7 @@ internal static class ResultReport
         {
             date = DateTimeOffset.UtcNow,
             machine = MachineInfo.Describe(),
-            options = new { options.Quick, options.Pairs, options.Window, warmupSeconds = options.Warmup.TotalSeconds, durationSeconds = options.Duration.TotalSeconds, options.ContentBytes, options.ConnectionCounts },
+            options = new { options.Quick, options.Pairs, options.Window, warmupSeconds = options.Warmup.TotalSeconds, settleSeconds = options.Settle.TotalSeconds, durationSeconds = options.Duration.TotalSeconds, options.ContentBytes, options.ConnectionCounts },
             results,
         };
         await using var stream = File.Create(full);
