@@ -18,11 +18,12 @@ internal static class RocketMqTestKit
         NameServer = nameServer,
         Topic = topic,
         ConsumerGroup = group,
-        RequestTimeout = TimeSpan.FromSeconds(2),
-        // The product's default: a loopback connect only runs this long when the test host is stalled (a clean CI run
-        // saw a 1 s bound cancel the first route fetch), and no test here waits on a connect timeout.
+        // The product's defaults for the three bounds: a loopback connect or round trip only runs this long when the test
+        // host is stalled, and clean CI runs saw tighter bounds fire (a 1 s connect cancelled the first route fetch; a 2 s
+        // request timed out a route fetch right after a broker restart). No test here waits on one of them to expire.
+        RequestTimeout = TimeSpan.FromSeconds(3),
         ConnectTimeout = TimeSpan.FromSeconds(3),
-        SendTimeout = TimeSpan.FromSeconds(2),
+        SendTimeout = TimeSpan.FromSeconds(3),
         PullSuspendTimeout = TimeSpan.FromSeconds(2),
         PullErrorDelay = TimeSpan.FromMilliseconds(200),
         HeartbeatInterval = TimeSpan.FromSeconds(1),
