@@ -26,12 +26,13 @@ internal sealed class MetricsText
     }
 
     /// <summary>Whether any series named <paramref name="name"/> was scraped.</summary>
-    public bool Has(string name) =>
-        _values.Keys.Any(key => key == name || key.StartsWith(name + "{", StringComparison.Ordinal));
+    public bool Has(string name) => _values.Keys.Any(key => IsSeriesOf(key, name));
 
     /// <summary>Sum over every label set of the series named <paramref name="name"/>.</summary>
-    public double Sum(string name) =>
-        _values.Where(kv => kv.Key == name || kv.Key.StartsWith(name + "{", StringComparison.Ordinal)).Sum(kv => kv.Value);
+    public double Sum(string name) => _values.Where(kv => IsSeriesOf(kv.Key, name)).Sum(kv => kv.Value);
+
+    private static bool IsSeriesOf(string key, string name) =>
+        key == name || key.StartsWith(name + "{", StringComparison.Ordinal);
 
     /// <summary>The mean of a histogram between two scrapes, or NaN when nothing was recorded.</summary>
     public static double MeanBetween(MetricsText before, MetricsText after, string histogram)

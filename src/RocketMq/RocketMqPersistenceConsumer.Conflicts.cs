@@ -30,42 +30,32 @@ internal sealed partial class RocketMqPersistenceConsumer
                 RocketMqLog.ApplyOutcome(_logger, i, queue.ToString(), resolved[i].Status.ToString());
             }
         }
-        for (var attempt = 1; ; attempt++)
+        var conflicted = ConflictedSends(events, resolved);
+        if (conflicted.Count == 0)
         {
-            var conflicted = ConflictedSends(events, resolved);
-            if (conflicted.Count == 0)
-            {
-                return resolved;
-            }
-            if (_conflicts is null)
-            {
-                // A consumer host without the hub's sequencing (no allocator registered): say so loudly.
-                foreach (var i in conflicted)
-                {
-                    var message = ((MessageSent)events[i]).Message;
-                    RocketMqLog.SendNotStored(_logger, message.MsgId, queue.ToString(), message.Seq);
-                    _metrics?.EventsSkipped?.Add(1, new KeyValuePair<string, object?>("topic", queue.Topic));
-                }
-                return resolved;
-            }
-            if (attempt >= SeqConflictResolver.MaxAttempts)
-            {
-                throw SeqConflictResolver.GaveUp();
-            }
-            var moved = new List<LogEvent>(conflicted.Count);
+            return resolved;
+        }
+        if (_conflicts is null)
+        {
+            // A consumer host without the hub's sequencing (no allocator registered): say so loudly.
             foreach (var i in conflicted)
             {
-                var refused = ((MessageSent)events[i]).Message;
-                events[i] = await _conflicts.ResequenceAsync(events[i], cancellationToken).ConfigureAwait(false);
-                moved.Add(events[i]);
-                RocketMqLog.SendMoved(_logger, refused.MsgId, queue.ToString(), refused.Seq, ((MessageSent)events[i]).Message.Seq);
+                var message = ((MessageSent)events[i]).Message;
+                RocketMqLog.SendNotStored(_logger, message.MsgId, queue.ToString(), message.Seq);
+                _metrics?.EventsSkipped?.Add(1, new KeyValuePair<string, object?>("topic", queue.Topic));
             }
-            var again = await _store.ApplyAsync(moved, cancellationToken).ConfigureAwait(false);
-            for (var k = 0; k < conflicted.Count; k++)
-            {
-                resolved[conflicted[k]] = again[k];
-            }
+            return resolved;
         }
+        var refused = conflicted.ToDictionary(i => i, i => ((MessageSent)events[i]).Message.Seq);
+        var still = await _conflicts.ReapplyAsync(_store, events, resolved, conflicted, i =>
+        {
+            if (resolved[i].Status == AppendStatus.Appended)
+            {
+                var moved = ((MessageSent)events[i]).Message;
+                RocketMqLog.SendMoved(_logger, moved.MsgId, queue.ToString(), refused[i], moved.Seq);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return still.Count == 0 ? resolved : throw SeqConflictResolver.GaveUp();
     }
 
     private static List<int> ConflictedSends(List<LogEvent> events, AppendOutcome[] outcomes)

@@ -161,34 +161,15 @@ public sealed class DirectMessageLog : IMessageLog, IAsyncDisposable
     /// <returns>Those still refused after the last attempt.</returns>
     private async Task<List<Pending>> ResequenceRoundsAsync(List<Pending> conflicted)
     {
-        for (var attempt = 1; attempt < SeqConflictResolver.MaxAttempts && conflicted.Count > 0; attempt++)
-        {
-            var moved = new List<LogEvent>(conflicted.Count);
-            foreach (var pending in conflicted)
-            {
-                moved.Add(await _conflicts.ResequenceAsync(pending.Event, CancellationToken.None).ConfigureAwait(false));
-            }
-            var outcomes = await _store.ApplyAsync(moved, CancellationToken.None).ConfigureAwait(false);
-            var still = new List<Pending>();
-            for (var i = 0; i < conflicted.Count; i++)
-            {
-                var pending = conflicted[i];
-                switch (outcomes[i].Status)
-                {
-                    case AppendStatus.SeqConflict:
-                        still.Add(new Pending(moved[i], pending.Completion));
-                        break;
-                    case AppendStatus.Appended:
-                        pending.Completion.TrySetResult(AppendOutcome.AppendedAs(SeqConflictResolver.TimelineMessageOf(moved[i])!));
-                        break;
-                    default:
-                        pending.Completion.TrySetResult(outcomes[i]);
-                        break;
-                }
-            }
-            conflicted = still;
-        }
-        return conflicted;
+        var events = conflicted.ConvertAll(p => p.Event);
+        var outcomes = new AppendOutcome[conflicted.Count];
+        // Each send is answered as soon as the store takes it, so a failure in a later round fails only the rest.
+        var still = await _conflicts.ReapplyAsync(_store, events, outcomes, [.. Enumerable.Range(0, conflicted.Count)],
+            i => conflicted[i].Completion.TrySetResult(outcomes[i].Status == AppendStatus.Appended
+                ? AppendOutcome.AppendedAs(SeqConflictResolver.TimelineMessageOf(events[i])!)
+                : outcomes[i]),
+            CancellationToken.None).ConfigureAwait(false);
+        return still.ConvertAll(i => conflicted[i]);
     }
 
     private static ImException AsRetriable(Exception ex) =>

@@ -73,6 +73,46 @@ public sealed class SeqConflictResolver
         };
     }
 
+    /// <summary>
+    /// Gives each event at <paramref name="conflicted"/> (indices into <paramref name="events"/>, whose first apply the
+    /// store refused) a fresh seq and applies them again as one round, in their order, until none is refused or
+    /// <see cref="MaxAttempts"/> tries in all (the first apply counts). Each moved event replaces its entry in
+    /// <paramref name="events"/>, and the store's answer its entry in <paramref name="outcomes"/>; <paramref name="decided"/>
+    /// is told of each index as soon as the store stops refusing it. Store and counter failures are thrown as they come.
+    /// </summary>
+    /// <returns>The indices the store still refused after the last try.</returns>
+    public async Task<List<int>> ReapplyAsync(IMessageEventStore store, IList<LogEvent> events, IList<AppendOutcome> outcomes,
+        List<int> conflicted, Action<int>? decided, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        for (var attempt = 1; attempt < MaxAttempts && conflicted.Count > 0; attempt++)
+        {
+            var moved = new List<LogEvent>(conflicted.Count);
+            foreach (var i in conflicted)
+            {
+                events[i] = await ResequenceAsync(events[i], cancellationToken).ConfigureAwait(false);
+                moved.Add(events[i]);
+            }
+            var again = await store.ApplyAsync(moved, cancellationToken).ConfigureAwait(false);
+            var still = new List<int>();
+            for (var k = 0; k < conflicted.Count; k++)
+            {
+                var i = conflicted[k];
+                outcomes[i] = again[k];
+                if (again[k].Status == AppendStatus.SeqConflict)
+                {
+                    still.Add(i);
+                }
+                else
+                {
+                    decided?.Invoke(i);
+                }
+            }
+            conflicted = still;
+        }
+        return conflicted;
+    }
+
     /// <summary>What a send that still conflicts after <see cref="MaxAttempts"/> is answered (retriable).</summary>
     public static ImException GaveUp() =>
         new(ImErrorCode.StoreUnavailable, "The conversation's sequence could not be allocated; retry.");
